@@ -1,0 +1,114 @@
+/**
+ * The one port every other module talks to. Two adapters implement it: the embedded SQLite store
+ * (zero set-up, the default) and EventStoreDB. Its semantics follow EventStoreDB's so that code written
+ * against the embedded store behaves the same in production.
+ */
+
+/** `'any'` skips the check; a number is the revision of the stream's last event (the first event is 0). */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export type Direction = 'forwards' | 'backwards';
+
+/**
+ * Who did what and why. Every event carries these four; adapters refuse an append without them, because
+ * an auditor must be able to trace every event to a person and a request.
+ */
+export interface EventMetadata {
+  correlationId: string;
+  causationId: string;
+  actor: string;
+  /** When the command was recorded, as the command handler saw it (ISO 8601). */
+  recordedAt: string;
+  [key: string]: unknown;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  /** A uuid chosen by the writer so that retries are idempotent; the store generates one when absent. */
+  id?: string;
+  /** An explicit, stable string such as `ParticipantRegistered`, never derived from a class name. */
+  type: Type;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = unknown> {
+  id: string;
+  streamName: string;
+  /** Zero-based position of the event within its stream. */
+  revision: number;
+  /** Position in the store's global log; strictly increasing in log order. */
+  position: number;
+  type: Type;
+  data: Data;
+  metadata: EventMetadata;
+  /** When the store wrote it (ISO 8601). */
+  recordedAt: string;
+}
+
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream: pass it as `expectedRevision` on the next append. */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended. */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  /** Revision to start from, inclusive. Defaults to the first event (forwards) or the last (backwards). */
+  fromRevision?: number | 'start' | 'end';
+  direction?: Direction;
+  maxCount?: number;
+}
+
+/** A server-side filter on the global log. Prefixes are OR-ed. */
+export type EventFilter =
+  | { kind: 'streamNamePrefix'; prefixes: string[] }
+  | { kind: 'eventTypePrefix'; prefixes: string[] };
+
+export interface ReadAllOptions {
+  /** Global position to start from, inclusive. */
+  fromPosition?: number | 'start' | 'end';
+  direction?: Direction;
+  maxCount?: number;
+  filter?: EventFilter;
+}
+
+export interface SubscribeToAllOptions {
+  /**
+   * A checkpoint: the position of the last event the subscriber has processed. Delivery starts with the
+   * first event after it (exclusive, as in EventStoreDB). `'start'` replays the whole log; `'end'` only
+   * follows new appends.
+   */
+  fromPosition?: number | 'start' | 'end';
+  filter?: EventFilter;
+  /**
+   * Called with a position the subscription has scanned up to, even when the filter let nothing through,
+   * so a consumer can persist its checkpoint without replaying filtered-out history on restart.
+   */
+  onCheckpoint?: (position: number) => void | Promise<void>;
+}
+
+/**
+ * A catch-up subscription: replays from the checkpoint, then follows live appends. Pulling is the
+ * back-pressure: the store reads the next page only when the consumer asks for more.
+ */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(streamName: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Throws `StreamNotFoundError` when the stream has no events. */
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeToAllOptions): Subscription;
+  /** Resolves when the store answers; rejects with the reason when it does not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Nest injection token for the configured `EventStore`. */
+export const EVENT_STORE = Symbol.for('programme-ledger.EventStore');
