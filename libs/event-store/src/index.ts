@@ -1,0 +1,9 @@
+export * from './event-store.port.js';
+export * from './event-store.errors.js';
+export * from './stream-name.js';
+export { prepareEvents, assertValidExpectedRevision } from './new-event.js';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
+export {
+  EventStoreDbEventStore,
+  type EventStoreDbEventStoreOptions,
+} from './eventstoredb/eventstoredb-event-store.js';

@@ -1,0 +1,428 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import {
+  DuplicateEventIdError,
+  EventStoreError,
+  StoreUnavailableError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '../event-store.errors.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventFilter,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  Subscription,
+} from '../event-store.port.js';
+import { assertValidExpectedRevision, prepareEvents, type PreparedEvent } from '../new-event.js';
+import { assertValidStreamName } from '../stream-name.js';
+import { openStoreDatabase } from './sqlite-schema.js';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the store file; created with its directory when absent. */
+  file: string;
+  /** The store stamps `recordedAt` itself; tests pass a fixed clock. */
+  clock?: () => Date;
+  /** Most appends committed in one transaction. */
+  maxBatchSize?: number;
+  /** How often an idle subscription looks for appends made by another process on the same file. */
+  pollIntervalMs?: number;
+}
+
+interface PendingAppend {
+  streamName: string;
+  events: PreparedEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type Row = [
+  position: number,
+  eventId: string,
+  stream: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+];
+
+const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
+const SUBSCRIPTION_PAGE = 512;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode. Appends that arrive while a transaction is being
+ * written are queued and committed together (group commit), one fsync for the lot, while each keeps its
+ * own expected-revision check and its own answer.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly clock: () => Date;
+  private readonly maxBatchSize: number;
+  private readonly pollIntervalMs: number;
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private readonly appendWaiters = new Set<() => void>();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly statements;
+
+  private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
+    this.db = db;
+    this.clock = options.clock ?? (() => new Date());
+    this.maxBatchSize = options.maxBatchSize ?? 1024;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.statements = {
+      lastRevision: db.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck(),
+      insert: db.prepare(
+        'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      byId: db.prepare('SELECT stream, revision, position, type, data FROM events WHERE event_id = ?'),
+      streamForwards: db.prepare(
+        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+      ).raw(),
+      streamBackwards: db.prepare(
+        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+      ).raw(),
+      allForwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`).raw(),
+      allBackwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?`).raw(),
+      lastPosition: db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
+      ping: db.prepare('SELECT 1').pluck(),
+    };
+  }
+
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    mkdirSync(dirname(options.file), { recursive: true });
+    return new SqliteEventStore(openStoreDatabase(options.file), options);
+  }
+
+  appendToStream(streamName: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    try {
+      assertValidStreamName(streamName);
+      const expected = options.expectedRevision ?? 'any';
+      assertValidExpectedRevision(expected);
+      const prepared = prepareEvents(events);
+      this.assertOpen();
+      return new Promise((resolve, reject) => {
+        this.queue.push({ streamName, events: prepared, expected, resolve, reject });
+        this.scheduleFlush();
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertValidStreamName(streamName);
+    this.assertOpen();
+    const maxCount = limit(options.maxCount);
+    const rows =
+      (options.direction ?? 'forwards') === 'forwards'
+        ? (this.statements.streamForwards.all(streamName, startRevision(options.fromRevision, 0), maxCount) as Row[])
+        : (this.statements.streamBackwards.all(
+            streamName,
+            startRevision(options.fromRevision, Number.MAX_SAFE_INTEGER),
+            maxCount,
+          ) as Row[]);
+    if (rows.length === 0 && this.statements.lastRevision.get(streamName) === undefined) {
+      throw new StreamNotFoundError(streamName);
+    }
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const forwards = (options.direction ?? 'forwards') === 'forwards';
+    const maxCount = limit(options.maxCount);
+    let from = startPosition(options.fromPosition, forwards ? 0 : Number.MAX_SAFE_INTEGER);
+    const matches = compileFilter(options.filter);
+    if (!matches) return this.readAllRows(forwards, from, maxCount).map(toRecordedEvent);
+    // Filters match in memory on the raw row, before any JSON is parsed, paging until maxCount match.
+    const result: RecordedEvent[] = [];
+    for (;;) {
+      const rows = this.readAllRows(forwards, from, 4096);
+      for (const row of rows) {
+        if (matches(row)) {
+          result.push(toRecordedEvent(row));
+          if (result.length >= maxCount) return result;
+        }
+      }
+      if (rows.length < 4096) return result;
+      from = rows[rows.length - 1][0] + (forwards ? 1 : -1);
+    }
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    this.assertOpen();
+    const store = this;
+    const matches = compileFilter(options.filter);
+    let checkpoint =
+      options.fromPosition === 'end'
+        ? (this.statements.lastPosition.get() as number)
+        : startPosition(options.fromPosition, 0);
+    let closed = false;
+    let wake: (() => void) | undefined;
+
+    async function* follow(): AsyncGenerator<RecordedEvent> {
+      try {
+        while (!closed && !store.closed) {
+          const rows = store.readAllRows(true, checkpoint + 1, SUBSCRIPTION_PAGE);
+          let skippedTail = false;
+          for (const row of rows) {
+            if (closed) return;
+            if (!matches || matches(row)) {
+              skippedTail = false;
+              yield toRecordedEvent(row);
+            } else {
+              skippedTail = true;
+            }
+            checkpoint = row[0];
+          }
+          if (skippedTail && options.onCheckpoint) await options.onCheckpoint(checkpoint);
+          if (rows.length < SUBSCRIPTION_PAGE) await store.waitForAppend((resolve) => (wake = resolve));
+        }
+      } finally {
+        store.subscriptions.delete(subscription);
+      }
+    }
+
+    const iterator = follow();
+    const subscription: Subscription = {
+      [Symbol.asyncIterator]: () => iterator,
+      close: async () => {
+        closed = true;
+        wake?.();
+        await iterator.return(undefined);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.statements.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.queue.length > 0) this.flush();
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    for (const waiter of this.appendWaiters) waiter();
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('The event store is closed');
+  }
+
+  private readAllRows(forwards: boolean, from: number, maxCount: number): Row[] {
+    const statement = forwards ? this.statements.allForwards : this.statements.allBackwards;
+    return statement.all(from, maxCount) as Row[];
+  }
+
+  private waitForAppend(register: (wake: () => void) => void): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.appendWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.appendWaiters.add(done);
+      register(done);
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate, not a microtask: appends from every request that is ready in this turn join the batch.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+      if (this.queue.length > 0) this.scheduleFlush();
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue.splice(0, this.maxBatchSize);
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: AppendResult } | { error: unknown }> = [];
+    const recordedAt = this.clock().toISOString();
+    try {
+      this.db.transaction(() => {
+        for (const pending of batch) outcomes.push(this.applyInSavepoint(pending, recordedAt));
+      })();
+    } catch (error) {
+      const failure = new StoreUnavailableError(`The event store could not commit: ${(error as Error).message}`, {
+        cause: error,
+      });
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    // Answers go out only now, after the commit (and its fsync) returned.
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index];
+      if ('ok' in outcome) pending.resolve(outcome.ok);
+      else pending.reject(outcome.error);
+    });
+    for (const waiter of [...this.appendWaiters]) waiter();
+  }
+
+  /** A nested transaction is a savepoint: a refused append leaves nothing behind, the rest still commit. */
+  private applyInSavepoint(pending: PendingAppend, recordedAt: string): { ok: AppendResult } | { error: unknown } {
+    try {
+      return { ok: this.db.transaction(() => this.applyAppend(pending, recordedAt))() };
+    } catch (error) {
+      try {
+        if (error instanceof RetryAfterRollback) return { ok: error.resolve() };
+      } catch (retryError) {
+        return { error: retryError };
+      }
+      if (error instanceof EventStoreError) return { error };
+      return { error: new StoreUnavailableError(`The event store refused the append: ${(error as Error).message}`, { cause: error }) };
+    }
+  }
+
+  private applyAppend(pending: PendingAppend, recordedAt: string): AppendResult {
+    const { streamName, events, expected } = pending;
+    const current = this.statements.lastRevision.get(streamName) as number | undefined;
+    if (!satisfies(expected, current)) {
+      // A retry of an append that already went through lands here: answer it as the first time.
+      if (this.statements.byId.get(events[0].id)) return this.resolveRetry(pending);
+      throw new WrongExpectedVersionError(streamName, expected, current ?? 'no_stream');
+    }
+    let revision = current ?? -1;
+    let position = 0;
+    try {
+      for (const event of events) {
+        revision += 1;
+        const info = this.statements.insert.run(
+          event.id,
+          streamName,
+          revision,
+          event.type,
+          event.dataJson,
+          event.metadataJson,
+          recordedAt,
+        );
+        position = Number(info.lastInsertRowid);
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test(String(error))) {
+        throw new RetryAfterRollback(() => this.resolveRetry(pending));
+      }
+      throw error;
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+
+  /**
+   * Some of the append's event ids are stored already. EventStoreDB's rule: the same ids, in the same
+   * stream, in the same order, at the revisions the expected revision implies, are the same append
+   * retried and get the same answer. Anything else is a conflict.
+   */
+  private resolveRetry({ streamName, events, expected }: PendingAppend): AppendResult {
+    type Stored = { stream: string; revision: number; position: number; type: string; data: string };
+    const stored = events.map((event) => this.statements.byId.get(event.id) as Stored | undefined);
+    stored.forEach((row, index) => {
+      const event = events[index];
+      if (!row) {
+        throw new DuplicateEventIdError(
+          events[stored.findIndex(Boolean)].id,
+          'by an earlier append that held other events; retry an append whole or not at all',
+        );
+      }
+      if (row.stream !== streamName) {
+        throw new DuplicateEventIdError(event.id, `in stream "${row.stream}"`);
+      }
+      if (row.type !== event.type || row.data !== event.dataJson) {
+        throw new DuplicateEventIdError(event.id, 'with different content');
+      }
+      if (index > 0 && row.revision !== stored[index - 1]!.revision + 1) {
+        throw new DuplicateEventIdError(event.id, 'in another order');
+      }
+    });
+    const first = stored[0]!;
+    const last = stored[stored.length - 1]!;
+    const expectedBefore = first.revision - 1;
+    const sameAppend =
+      expected === 'any' ||
+      expected === 'stream_exists' ||
+      (expected === 'no_stream' && expectedBefore === -1) ||
+      expected === expectedBefore;
+    if (!sameAppend) {
+      const current = this.statements.lastRevision.get(streamName) as number;
+      throw new WrongExpectedVersionError(streamName, expected, current);
+    }
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+}
+
+/** Thrown inside the savepoint so its inserts roll back before the retry is resolved outside it. */
+class RetryAfterRollback extends EventStoreError {
+  readonly code = 'retry-after-rollback';
+  constructor(readonly resolve: () => AppendResult) {
+    super('append retried');
+  }
+}
+
+function satisfies(expected: ExpectedRevision, current: number | undefined): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === undefined;
+    case 'stream_exists':
+      return current !== undefined;
+    default:
+      return current === expected;
+  }
+}
+
+function toRecordedEvent(row: Row): RecordedEvent {
+  return {
+    id: row[1],
+    streamName: row[2],
+    revision: row[3],
+    position: row[0],
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]),
+    recordedAt: row[7],
+  };
+}
+
+function compileFilter(filter: EventFilter | undefined): ((row: Row) => boolean) | undefined {
+  if (!filter) return undefined;
+  const column = filter.kind === 'streamNamePrefix' ? 2 : 4;
+  const prefixes = filter.prefixes;
+  return (row) => prefixes.some((prefix) => row[column].startsWith(prefix));
+}
+
+function limit(maxCount: number | undefined): number {
+  if (maxCount === undefined) return Number.MAX_SAFE_INTEGER;
+  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError('maxCount must be an integer >= 0');
+  return maxCount;
+}
+
+function startRevision(from: number | 'start' | 'end' | undefined, fallback: number): number {
+  if (from === undefined) return fallback;
+  if (from === 'start') return 0;
+  if (from === 'end') return Number.MAX_SAFE_INTEGER;
+  return from;
+}
+
+function startPosition(from: number | 'start' | 'end' | undefined, fallback: number): number {
+  return startRevision(from, fallback);
+}

@@ -1,0 +1,104 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../event-store.errors.js';
+
+/** "LEDG": marks a SQLite file as a Programme Ledger event store, so we never write into a stranger's file. */
+export const LEDGER_APPLICATION_ID = 0x4c454447;
+export const SCHEMA_VERSION = 1;
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+const SCHEMA = `
+  CREATE TABLE events (
+    position    INTEGER PRIMARY KEY,
+    event_id    TEXT    NOT NULL UNIQUE,
+    stream      TEXT    NOT NULL,
+    revision    INTEGER NOT NULL,
+    type        TEXT    NOT NULL,
+    data        TEXT    NOT NULL,
+    metadata    TEXT    NOT NULL,
+    recorded_at TEXT    NOT NULL,
+    UNIQUE (stream, revision)
+  ) STRICT;
+  -- Events are immutable facts: corrections are new events, never edits.
+  CREATE TRIGGER events_are_immutable_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are immutable: record a correcting event instead'); END;
+  CREATE TRIGGER events_are_immutable_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are immutable: record a correcting event instead'); END;
+`;
+
+/**
+ * Opens the store file, creating it only when it does not exist yet. An existing file that is not ours,
+ * is newer than this code or fails SQLite's own check is refused with a message, and left untouched.
+ */
+export function openStoreDatabase(file: string): Database.Database {
+  const exists = existsSync(file) && statSync(file).size > 0;
+  if (exists) assertSqliteHeader(file);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: exists });
+    if (exists) {
+      assertOurs(db, file);
+    } else {
+      db.pragma(`application_id = ${LEDGER_APPLICATION_ID}`);
+      db.pragma('journal_mode = WAL');
+      db.transaction(() => {
+        db!.exec(SCHEMA);
+        db!.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
+    }
+    db.pragma('journal_mode = WAL');
+    // FULL: in WAL mode every commit syncs the log before we answer, so an acknowledged append survives
+    // a crash of the machine, not only of the process.
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof StoreUnavailableError) throw error;
+    throw new StoreUnavailableError(
+      `Cannot open the event store ${file}: ${(error as Error).message}. The file was left untouched; ` +
+        'restore it from a backup or point LEDGER_DATA_DIR at another directory.',
+      { cause: error },
+    );
+  }
+}
+
+function assertSqliteHeader(file: string): void {
+  const header = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1') !== SQLITE_HEADER) {
+    throw new StoreUnavailableError(
+      `${file} is not a SQLite database, so it is not a Programme Ledger event store. ` +
+        'It was left untouched; move it away or point LEDGER_DATA_DIR at another directory.',
+    );
+  }
+}
+
+function assertOurs(db: Database.Database, file: string): void {
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  if (applicationId !== LEDGER_APPLICATION_ID) {
+    throw new StoreUnavailableError(
+      `${file} is a SQLite database but not a Programme Ledger event store (application_id ${applicationId}). ` +
+        'It was left untouched; point LEDGER_DATA_DIR at another directory.',
+    );
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new StoreUnavailableError(
+      `${file} has event store schema version ${version}, newer than this version of Programme Ledger ` +
+        `understands (${SCHEMA_VERSION}). Upgrade Programme Ledger; the file was left untouched.`,
+    );
+  }
+  const check = db.pragma('quick_check', { simple: true }) as string;
+  if (check !== 'ok') {
+    throw new StoreUnavailableError(
+      `${file} failed SQLite's integrity check (${check}). It was left untouched; restore it from a backup.`,
+    );
+  }
+}

@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import {
+  InvalidEventError,
+  InvalidStreamNameError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '@app/event-store';
+
+/**
+ * The behaviour every EventStore adapter must have. Each adapter's spec calls this with a factory; the
+ * same assertions then hold on SQLite, on EventStoreDB over gRPC, and on a real EventStoreDB server.
+ */
+export interface ContractSubject {
+  store: EventStore;
+  /** Reopens the same storage: what was acknowledged before must be there after. */
+  dispose(): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** False where the backend checks only ids on a retry (EventStoreDB does not compare content). */
+  detectsConflictingContent: boolean;
+}
+
+export function metadata(overrides: Record<string, unknown> = {}) {
+  return {
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    actor: 'contract-test',
+    recordedAt: '2026-11-22T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function event(type = 'ParticipantRegistered', data: unknown = { n: 1 }, id?: string): NewEvent {
+  return { id, type, data, metadata: metadata() };
+}
+
+/** Unique per test so tests can share one server without seeing each other's streams. */
+export function uniqueStream(category = 'participant'): string {
+  return `${category}-${randomUUID()}`;
+}
+
+async function take(iterable: AsyncIterable<RecordedEvent>, count: number, predicate = (_: RecordedEvent) => true) {
+  const taken: RecordedEvent[] = [];
+  for await (const recorded of iterable) {
+    if (predicate(recorded)) taken.push(recorded);
+    if (taken.length >= count) break;
+  }
+  return taken;
+}
+
+export function describeEventStoreContract(
+  name: string,
+  open: () => Promise<ContractSubject>,
+  options: ContractOptions,
+): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let store: EventStore;
+
+    beforeAll(async () => {
+      subject = await open();
+      store = subject.store;
+    });
+    afterAll(async () => {
+      await subject.dispose();
+    });
+
+    describe('appending and reading a stream', () => {
+      it('stores every field of an event and reads it back', async () => {
+        const stream = uniqueStream();
+        const id = randomUUID();
+        const meta = metadata({ command: 'RegisterParticipant' });
+        const data = { gender: 'woman', nested: { list: [1, 2], text: 'Malmö å ä ö' } };
+        const result = await store.appendToStream(stream, [{ id, type: 'ParticipantRegistered', data, metadata: meta }], {
+          expectedRevision: 'no_stream',
+        });
+        expect(result.nextExpectedRevision).toBe(0);
+        expect(result.position).toBeGreaterThan(0);
+
+        const [stored] = await store.readStream(stream);
+        expect(stored).toEqual({
+          id,
+          streamName: stream,
+          revision: 0,
+          position: result.position,
+          type: 'ParticipantRegistered',
+          data,
+          metadata: meta,
+          recordedAt: expect.any(String),
+        });
+        expect(Number.isNaN(Date.parse(stored.recordedAt))).toBe(false);
+      });
+
+      it('gives the events of one append consecutive revisions and increasing positions', async () => {
+        const stream = uniqueStream();
+        const result = await store.appendToStream(stream, [event('A'), event('B'), event('C')]);
+        expect(result.nextExpectedRevision).toBe(2);
+        const events = await store.readStream(stream);
+        expect(events.map((e) => [e.type, e.revision])).toEqual([
+          ['A', 0],
+          ['B', 1],
+          ['C', 2],
+        ]);
+        expect(events[0].position).toBeLessThan(events[1].position);
+        expect(events[1].position).toBeLessThan(events[2].position);
+        expect(events[2].position).toBe(result.position);
+      });
+
+      it('reads forwards from a revision, backwards, and at most maxCount events', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [0, 1, 2, 3, 4].map((n) => event('Counted', { n })));
+        const forwards = await store.readStream(stream, { fromRevision: 2, maxCount: 2 });
+        expect(forwards.map((e) => e.revision)).toEqual([2, 3]);
+        const backwards = await store.readStream(stream, { direction: 'backwards', maxCount: 3 });
+        expect(backwards.map((e) => e.revision)).toEqual([4, 3, 2]);
+        const backwardsFrom = await store.readStream(stream, { direction: 'backwards', fromRevision: 1 });
+        expect(backwardsFrom.map((e) => e.revision)).toEqual([1, 0]);
+      });
+
+      it('throws StreamNotFoundError for a stream that has no events', async () => {
+        await expect(store.readStream(uniqueStream())).rejects.toBeInstanceOf(StreamNotFoundError);
+      });
+    });
+
+    describe('expected revision', () => {
+      it('no_stream: succeeds on a new stream, fails once it exists', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' });
+        const error = await store
+          .appendToStream(stream, [event()], { expectedRevision: 'no_stream' })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedVersionError);
+        expect(error).toMatchObject({ streamName: stream, expected: 'no_stream', actual: 0 });
+      });
+
+      it('stream_exists: fails on a new stream, succeeds once it exists', async () => {
+        const stream = uniqueStream();
+        const error = await store
+          .appendToStream(stream, [event()], { expectedRevision: 'stream_exists' })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedVersionError);
+        expect(error).toMatchObject({ expected: 'stream_exists', actual: 'no_stream' });
+        await store.appendToStream(stream, [event()]);
+        await expect(store.appendToStream(stream, [event()], { expectedRevision: 'stream_exists' })).resolves.toMatchObject(
+          { nextExpectedRevision: 1 },
+        );
+      });
+
+      it('an exact revision: succeeds when it matches, fails with expected and actual when stale', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [event(), event()]);
+        await expect(store.appendToStream(stream, [event()], { expectedRevision: 1 })).resolves.toMatchObject({
+          nextExpectedRevision: 2,
+        });
+        const error = await store.appendToStream(stream, [event()], { expectedRevision: 1 }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(WrongExpectedVersionError);
+        expect(error).toMatchObject({ streamName: stream, expected: 1, actual: 2 });
+        expect((await store.readStream(stream)).length).toBe(3);
+      });
+
+      it('any: appends whatever the stream holds', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [event()], { expectedRevision: 'any' });
+        await expect(store.appendToStream(stream, [event()], { expectedRevision: 'any' })).resolves.toMatchObject({
+          nextExpectedRevision: 1,
+        });
+      });
+
+      it('concurrent appends with the same expected revision: exactly one wins', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [event()]);
+        const attempts = await Promise.allSettled(
+          Array.from({ length: 16 }, (_, n) => store.appendToStream(stream, [event('Raced', { n })], { expectedRevision: 0 })),
+        );
+        const won = attempts.filter((a) => a.status === 'fulfilled');
+        const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(15);
+        for (const loss of lost) expect(loss.reason).toBeInstanceOf(WrongExpectedVersionError);
+        expect((await store.readStream(stream)).map((e) => e.revision)).toEqual([0, 1]);
+      });
+    });
+
+    describe('idempotent appends', () => {
+      it('the same event ids with the same expected revision give the same answer and no duplicates', async () => {
+        const stream = uniqueStream();
+        const events = [event('A', { a: 1 }, randomUUID()), event('B', { b: 2 }, randomUUID())];
+        const first = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+        const again = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+        expect(again).toEqual(first);
+        await store.appendToStream(stream, [event('C')], { expectedRevision: 1 });
+        const third = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+        expect(third).toEqual(first);
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      });
+
+      if (options.detectsConflictingContent) {
+        it('the same event id with different content is an error and writes nothing', async () => {
+          const stream = uniqueStream();
+          const id = randomUUID();
+          await store.appendToStream(stream, [event('A', { a: 1 }, id)], { expectedRevision: 'no_stream' });
+          await expect(
+            store.appendToStream(stream, [event('A', { a: 2 }, id)], { expectedRevision: 'no_stream' }),
+          ).rejects.toThrow(/different content/);
+          await expect(store.appendToStream(uniqueStream(), [event('A', { a: 1 }, id)])).rejects.toThrow(
+            /already stored/,
+          );
+          expect(await store.readStream(stream)).toHaveLength(1);
+        });
+      }
+    });
+
+    describe('refusals write nothing', () => {
+      it.each([
+        ['', /must not be empty/],
+        ['x'.repeat(257), /at most 256/],
+        ['participant-\u0007', /control characters/],
+        ['$system', /must not start with "\$"/],
+      ])('an invalid stream name %j', async (stream, message) => {
+        const before = await store.readAll({ direction: 'backwards', maxCount: 1 });
+        const error = await store.appendToStream(stream, [event()]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(InvalidStreamNameError);
+        expect((error as Error).message).toMatch(message);
+        expect(await store.readAll({ direction: 'backwards', maxCount: 1 })).toEqual(before);
+      });
+
+      it.each([
+        ['no events', []],
+        ['an id that is not a uuid', [{ ...event(), id: 'not-a-uuid' }]],
+        ['metadata without an actor', [{ ...event(), metadata: { ...metadata(), actor: '' } }]],
+        ['a $-prefixed type', [event('$metadata')]],
+      ])('an append with %s', async (_, events) => {
+        const stream = uniqueStream();
+        await expect(store.appendToStream(stream, events as NewEvent[])).rejects.toBeInstanceOf(InvalidEventError);
+        await expect(store.readStream(stream)).rejects.toBeInstanceOf(StreamNotFoundError);
+      });
+    });
+
+    describe('the global log', () => {
+      it('reads in global order from a position (inclusive), backwards, and filtered', async () => {
+        const category = `contract${randomUUID().replaceAll('-', '')}`;
+        const a = `${category}-a`;
+        const b = `${category}-b`;
+        const first = await store.appendToStream(a, [event('LabOpened', { n: 0 })]);
+        await store.appendToStream(b, [event('ParticipantRegistered', { n: 1 })]);
+        await store.appendToStream(a, [event('LabClosed', { n: 2 })]);
+
+        const forwards = await store.readAll({ fromPosition: first.position, maxCount: 3 });
+        expect(forwards.map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 2]);
+        for (let i = 1; i < forwards.length; i++) expect(forwards[i].position).toBeGreaterThan(forwards[i - 1].position);
+
+        const newest = await store.readAll({ direction: 'backwards', maxCount: 2 });
+        expect(newest.map((e) => (e.data as { n: number }).n)).toEqual([2, 1]);
+
+        const byStream = await store.readAll({
+          fromPosition: first.position,
+          filter: { kind: 'streamNamePrefix', prefixes: [a] },
+        });
+        expect(byStream.map((e) => e.type)).toEqual(['LabOpened', 'LabClosed']);
+
+        const byType = await store.readAll({
+          fromPosition: first.position,
+          filter: { kind: 'eventTypePrefix', prefixes: ['Lab'] },
+          maxCount: 1,
+        });
+        expect(byType.map((e) => e.type)).toEqual(['LabOpened']);
+      });
+
+      it('never hands out system events', async () => {
+        const all = await store.readAll();
+        expect(all.some((e) => e.type.startsWith('$') || e.streamName.startsWith('$'))).toBe(false);
+      });
+    });
+
+    describe('catch-up subscriptions', () => {
+      it('replays from a checkpoint (exclusive), then follows live appends in order', async () => {
+        const stream = uniqueStream('lab');
+        const first = await store.appendToStream(stream, [event('Before', { n: 0 })]);
+        await store.appendToStream(stream, [event('Before', { n: 1 })]);
+        const subscription = store.subscribeToAll({ fromPosition: first.position });
+        const received = take(subscription, 3, (e) => e.streamName === stream);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await store.appendToStream(stream, [event('Live', { n: 2 })]);
+        await store.appendToStream(stream, [event('Live', { n: 3 })]);
+        const events = await received;
+        await subscription.close();
+        expect(events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3]);
+      });
+
+      it('never skips an event while many writers append concurrently', async () => {
+        const category = `burst${randomUUID().replaceAll('-', '')}`;
+        const subscription = store.subscribeToAll({
+          fromPosition: 'end',
+          filter: { kind: 'streamNamePrefix', prefixes: [`${category}-`] },
+        });
+        const received = take(subscription, 100);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const ids = Array.from({ length: 100 }, () => randomUUID());
+        await Promise.all(
+          ids.map((id, n) => store.appendToStream(`${category}-${n % 10}`, [event('Burst', { n }, id)])),
+        );
+        const events = await received;
+        await subscription.close();
+        expect(new Set(events.map((e) => e.id))).toEqual(new Set(ids));
+        for (let i = 1; i < events.length; i++) expect(events[i].position).toBeGreaterThan(events[i - 1].position);
+      });
+
+      it('reports checkpoints past events its filter skipped', async () => {
+        const category = `quiet${randomUUID().replaceAll('-', '')}`;
+        const start = await store.appendToStream(uniqueStream(), [event()]);
+        const noise = await store.appendToStream(
+          uniqueStream('noise'),
+          Array.from({ length: 100 }, (_, n) => event('Noise', { n })),
+        );
+        let reached = 0;
+        const checkpointPassedNoise = new Promise<void>((resolve) => {
+          const subscription = store.subscribeToAll({
+            fromPosition: start.position,
+            filter: { kind: 'streamNamePrefix', prefixes: [`${category}-`] },
+            onCheckpoint: (position) => {
+              reached = Math.max(reached, position);
+              if (position >= noise.position) resolve();
+            },
+          });
+          void (async () => {
+            for await (const _ of subscription) {
+              // nothing matches; only checkpoints arrive
+            }
+          })();
+          checkpointSubscriptions.push(subscription);
+        });
+        await checkpointPassedNoise;
+        expect(reached).toBeGreaterThanOrEqual(noise.position);
+      });
+
+      const checkpointSubscriptions: Array<{ close(): Promise<void> }> = [];
+      afterAll(async () => {
+        await Promise.all(checkpointSubscriptions.map((s) => s.close()));
+      });
+
+      it('ends iteration when closed', async () => {
+        const subscription = store.subscribeToAll({ fromPosition: 'end' });
+        const done = (async () => {
+          let count = 0;
+          for await (const _ of subscription) count += 1;
+          return count;
+        })();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await subscription.close();
+        await expect(done).resolves.toBeGreaterThanOrEqual(0);
+      });
+    });
+  });
+}
