@@ -74,6 +74,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appendWaiters = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
+  private readonly counters = { appends: 0, commits: 0, events: 0 };
 
   private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
     this.db = db;
@@ -207,6 +208,11 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
+  /** How many appends, commits and events this instance wrote: group commit shows as commits < appends. */
+  get metrics(): Readonly<{ appends: number; commits: number; events: number }> {
+    return { ...this.counters };
+  }
+
   async ping(): Promise<void> {
     this.assertOpen();
     this.statements.ping.get();
@@ -270,10 +276,15 @@ export class SqliteEventStore implements EventStore {
       for (const pending of batch) pending.reject(failure);
       return;
     }
+    this.counters.commits += 1;
     // Answers go out only now, after the commit (and its fsync) returned.
     batch.forEach((pending, index) => {
       const outcome = outcomes[index];
-      if ('ok' in outcome) pending.resolve(outcome.ok);
+      if ('ok' in outcome) {
+        this.counters.appends += 1;
+        this.counters.events += pending.events.length;
+        pending.resolve(outcome.ok);
+      }
       else pending.reject(outcome.error);
     });
     for (const waiter of [...this.appendWaiters]) waiter();

@@ -36,10 +36,17 @@ export function openStoreDatabase(file: string): Database.Database {
   if (exists) assertSqliteHeader(file);
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { fileMustExist: exists });
     if (exists) {
-      assertOurs(db, file);
-    } else {
+      // Look before touching: the checks run on a read-only connection, so a stranger's file is never written.
+      const probe = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        assertOurs(probe, file);
+      } finally {
+        probe.close();
+      }
+    }
+    db = new Database(file, { fileMustExist: exists });
+    if (!exists) {
       db.pragma(`application_id = ${LEDGER_APPLICATION_ID}`);
       db.pragma('journal_mode = WAL');
       db.transaction(() => {

@@ -1,0 +1,120 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../event-store.errors.js';
+import type { NewEvent } from '../event-store.port.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const file = (name: string) => join(dir, `${name}-${randomUUID()}.sqlite`);
+const digest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const event = (n = 0): NewEvent => ({
+  type: 'Counted',
+  data: { n },
+  metadata: { correlationId: 'c', causationId: 'c', actor: 'test', recordedAt: '2026-11-22T00:00:00.000Z' },
+});
+
+describe('SqliteEventStore', () => {
+  describe('opening a file', () => {
+    it('creates the file and its directory when absent', async () => {
+      const path = join(dir, 'nested', randomUUID(), 'events.sqlite');
+      const store = SqliteEventStore.open({ file: path });
+      await store.appendToStream('lab-1', [event()]);
+      await store.close();
+      expect(existsSync(path)).toBe(true);
+    });
+
+    it('refuses a file that is not a SQLite database and leaves it untouched', () => {
+      const path = file('text');
+      writeFileSync(path, 'name,gender\nAnna,woman\n');
+      const before = digest(path);
+      expect(() => SqliteEventStore.open({ file: path })).toThrow(StoreUnavailableError);
+      expect(() => SqliteEventStore.open({ file: path })).toThrow(/not a SQLite database/);
+      expect(digest(path)).toBe(before);
+    });
+
+    it('refuses a SQLite database of another application and leaves it untouched', () => {
+      const path = file('foreign');
+      const foreign = new Database(path);
+      foreign.exec('CREATE TABLE budget (line TEXT, amount REAL); INSERT INTO budget VALUES (\'fees\', 1200);');
+      foreign.close();
+      const before = digest(path);
+      expect(() => SqliteEventStore.open({ file: path })).toThrow(/not a Programme Ledger event store/);
+      expect(digest(path)).toBe(before);
+      expect(existsSync(`${path}-wal`)).toBe(false);
+    });
+
+    it('refuses a corrupt store with a clear message and leaves it untouched', async () => {
+      const path = file('corrupt');
+      const store = SqliteEventStore.open({ file: path });
+      await store.appendToStream('lab-1', Array.from({ length: 200 }, (_, n) => event(n)));
+      await store.close();
+      const bytes = readFileSync(path);
+      bytes.fill(0xa5, 4096, bytes.length); // keep the header page, wreck every page after it
+      writeFileSync(path, bytes);
+      const before = digest(path);
+      expect(() => SqliteEventStore.open({ file: path })).toThrow(StoreUnavailableError);
+      expect(() => SqliteEventStore.open({ file: path })).toThrow(/left untouched/);
+      expect(digest(path)).toBe(before);
+    });
+
+    it('reopens its own file with everything in it', async () => {
+      const path = file('reopen');
+      const first = SqliteEventStore.open({ file: path });
+      await first.appendToStream('lab-1', [event(1), event(2)]);
+      await first.close();
+      const second = SqliteEventStore.open({ file: path });
+      expect((await second.readStream('lab-1')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+      await second.close();
+    });
+  });
+
+  it('commits concurrent appends together while each gets its own answer (group commit)', async () => {
+    const store = SqliteEventStore.open({ file: file('group') });
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, n) => store.appendToStream(`lab-${n}`, [event(n)], { expectedRevision: 'no_stream' })),
+    );
+    expect(results.map((r) => r.nextExpectedRevision)).toEqual(results.map(() => 0));
+    expect(new Set(results.map((r) => r.position)).size).toBe(64);
+    expect(store.metrics.appends).toBe(64);
+    expect(store.metrics.commits).toBeLessThan(8);
+    await store.close();
+  });
+
+  it('keeps a refused append out of a batch without failing the others', async () => {
+    const store = SqliteEventStore.open({ file: file('mixed') });
+    await store.appendToStream('lab-1', [event()]);
+    const [ok, refused, alsoOk] = await Promise.allSettled([
+      store.appendToStream('lab-2', [event()], { expectedRevision: 'no_stream' }),
+      store.appendToStream('lab-1', [event()], { expectedRevision: 'no_stream' }),
+      store.appendToStream('lab-3', [event()], { expectedRevision: 'no_stream' }),
+    ]);
+    expect(ok.status).toBe('fulfilled');
+    expect(refused.status).toBe('rejected');
+    expect(alsoOk.status).toBe('fulfilled');
+    expect(await store.readStream('lab-1')).toHaveLength(1);
+    await store.close();
+  });
+
+  it('refuses to edit or delete a stored event, even through SQL', async () => {
+    const path = file('immutable');
+    const store = SqliteEventStore.open({ file: path });
+    await store.appendToStream('lab-1', [event(1)]);
+    await store.close();
+    const db = new Database(path);
+    expect(() => db.prepare("UPDATE events SET data = '{\"n\":2}'").run()).toThrow(/immutable/);
+    expect(() => db.prepare('DELETE FROM events').run()).toThrow(/immutable/);
+    db.close();
+  });
+
+  it('answers with StoreUnavailableError once closed', async () => {
+    const store = SqliteEventStore.open({ file: file('closed') });
+    await store.close();
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.appendToStream('lab-1', [event()])).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
