@@ -7,3 +7,5 @@ export {
   EventStoreDbEventStore,
   type EventStoreDbEventStoreOptions,
 } from './eventstoredb/eventstoredb-event-store.js';
+export * from './event-store.config.js';
+export { EventStoreModule, EVENT_STORE_CONFIG } from './event-store.module.js';

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { createApp } from '../../apps/api/src/create-app.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ledger-health-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function start(eventStore: Parameters<typeof createApp>[0]['eventStore']): Promise<NestFastifyApplication> {
+  const app = await createApp({ host: '127.0.0.1', port: 0, eventStore }, { logger: false });
+  // A real loopback listener: fastify's inject() loads ESM-only helpers that jest's CJS loader cannot.
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('GET /health', () => {
+  it('answers 200 when the embedded store answers', async () => {
+    const app = await start({ kind: 'sqlite', file: join(dir, 'events.sqlite') });
+    const response = await request(app.getHttpServer()).get('/health');
+    await app.close();
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok', eventStore: { kind: 'sqlite', status: 'up' } });
+  });
+
+  it('answers 503, without a stack trace, when EventStoreDB does not answer', async () => {
+    const app = await start({ kind: 'eventstoredb', connectionString: `esdb://127.0.0.1:${await closedPort()}?tls=false` });
+    const response = await request(app.getHttpServer()).get('/health');
+    await app.close();
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ status: 'unavailable', eventStore: { kind: 'eventstoredb', status: 'down' } });
+    expect(response.text).not.toMatch(/\bat .+\.(js|ts):\d+/);
+  });
+
+  it('is listed in the OpenAPI document', async () => {
+    const app = await start({ kind: 'sqlite', file: join(dir, 'docs.sqlite') });
+    const document = await request(app.getHttpServer()).get('/api/docs/openapi.json');
+    const ui = await request(app.getHttpServer()).get('/api/docs');
+    await app.close();
+    expect(document.status).toBe(200);
+    expect(Object.keys(document.body.paths)).toContain('/health');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger-ui');
+  });
+});
+
+describe('start-up configuration', () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
+      env: { PATH: process.env.PATH, LEDGER_DATA_DIR: dir, ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+
+  it('stops with the variable and its allowed values when LEDGER_EVENT_STORE is wrong', () => {
+    const result = run({ LEDGER_EVENT_STORE: 'postgres' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('LEDGER_EVENT_STORE must be one of sqlite, eventstoredb (got "postgres")');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops when EventStoreDB is chosen without a connection string', () => {
+    const result = run({ LEDGER_EVENT_STORE: 'eventstoredb' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('EVENTSTORE_CONNECTION_STRING is required when LEDGER_EVENT_STORE=eventstoredb');
+  });
+
+  it('stops with a clear message when the data directory holds a file that is not a store', () => {
+    const foreign = mkdtempSync(join(tmpdir(), 'ledger-foreign-'));
+    spawnSync('sh', ['-c', `printf 'not a database' > ${join(foreign, 'events.sqlite')}`]);
+    const result = run({ LEDGER_DATA_DIR: foreign });
+    rmSync(foreign, { recursive: true, force: true });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/events\.sqlite is not a SQLite database.*left untouched/);
+  });
+});
