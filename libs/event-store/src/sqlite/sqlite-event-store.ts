@@ -83,10 +83,10 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.statements = {
       lastRevision: db.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck(),
+      last: db.prepare('SELECT revision, event_id FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
       insert: db.prepare(
         'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      byId: db.prepare('SELECT stream, revision, position, type, data FROM events WHERE event_id = ?'),
       streamForwards: db.prepare(
         `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
       ).raw(),
@@ -290,101 +290,78 @@ export class SqliteEventStore implements EventStore {
     for (const waiter of [...this.appendWaiters]) waiter();
   }
 
-  /** A nested transaction is a savepoint: a refused append leaves nothing behind, the rest still commit. */
   private applyInSavepoint(pending: PendingAppend, recordedAt: string): { ok: AppendResult } | { error: unknown } {
     try {
-      return { ok: this.db.transaction(() => this.applyAppend(pending, recordedAt))() };
+      // A multi-event append runs in a savepoint so a failure half-way leaves nothing of it behind; a
+      // single insert either happens or not, and skipping the savepoint keeps group commit lean.
+      const apply = () => this.applyAppend(pending, recordedAt);
+      return { ok: pending.events.length > 1 ? this.db.transaction(apply)() : apply() };
     } catch (error) {
-      try {
-        if (error instanceof RetryAfterRollback) return { ok: error.resolve() };
-      } catch (retryError) {
-        return { error: retryError };
-      }
       if (error instanceof EventStoreError) return { error };
-      return { error: new StoreUnavailableError(`The event store refused the append: ${(error as Error).message}`, { cause: error }) };
+      return {
+        error: new StoreUnavailableError(`The event store refused the append: ${(error as Error).message}`, {
+          cause: error,
+        }),
+      };
     }
   }
 
   private applyAppend(pending: PendingAppend, recordedAt: string): AppendResult {
     const { streamName, events, expected } = pending;
-    const current = this.statements.lastRevision.get(streamName) as number | undefined;
+    const last = this.statements.last.get(streamName) as { revision: number; event_id: string } | undefined;
+    const current = last?.revision;
+    const retried = this.findRetry(pending, last);
+    if (retried) return retried;
     if (!satisfies(expected, current)) {
-      // A retry of an append that already went through lands here: answer it as the first time.
-      if (this.statements.byId.get(events[0].id)) return this.resolveRetry(pending);
       throw new WrongExpectedVersionError(streamName, expected, current ?? 'no_stream');
     }
     let revision = current ?? -1;
     let position = 0;
-    try {
-      for (const event of events) {
-        revision += 1;
-        const info = this.statements.insert.run(
-          event.id,
-          streamName,
-          revision,
-          event.type,
-          event.dataJson,
-          event.metadataJson,
-          recordedAt,
-        );
-        position = Number(info.lastInsertRowid);
-      }
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /event_id/.test(String(error))) {
-        throw new RetryAfterRollback(() => this.resolveRetry(pending));
-      }
-      throw error;
+    for (const event of events) {
+      revision += 1;
+      const info = this.statements.insert.run(
+        event.id,
+        streamName,
+        revision,
+        event.type,
+        event.dataJson,
+        event.metadataJson,
+        recordedAt,
+      );
+      position = Number(info.lastInsertRowid);
     }
     return { nextExpectedRevision: revision, position };
   }
 
   /**
-   * Some of the append's event ids are stored already. EventStoreDB's rule: the same ids, in the same
-   * stream, in the same order, at the revisions the expected revision implies, are the same append
-   * retried and get the same answer. Anything else is a conflict.
+   * EventStoreDB's rule for retries: the same event ids, at the revisions the expected revision implies,
+   * are the same append again and get the first answer, writing nothing. With `any` (where no revision is
+   * implied) the stream's newest events are compared. The same id with other content is a conflict.
    */
-  private resolveRetry({ streamName, events, expected }: PendingAppend): AppendResult {
-    type Stored = { stream: string; revision: number; position: number; type: string; data: string };
-    const stored = events.map((event) => this.statements.byId.get(event.id) as Stored | undefined);
+  private findRetry(
+    { streamName, events, expected }: PendingAppend,
+    last: { revision: number; event_id: string } | undefined,
+  ): AppendResult | undefined {
+    if (!last) return undefined;
+    let first: number;
+    if (typeof expected === 'number') first = expected + 1;
+    else if (expected === 'no_stream') first = 0;
+    else if (last.event_id === events[events.length - 1].id) first = last.revision - events.length + 1;
+    else return undefined;
+    if (first < 0 || first + events.length - 1 > last.revision) return undefined;
+    const stored = this.statements.streamForwards.all(streamName, first, events.length) as Row[];
+    if (stored[0]?.[1] !== events[0].id) return undefined;
     stored.forEach((row, index) => {
       const event = events[index];
-      if (!row) {
-        throw new DuplicateEventIdError(
-          events[stored.findIndex(Boolean)].id,
-          'by an earlier append that held other events; retry an append whole or not at all',
-        );
+      if (row[1] !== event.id) {
+        throw new DuplicateEventIdError(events[0].id, 'by an earlier append that held other events');
       }
-      if (row.stream !== streamName) {
-        throw new DuplicateEventIdError(event.id, `in stream "${row.stream}"`);
-      }
-      if (row.type !== event.type || row.data !== event.dataJson) {
-        throw new DuplicateEventIdError(event.id, 'with different content');
-      }
-      if (index > 0 && row.revision !== stored[index - 1]!.revision + 1) {
-        throw new DuplicateEventIdError(event.id, 'in another order');
+      if (row[4] !== event.type || row[5] !== event.dataJson) {
+        throw new DuplicateEventIdError(event.id, `in stream "${streamName}" with different content`);
       }
     });
-    const first = stored[0]!;
-    const last = stored[stored.length - 1]!;
-    const expectedBefore = first.revision - 1;
-    const sameAppend =
-      expected === 'any' ||
-      expected === 'stream_exists' ||
-      (expected === 'no_stream' && expectedBefore === -1) ||
-      expected === expectedBefore;
-    if (!sameAppend) {
-      const current = this.statements.lastRevision.get(streamName) as number;
-      throw new WrongExpectedVersionError(streamName, expected, current);
-    }
-    return { nextExpectedRevision: last.revision, position: last.position };
-  }
-}
-
-/** Thrown inside the savepoint so its inserts roll back before the retry is resolved outside it. */
-class RetryAfterRollback extends EventStoreError {
-  readonly code = 'retry-after-rollback';
-  constructor(readonly resolve: () => AppendResult) {
-    super('append retried');
+    const lastStored = stored[stored.length - 1];
+    return { nextExpectedRevision: lastStored[3], position: lastStored[0] };
   }
 }
 

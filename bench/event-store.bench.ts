@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: throughput of the embedded event store beside raw better-sqlite3 doing the same inserts
+ * in the same run, on the same disk, with the same durability (WAL, synchronous=FULL). A benchmark, not a
+ * test: it prints numbers and ratios and never fails on them, because these machines are noisy.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore, type NewEvent } from '@app/event-store';
+
+const dir = mkdtempSync(join(process.env.LEDGER_BENCH_DIR ?? join(process.cwd(), 'data'), 'bench-'));
+const PAYLOAD = {
+  projectId: '7d5b2a4e-3f0c-4d8e-9a1b-2c3d4e5f6a7b',
+  gender: 'woman',
+  role: 'creative',
+  birthYear: 1987,
+  organisationId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+  registeredOn: '2023-10-12',
+  person: { ciphertext: 'x'.repeat(120), keyId: 'k-2f9c' },
+};
+
+function newEvent(): NewEvent {
+  const id = randomUUID();
+  return {
+    id,
+    type: 'ParticipantRegistered',
+    data: PAYLOAD,
+    metadata: { correlationId: id, causationId: id, actor: 'bench', recordedAt: '2026-11-22T10:00:00.000Z' },
+  };
+}
+
+function openRaw(name: string) {
+  const db = new Database(join(dir, `${name}.sqlite`));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('cache_size = -65536');
+  // The same table as the store's (see sqlite-schema.ts), so the ratio measures the store's own overhead.
+  db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, stream TEXT NOT NULL,
+    revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
+    recorded_at TEXT NOT NULL, UNIQUE (stream, revision)) STRICT`);
+  const insert = db.prepare(
+    'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const revisions = new Map<string, number>();
+  const row = (stream: string) => {
+    const event = newEvent();
+    const revision = (revisions.get(stream) ?? -1) + 1;
+    revisions.set(stream, revision);
+    insert.run(event.id, stream, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), new Date().toISOString());
+  };
+  return { db, row };
+}
+
+const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
+const fmt = (n: number) => n.toLocaleString('en-US').padStart(10);
+const results: Array<{ name: string; store: number; raw: number; target?: string }> = [];
+
+async function oneWriter(count: number) {
+  const store = SqliteEventStore.open({ file: join(dir, 'one.sqlite') });
+  let revision: number | 'no_stream' = 'no_stream';
+  let t = performance.now();
+  for (let i = 0; i < count; i++) {
+    revision = (await store.appendToStream('bench-one', [newEvent()], { expectedRevision: revision })).nextExpectedRevision;
+  }
+  const storeRate = rate(count, performance.now() - t);
+  await store.close();
+  const raw = openRaw('one-raw');
+  t = performance.now();
+  for (let i = 0; i < count; i++) raw.db.transaction(() => raw.row('bench-one'))();
+  const rawRate = rate(count, performance.now() - t);
+  raw.db.close();
+  results.push({ name: 'durable appends/s, 1 writer (1 event, 1 commit each)', store: storeRate, raw: rawRate });
+}
+
+async function concurrentWriters(writers: number, perWriter: number) {
+  const store = SqliteEventStore.open({ file: join(dir, 'many.sqlite') });
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      let revision: number | 'no_stream' = 'no_stream';
+      for (let i = 0; i < perWriter; i++) {
+        revision = (await store.appendToStream(`bench-${w}`, [newEvent()], { expectedRevision: revision }))
+          .nextExpectedRevision;
+      }
+    }),
+  );
+  const storeRate = rate(writers * perWriter, performance.now() - t);
+  const { commits, appends } = store.metrics;
+  await store.close();
+  // Raw SQLite given the same grouping the store achieved: appends/commits rows per transaction.
+  const perCommit = Math.max(1, Math.round(appends / commits));
+  const raw = openRaw('many-raw');
+  const t2 = performance.now();
+  for (let done = 0; done < writers * perWriter; done += perCommit) {
+    raw.db.transaction(() => {
+      for (let k = 0; k < perCommit; k++) raw.row(`bench-${(done + k) % writers}`);
+    })();
+  }
+  const rawRate = rate(writers * perWriter, performance.now() - t2);
+  raw.db.close();
+  results.push({
+    name: `durable appends/s, ${writers} concurrent writers (group commit, ~${perCommit} per commit)`,
+    store: storeRate,
+    raw: rawRate,
+    target: '>= 20,000',
+  });
+}
+
+async function batchInserts(batches: number, size: number) {
+  const store = SqliteEventStore.open({ file: join(dir, 'batch.sqlite') });
+  let t = performance.now();
+  for (let b = 0; b < batches; b++) {
+    await store.appendToStream(`bench-batch-${b}`, Array.from({ length: size }, newEvent), { expectedRevision: 'no_stream' });
+  }
+  const storeRate = rate(batches * size, performance.now() - t);
+  const raw = openRaw('batch-raw');
+  t = performance.now();
+  for (let b = 0; b < batches; b++) {
+    raw.db.transaction(() => {
+      for (let k = 0; k < size; k++) raw.row(`bench-batch-${b}`);
+    })();
+  }
+  const rawRate = rate(batches * size, performance.now() - t);
+  raw.db.close();
+  results.push({ name: `batch inserts events/s (${size} events per append)`, store: storeRate, raw: rawRate, target: 'within 2x of raw' });
+
+  // readAll over what the batch run wrote, a page at a time, as a projection would.
+  t = performance.now();
+  let read = 0;
+  let from = 0;
+  for (;;) {
+    const page = await store.readAll({ fromPosition: from, maxCount: 1000 });
+    read += page.length;
+    if (page.length < 1000) break;
+    from = page[page.length - 1].position + 1;
+  }
+  const readRate = rate(read, performance.now() - t);
+  await store.close();
+  const rawDb = new Database(join(dir, 'batch.sqlite'), { readonly: true });
+  const select = rawDb.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT 1000').raw();
+  t = performance.now();
+  let rawRead = 0;
+  for (let position = 0; ; ) {
+    const rows = select.all(position) as unknown[][];
+    for (const r of rows) JSON.parse(r[5] as string), JSON.parse(r[6] as string);
+    rawRead += rows.length;
+    if (rows.length < 1000) break;
+    position = (rows[rows.length - 1][0] as number) + 1;
+  }
+  const rawReadRate = rate(rawRead, performance.now() - t);
+  rawDb.close();
+  results.push({ name: 'readAll events/s (pages of 1,000, JSON parsed)', store: readRate, raw: rawReadRate, target: '>= 200,000' });
+}
+
+const quick = process.argv.includes('--quick');
+console.log(`Programme Ledger event store benchmark (${quick ? 'quick' : 'full'}), data in ${dir}`);
+try {
+  await oneWriter(quick ? 500 : 5_000);
+  await concurrentWriters(64, quick ? 100 : 1_500);
+  await batchInserts(quick ? 50 : 300, 1_000);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log('');
+console.log(`${'measure'.padEnd(74)} ${'store'.padStart(10)} ${'raw'.padStart(10)}  ratio   target`);
+for (const r of results) {
+  console.log(
+    `${r.name.padEnd(74)} ${fmt(r.store)} ${fmt(r.raw)}  ${(r.store / r.raw).toFixed(2).padStart(5)}x  ${r.target ?? ''}`,
+  );
+}
