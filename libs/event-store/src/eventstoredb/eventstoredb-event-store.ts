@@ -134,15 +134,26 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       const events: RecordedEvent[] = [];
       if (maxCount === 0) return events;
+      if (!forwards && typeof options.fromPosition === 'number') {
+        // EventStoreDB reads backwards from *before* a position; the port includes the event at it.
+        const [atPosition] = await this.readAll({ fromPosition: options.fromPosition, maxCount: 1, filter: options.filter });
+        if (atPosition?.position === options.fromPosition) events.push(atPosition);
+        if (events.length >= maxCount) return events;
+      }
       const read = this.client.readAll({
         fromPosition: toReadPosition(options.fromPosition ?? (forwards ? 'start' : 'end')),
         direction: forwards ? FORWARDS : BACKWARDS,
         maxCount: Number.MAX_SAFE_INTEGER,
       });
-      for await (const resolved of read as AsyncIterable<AllStreamResolvedEvent>) {
-        if (!isUserEvent(resolved.event) || !matches(resolved.event)) continue;
-        events.push(toRecordedEvent(resolved.event, resolved.commitPosition));
-        if (events.length >= maxCount) break;
+      try {
+        for await (const resolved of read as AsyncIterable<AllStreamResolvedEvent>) {
+          if (!isUserEvent(resolved.event) || !matches(resolved.event)) continue;
+          events.push(toRecordedEvent(resolved.event, resolved.commitPosition));
+          if (events.length >= maxCount) break;
+        }
+      } finally {
+        // Leaving the loop early only stops reading; the gRPC call stays open until it is cancelled.
+        await read.cancel().catch(() => undefined);
       }
       return events;
     } catch (error) {
@@ -159,12 +170,16 @@ export class EventStoreDbEventStore implements EventStore {
       filter,
     });
     const subscriptions = this.subscriptions;
+    let closed = false;
     async function* follow(): AsyncGenerator<RecordedEvent> {
       try {
         for await (const resolved of source as AsyncIterable<AllStreamResolvedEvent>) {
+          if (closed) return;
           if (isUserEvent(resolved.event)) yield toRecordedEvent(resolved.event, resolved.commitPosition);
         }
       } catch (error) {
+        // Closing cancels the gRPC call; the stream then ends with an error that is ours, not a failure.
+        if (closed) return;
         throw mapError(error);
       } finally {
         subscriptions.delete(subscription);
@@ -174,8 +189,11 @@ export class EventStoreDbEventStore implements EventStore {
     const subscription: Subscription = {
       [Symbol.asyncIterator]: () => iterator,
       close: async () => {
-        await source.unsubscribe();
-        await iterator.return(undefined);
+        if (closed) return;
+        closed = true;
+        subscriptions.delete(subscription);
+        await source.unsubscribe().catch(() => undefined);
+        source.destroy();
       },
     };
     subscriptions.add(subscription);
