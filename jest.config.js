@@ -6,6 +6,7 @@ export default {
   moduleNameMapper: {
     '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
