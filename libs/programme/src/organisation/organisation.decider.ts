@@ -1,0 +1,108 @@
+import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
+import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
+
+export const ORGANISATION_TYPES = [
+  'enterprise',
+  'municipality',
+  'region',
+  'public-authority',
+  'university',
+  'research-organisation',
+  'ngo',
+  'creative-practitioner',
+  'other',
+] as const;
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+
+/** EU Recommendation 2003/361 size classes; SMEs are micro, small and medium. */
+export const SIZE_CLASSES = ['micro', 'small', 'medium', 'large'] as const;
+export type SizeClass = (typeof SIZE_CLASSES)[number];
+
+export interface OrganisationDetails {
+  name: string;
+  organisationNumber?: string;
+  /** ISO 3166 alpha-2. */
+  country: string;
+  type: OrganisationType;
+  sizeClass?: SizeClass;
+  foundedYear?: number;
+}
+
+export type OrganisationEvent =
+  | DomainEvent<'OrganisationRegistered', { organisationId: string } & OrganisationDetails>
+  | DomainEvent<
+      'OrganisationReclassified',
+      { organisationId: string; type: OrganisationType; sizeClass?: SizeClass; reason: string }
+    >;
+
+export type OrganisationCommand =
+  | { type: 'RegisterOrganisation'; data: { organisationId: string } & OrganisationDetails; currentYear: number }
+  | {
+      type: 'ReclassifyOrganisation';
+      data: { organisationId: string; type?: OrganisationType; sizeClass?: SizeClass; reason: string };
+    };
+
+export type OrganisationState =
+  | { status: 'none' }
+  | ({ status: 'registered'; organisationId: string } & OrganisationDetails);
+
+export type OrganisationFacts = Pick<
+  Extract<OrganisationState, { status: 'registered' }>,
+  'organisationId' | 'type' | 'sizeClass' | 'country' | 'name'
+>;
+
+function assertClassified(type: OrganisationType, sizeClass: SizeClass | undefined): void {
+  if (type === 'enterprise' && !sizeClass) {
+    throw new RuleViolation('An enterprise needs a size class (micro, small, medium or large)');
+  }
+}
+
+export const organisationDecider: Decider<OrganisationState, OrganisationCommand, OrganisationEvent> = {
+  initialState: () => ({ status: 'none' }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'RegisterOrganisation': {
+        const { data } = command;
+        if (state.status !== 'none') throw new AlreadyExists('Organisation', data.organisationId);
+        assertClassified(data.type, data.sizeClass);
+        if (data.foundedYear !== undefined && data.foundedYear > command.currentYear) {
+          throw new RuleViolation(`foundedYear ${data.foundedYear} is in the future`);
+        }
+        return [{ type: 'OrganisationRegistered', data }];
+      }
+      case 'ReclassifyOrganisation': {
+        const { data } = command;
+        if (state.status === 'none') throw new NotFound('Organisation', data.organisationId);
+        const type = data.type ?? state.type;
+        const sizeClass = data.sizeClass ?? (type === 'enterprise' ? state.sizeClass : undefined);
+        assertClassified(type, sizeClass);
+        if (type === state.type && sizeClass === state.sizeClass) {
+          throw new RuleViolation(`The organisation is already classified as ${type}${sizeClass ? ` (${sizeClass})` : ''}`);
+        }
+        return [
+          {
+            type: 'OrganisationReclassified',
+            data: { organisationId: data.organisationId, type, ...(sizeClass ? { sizeClass } : {}), reason: data.reason },
+          },
+        ];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'OrganisationRegistered':
+        return { status: 'registered', ...event.data };
+      case 'OrganisationReclassified': {
+        if (state.status !== 'registered') return state;
+        const { type, sizeClass } = event.data;
+        return { ...state, type, sizeClass };
+      }
+      default:
+        return assertNever(event);
+    }
+  },
+};
