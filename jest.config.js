@@ -5,6 +5,7 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
+    '^@app/programme$': '<rootDir>/libs/programme/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
   },

@@ -11,7 +11,10 @@ const dir = mkdtempSync(join(tmpdir(), 'ledger-health-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(eventStore: Parameters<typeof createApp>[0]['eventStore']): Promise<NestFastifyApplication> {
-  const app = await createApp({ host: '127.0.0.1', port: 0, eventStore }, { logger: false });
+  const app = await createApp(
+    { host: '127.0.0.1', port: 0, eventStore, dataDir: dir, apiKey: 'health-test-key-0123456789' },
+    { logger: false },
+  );
   // A real loopback listener: fastify's inject() loads ESM-only helpers that jest's CJS loader cannot.
   await app.listen(0, '127.0.0.1');
   return app;

@@ -1,19 +1,34 @@
-import { ConfigurationError, eventStoreConfigFromEnv, type EventStoreConfig } from '@app/event-store';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigurationError, dataDirectory, eventStoreConfigFromEnv, type EventStoreConfig } from '@app/event-store';
 
 export interface ApiConfig {
   host: string;
   port: number;
   eventStore: EventStoreConfig;
+  /** Where the key store and the idempotency records live (and the embedded event store by default). */
+  dataDir: string;
+  /** The bearer key that opens the API until access control arrives. */
+  apiKey: string;
+  /** Tests pin the clock; the service reads the real one. */
+  clock?: () => Date;
 }
 
-/** Everything the API reads from the environment, checked once at start-up. */
-export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
+const MIN_API_KEY_LENGTH = 16;
+
+/** Everything the API reads from the environment, checked once at start-up; every problem is listed. */
+export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig & { apiKeySource: string } {
   const problems: string[] = [];
   const host = env.HOST?.trim() || '127.0.0.1';
   const portText = env.PORT?.trim() || '3000';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
     problems.push(`PORT must be a whole number from 1 to 65535 (got "${portText}")`);
+  }
+  const configuredKey = env.LEDGER_API_KEY?.trim();
+  if (configuredKey !== undefined && configuredKey.length > 0 && configuredKey.length < MIN_API_KEY_LENGTH) {
+    problems.push(`LEDGER_API_KEY must be at least ${MIN_API_KEY_LENGTH} characters (or unset, to have one generated)`);
   }
   let eventStore: EventStoreConfig | undefined;
   try {
@@ -23,5 +38,17 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
     problems.push(...error.problems);
   }
   if (problems.length > 0 || !eventStore) throw new ConfigurationError(problems);
-  return { host, port, eventStore };
+  const dataDir = dataDirectory(env);
+  const { apiKey, source } = configuredKey ? { apiKey: configuredKey, source: 'LEDGER_API_KEY' } : localApiKey(dataDir);
+  return { host, port, eventStore, dataDir, apiKey, apiKeySource: source };
+}
+
+/** Zero set-up: without LEDGER_API_KEY, a key is generated once and kept (owner-only) in the data directory. */
+function localApiKey(dataDir: string): { apiKey: string; source: string } {
+  const file = join(dataDir, 'api-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return { apiKey: readFileSync(file, 'utf8').trim(), source: file };
 }

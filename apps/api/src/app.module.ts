@@ -1,15 +1,46 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule } from '@app/event-store';
+import { APP_GUARD } from '@nestjs/core';
+import { join } from 'node:path';
+import { EventStoreModule, type EventStore } from '@app/event-store';
+import { ProgrammeModule } from '@app/programme';
 import type { ApiConfig } from './api.config.js';
 import { HealthController } from './health/health.controller.js';
+import { API_KEY, ApiKeyGuard } from './http/api-key.guard.js';
+import { CLOCK } from './http/command-context.decorator.js';
+import { EtagInterceptor } from './http/etag.interceptor.js';
+import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { IdempotencyStore } from './http/idempotency.store.js';
+import { ActivitiesController } from './programme/activities.controller.js';
+import { OrganisationsController } from './programme/organisations.controller.js';
+import { ParticipantsController } from './programme/participants.controller.js';
+import { ProjectsController } from './programme/projects.controller.js';
+import { RecordsController } from './programme/records.controller.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, store: EventStore): DynamicModule {
     return {
       module: AppModule,
-      imports: [EventStoreModule.forRoot(config.eventStore)],
-      controllers: [HealthController],
+      imports: [
+        EventStoreModule.forRoot(config.eventStore, store),
+        ProgrammeModule.forRoot({ keyStoreFile: join(config.dataDir, 'keys.sqlite') }),
+      ],
+      controllers: [
+        HealthController,
+        ProjectsController,
+        OrganisationsController,
+        ParticipantsController,
+        ActivitiesController,
+        RecordsController,
+      ],
+      providers: [
+        { provide: API_KEY, useValue: config.apiKey },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: CLOCK, useValue: config.clock ?? (() => new Date()) },
+        { provide: IDEMPOTENCY_STORE, useFactory: () => IdempotencyStore.open(join(config.dataDir, 'service.sqlite')) },
+        EtagInterceptor,
+        IdempotencyInterceptor,
+      ],
     };
   }
 }

@@ -1,25 +1,54 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { openEventStore } from '@app/event-store';
 import type { ApiConfig } from './api.config.js';
 import { AppModule } from './app.module.js';
+import { CLOCK, correlationIdOf, type Clock, type LedgerRequest } from './http/command-context.decorator.js';
+import { ErrorFilter } from './http/error.filter.js';
+import { EtagInterceptor } from './http/etag.interceptor.js';
+import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import type { IdempotencyStore } from './http/idempotency.store.js';
+import { validationPipe } from './http/validation.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Builds the application exactly as `main.ts` serves it, so end-to-end tests exercise the same wiring. */
 export async function createApp(config: ApiConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
+  // Opened first, outside dependency injection, so a bad store file stops start-up with its own message.
+  const store = openEventStore(config.eventStore);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
+    AppModule.forRoot(config, store),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
     { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false },
   );
   app.enableShutdownHooks();
+  const clock = app.get<Clock>(CLOCK);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request: LedgerRequest, reply) => {
+      request.correlationId = correlationIdOf(request.headers['x-correlation-id']);
+      request.clock = clock;
+      void reply.header('X-Correlation-Id', request.correlationId);
+    });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  // Outermost first: the ETag is set on fresh and on replayed answers alike.
+  app.useGlobalInterceptors(app.get(EtagInterceptor), app.get(IdempotencyInterceptor));
+  const idempotency = app.get<IdempotencyStore>(IDEMPOTENCY_STORE);
+  app.getHttpAdapter().getInstance().addHook('onClose', async () => idempotency.close());
+
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Programme Ledger')
-      .setDescription('Event-sourced ledger of EU-funded regional innovation projects')
+      .setDescription(
+        'Event-sourced ledger of EU-funded regional innovation projects. Every write answers with the entity id, ' +
+          'its stream, revision (also the ETag) and the global log position.',
+      )
       .setVersion('0.1.0')
+      .addBearerAuth()
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });

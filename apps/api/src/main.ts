@@ -9,6 +9,8 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB';
   console.log(`Programme Ledger listening on http://${config.host}:${config.port} (event store: ${where})`);
+  // Where the key is, never the key itself: logs are read by more people than the API key is meant for.
+  console.log(`API key: send Authorization: Bearer <key>, the key from ${config.apiKeySource}`);
 }
 
 main().catch((error: unknown) => {

@@ -15,13 +15,14 @@ class EventStoreLifecycle implements OnApplicationShutdown {
 /** Provides the configured `EventStore` under `EVENT_STORE` to the whole application, and closes it. */
 @Module({})
 export class EventStoreModule {
-  static forRoot(config: EventStoreConfig): DynamicModule {
+  /** Pass an already opened store to have start-up fail on a bad store file before the app is wired. */
+  static forRoot(config: EventStoreConfig, store?: EventStore): DynamicModule {
     return {
       module: EventStoreModule,
       global: true,
       providers: [
         { provide: EVENT_STORE_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        store ? { provide: EVENT_STORE, useValue: store } : { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         EventStoreLifecycle,
       ],
       exports: [EVENT_STORE, EVENT_STORE_CONFIG],

@@ -2,10 +2,12 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EVENT_STORE_CONFIG, type EventStore, type EventStoreConfig } from '@app/event-store';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../http/public.decorator.js';
 
 const PING_TIMEOUT_MS = 3000;
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

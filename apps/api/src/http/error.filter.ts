@@ -1,0 +1,83 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import {
+  InvalidEventError,
+  InvalidStreamNameError,
+  StoreUnavailableError,
+} from '@app/event-store';
+import { AlreadyExists, ConcurrencyConflict, NotFound, RuleViolation, StaleRevision } from '@app/programme';
+import type { FastifyReply } from 'fastify';
+import type { LedgerRequest } from './command-context.decorator.js';
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  503: 'Service Unavailable',
+};
+
+function answer(status: number, message: string, extra: Record<string, unknown> = {}): Answer {
+  return { status, body: { statusCode: status, error: REASONS[status] ?? 'Error', message, ...extra } };
+}
+
+/**
+ * Every refusal becomes a 4xx a person can act on; anything unexpected becomes a 500 that says only that
+ * it happened and under which correlation id it was logged. No stack trace or SQL ever leaves the server.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<LedgerRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { status, body } = this.map(error, request.correlationId);
+    void reply.status(status).send(body);
+  }
+
+  private map(error: unknown, correlationId: string | undefined): Answer {
+    if (error instanceof HttpException) {
+      const response = error.getResponse();
+      return {
+        status: error.getStatus(),
+        body: typeof response === 'string' ? answer(error.getStatus(), response).body : (response as Record<string, unknown>),
+      };
+    }
+    if (error instanceof RuleViolation) return answer(422, error.message);
+    if (error instanceof NotFound) return answer(404, error.message);
+    if (error instanceof AlreadyExists) return answer(409, error.message);
+    if (error instanceof ConcurrencyConflict) return answer(409, error.message);
+    if (error instanceof StaleRevision) {
+      return answer(412, error.message, { currentRevision: error.actual === 'none' ? null : error.actual });
+    }
+    if (error instanceof InvalidStreamNameError || error instanceof InvalidEventError) return answer(400, error.message);
+    if (error instanceof StoreUnavailableError) {
+      this.logger.error(`${correlationId}: ${error.message}`);
+      return answer(503, 'The event store is not available right now; nothing was written. Try again shortly.');
+    }
+    // Fastify's own refusals (body too large, malformed JSON, wrong content type) carry their status.
+    const statusCode = (error as { statusCode?: unknown }).statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      return answer(statusCode, (error as Error).message);
+    }
+    this.logger.error(`${correlationId}: ${(error as Error)?.stack ?? String(error)}`);
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: {
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: `Something went wrong on our side; it was logged under correlation id ${correlationId}.`,
+      },
+    };
+  }
+}

@@ -1,0 +1,188 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import {
+  ACTIVITY_FORMATS,
+  AdmitCompanyToLabCommand,
+  AdmitCreativeToLabCommand,
+  CloseActivityCommand,
+  EntityReader,
+  NotFound,
+  OpenActivityCommand,
+  OpenLabCommand,
+  RecordAttendanceCommand,
+  type ActivityFormat,
+  type CommandContext,
+} from '@app/programme';
+import { Ctx } from '../http/command-context.decorator.js';
+import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
+import { CreateDto } from './common.dto.js';
+import { IdParam } from './id.param.js';
+import { IsIsoDate } from './validators.js';
+
+export class LabCapacityDto {
+  @ApiPropertyOptional({ example: 4, default: 4 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  companies?: number;
+
+  @ApiPropertyOptional({ example: 16, default: 16 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  creatives?: number;
+}
+
+class DatedActivityDto extends CreateDto {
+  @ApiProperty({ example: 'Cross Innovation Challenge Karlshamn', maxLength: 300 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  name!: string;
+
+  @ApiProperty({ example: '2023-10-10' })
+  @IsIsoDate()
+  startDate!: string;
+
+  @ApiProperty({ example: '2023-10-12' })
+  @IsIsoDate()
+  endDate!: string;
+}
+
+export class OpenLabDto extends DatedActivityDto {
+  @ApiProperty({ example: 'hav och vatten', maxLength: 300 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  theme!: string;
+
+  @ApiPropertyOptional({ type: LabCapacityDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LabCapacityDto)
+  capacity?: LabCapacityDto;
+}
+
+export class OpenActivityDto extends DatedActivityDto {
+  @ApiProperty({ enum: ACTIVITY_FORMATS })
+  @IsIn(ACTIVITY_FORMATS)
+  format!: ActivityFormat;
+
+  @ApiProperty({ example: false })
+  @IsBoolean()
+  crossBorder!: boolean;
+}
+
+export class AdmitCompanyDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  organisationId!: string;
+
+  @ApiPropertyOptional({ description: 'Defaults to today' })
+  @IsOptional()
+  @IsIsoDate()
+  admittedOn?: string;
+}
+
+export class AdmitCreativeDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  participantId!: string;
+
+  @ApiPropertyOptional({ description: 'Defaults to today' })
+  @IsOptional()
+  @IsIsoDate()
+  admittedOn?: string;
+}
+
+export class RecordAttendanceDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  participantId!: string;
+
+  @ApiProperty({ example: '2023-10-11' })
+  @IsIsoDate()
+  date!: string;
+}
+
+export class CloseActivityDto {
+  @ApiPropertyOptional({ description: 'Defaults to today' })
+  @IsOptional()
+  @IsIsoDate()
+  closedOn?: string;
+}
+
+@ApiTags('activities')
+@Controller('api')
+export class ActivitiesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly entities: EntityReader,
+  ) {}
+
+  @Post('projects/:id/labs')
+  @CommandRoute(201, [404, 409, 422])
+  openLab(@IdParam() projectId: string, @Body() { id, ...input }: OpenLabDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new OpenLabCommand(id ?? randomUUID(), { ...input, projectId }, context));
+  }
+
+  @Post('projects/:id/activities')
+  @CommandRoute(201, [404, 409, 422])
+  openActivity(@IdParam() projectId: string, @Body() { id, ...input }: OpenActivityDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new OpenActivityCommand(id ?? randomUUID(), { ...input, projectId }, context));
+  }
+
+  @Post('labs/:id/companies')
+  @HttpCode(200)
+  @CommandRoute(200, [404, 412, 422])
+  admitCompany(@IdParam() labId: string, @Body() input: AdmitCompanyDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new AdmitCompanyToLabCommand(labId, input, context));
+  }
+
+  @Post('labs/:id/creatives')
+  @HttpCode(200)
+  @CommandRoute(200, [404, 412, 422])
+  admitCreative(@IdParam() labId: string, @Body() input: AdmitCreativeDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new AdmitCreativeToLabCommand(labId, input, context));
+  }
+
+  @Post('activities/:id/attendance')
+  @HttpCode(200)
+  @CommandRoute(200, [404, 412, 422])
+  recordAttendance(@IdParam() activityId: string, @Body() input: RecordAttendanceDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new RecordAttendanceCommand(activityId, input, context));
+  }
+
+  @Post('activities/:id/close')
+  @HttpCode(200)
+  @CommandRoute(200, [404, 412, 422])
+  close(@IdParam() activityId: string, @Body() input: CloseActivityDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new CloseActivityCommand(activityId, input, context));
+  }
+
+  @Get('labs/:id')
+  @ReadRoute()
+  async getLab(@IdParam() id: string) {
+    const view = await this.view(id);
+    if (view.kind !== 'lab') throw new NotFound('Lab', id);
+    return view;
+  }
+
+  @Get('activities/:id')
+  @ReadRoute()
+  getActivity(@IdParam() id: string) {
+    return this.view(id);
+  }
+
+  private async view(id: string) {
+    const { revision, entity } = await this.entities.activity(id);
+    const { status, activityId, ...activity } = entity;
+    return { id: activityId, revision, closed: status === 'closed', ...activity };
+  }
+}

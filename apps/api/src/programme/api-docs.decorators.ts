@@ -1,0 +1,38 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { CommandResultDto, ErrorDto } from './common.dto.js';
+
+const errors = {
+  400: 'Invalid input: every offending field and rule is listed; nothing is written',
+  401: 'No valid API key',
+  404: 'An id in the path or body does not exist',
+  409: 'The id already exists',
+  412: 'If-Match names a revision that is no longer current',
+  413: 'The body is larger than 1 MB',
+  422: 'A rule of the project would be broken (a full lab, a closed activity, a date outside the project); or an Idempotency-Key reused for another request',
+} as const;
+
+type ErrorStatus = keyof typeof errors;
+
+/** OpenAPI for a write route: its success answer, the headers it honours and every error it can give. */
+export function CommandRoute(status: 200 | 201, statuses: ErrorStatus[]) {
+  return applyDecorators(
+    ApiBearerAuth(),
+    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry safely: the same key and body give the first answer' }),
+    ApiHeader({ name: 'If-Match', required: false, description: 'The revision (ETag) the change is based on' }),
+    ApiHeader({ name: 'X-Correlation-Id', required: false }),
+    ApiResponse({ status, type: CommandResultDto, description: 'Recorded; ETag carries the new revision' }),
+    ...[400, 401, 413, ...statuses].map((code) =>
+      ApiResponse({ status: code, type: ErrorDto, description: errors[code as ErrorStatus] }),
+    ),
+  );
+}
+
+export function ReadRoute() {
+  return applyDecorators(
+    ApiBearerAuth(),
+    ApiResponse({ status: 400, type: ErrorDto, description: 'The id is not a uuid' }),
+    ApiResponse({ status: 401, type: ErrorDto, description: errors[401] }),
+    ApiResponse({ status: 404, type: ErrorDto, description: 'No such entity' }),
+  );
+}

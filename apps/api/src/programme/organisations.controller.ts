@@ -1,0 +1,96 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, IsISO31661Alpha2, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import {
+  EntityReader,
+  ORGANISATION_TYPES,
+  ReclassifyOrganisationCommand,
+  RegisterOrganisationCommand,
+  SIZE_CLASSES,
+  type CommandContext,
+  type OrganisationType,
+  type SizeClass,
+} from '@app/programme';
+import { Ctx } from '../http/command-context.decorator.js';
+import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
+import { CreateDto, ReasonDto } from './common.dto.js';
+import { IdParam } from './id.param.js';
+
+export class RegisterOrganisationDto extends CreateDto {
+  @ApiProperty({ example: 'Havsfabriken AB', maxLength: 300 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  name!: string;
+
+  @ApiPropertyOptional({ example: '556677-8899', maxLength: 40 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  organisationNumber?: string;
+
+  @ApiProperty({ example: 'SE', description: 'ISO 3166 alpha-2' })
+  @IsISO31661Alpha2()
+  country!: string;
+
+  @ApiProperty({ enum: ORGANISATION_TYPES })
+  @IsIn(ORGANISATION_TYPES)
+  type!: OrganisationType;
+
+  @ApiPropertyOptional({ enum: SIZE_CLASSES, description: 'Required for an enterprise' })
+  @ValidateIf((dto: RegisterOrganisationDto) => dto.type === 'enterprise' || dto.sizeClass !== undefined)
+  @IsIn(SIZE_CLASSES, { message: 'sizeClass must be one of micro, small, medium, large (required for an enterprise)' })
+  sizeClass?: SizeClass;
+
+  @ApiPropertyOptional({ example: 2019 })
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(9999)
+  foundedYear?: number;
+}
+
+export class ReclassifyOrganisationDto extends ReasonDto {
+  @ApiPropertyOptional({ enum: ORGANISATION_TYPES })
+  @IsOptional()
+  @IsIn(ORGANISATION_TYPES)
+  type?: OrganisationType;
+
+  @ApiPropertyOptional({ enum: SIZE_CLASSES })
+  @IsOptional()
+  @IsIn(SIZE_CLASSES)
+  sizeClass?: SizeClass;
+}
+
+@ApiTags('organisations')
+@Controller('api/organisations')
+export class OrganisationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly entities: EntityReader,
+  ) {}
+
+  @Post()
+  @CommandRoute(201, [409, 422])
+  register(@Body() { id, ...input }: RegisterOrganisationDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new RegisterOrganisationCommand(id ?? randomUUID(), input, context));
+  }
+
+  @Post(':id/reclassification')
+  @HttpCode(200)
+  @CommandRoute(200, [404, 412, 422])
+  reclassify(@IdParam() id: string, @Body() input: ReclassifyOrganisationDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new ReclassifyOrganisationCommand(id, input, context));
+  }
+
+  @Get(':id')
+  @ReadRoute()
+  async get(@IdParam() id: string) {
+    const { revision, entity } = await this.entities.organisation(id);
+    const { status: _, organisationId, ...organisation } = entity;
+    return { id: organisationId, revision, ...organisation };
+  }
+}

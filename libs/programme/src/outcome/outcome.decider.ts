@@ -1,0 +1,95 @@
+import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
+import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
+import { assertNotFuture, assertWithin, type IsoDate } from '../shared/dates.js';
+import type { ActivityFacts } from '../activity/activity.decider.js';
+import type { PilotCaseFacts } from '../pilot-case/pilot-case.decider.js';
+import type { ProjectFacts } from '../project/project.decider.js';
+
+export const OUTCOME_KINDS = [
+  'product-innovation',
+  'process-innovation',
+  'marketing-innovation',
+  'organisational-innovation',
+  'solution-developed',
+  'solution-taken-up',
+  'strategy-developed',
+  'strategy-adopted',
+  'business-idea',
+  'cooperation-continued',
+  'other',
+] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+export interface OutcomeDetails {
+  projectId: string;
+  kind: OutcomeKind;
+  organisationId?: string;
+  activityId?: string;
+  pilotCaseId?: string;
+  date: IsoDate;
+  description: string;
+  evidence?: string;
+}
+
+export type OutcomeEvent =
+  | DomainEvent<'OutcomeRecorded', { outcomeId: string } & OutcomeDetails>
+  | DomainEvent<'OutcomeRetracted', { outcomeId: string; reason: string }>;
+
+export type OutcomeCommand =
+  | {
+      type: 'RecordOutcome';
+      data: { outcomeId: string } & OutcomeDetails;
+      project: ProjectFacts;
+      activity?: ActivityFacts;
+      pilotCase?: PilotCaseFacts;
+      today: IsoDate;
+    }
+  | { type: 'RetractOutcome'; data: { outcomeId: string; reason: string } };
+
+export type OutcomeState =
+  | { status: 'none' }
+  | ({ status: 'recorded' | 'retracted'; outcomeId: string; retraction?: string } & OutcomeDetails);
+
+export const outcomeDecider: Decider<OutcomeState, OutcomeCommand, OutcomeEvent> = {
+  initialState: () => ({ status: 'none' }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'RecordOutcome': {
+        const { data, activity, pilotCase } = command;
+        if (state.status !== 'none') throw new AlreadyExists('Outcome', data.outcomeId);
+        if (activity && activity.projectId !== data.projectId) {
+          throw new RuleViolation(`Activity ${activity.activityId} belongs to another project`);
+        }
+        if (pilotCase && pilotCase.projectId !== data.projectId) {
+          throw new RuleViolation(`Pilot case ${pilotCase.pilotCaseId} belongs to another project`);
+        }
+        assertWithin(data.date, command.project, 'The outcome date');
+        assertNotFuture(data.date, command.today, 'The outcome date');
+        return [{ type: 'OutcomeRecorded', data }];
+      }
+      case 'RetractOutcome': {
+        const { data } = command;
+        if (state.status === 'none') throw new NotFound('Outcome', data.outcomeId);
+        if (state.status === 'retracted') {
+          throw new RuleViolation(`The outcome was already retracted (${state.retraction}): an outcome is retracted once`);
+        }
+        if (data.reason.trim().length === 0) throw new RuleViolation('A retraction needs a reason');
+        return [{ type: 'OutcomeRetracted', data }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'OutcomeRecorded':
+        return { status: 'recorded', ...event.data };
+      case 'OutcomeRetracted':
+        return state.status === 'none' ? state : { ...state, status: 'retracted', retraction: event.data.reason };
+      default:
+        return assertNever(event);
+    }
+  },
+};

@@ -1,0 +1,256 @@
+import { deciderSpec } from '../../../../test/support/decider-spec.js';
+import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
+import type { ProjectFacts } from '../project/project.decider.js';
+import {
+  participantDecider,
+  type ParticipantChanges,
+  type ParticipantCommand,
+  type ParticipantEvent,
+  type ParticipantProfile,
+  type SealedPersonalData,
+} from './participant.decider.js';
+
+const spec = deciderSpec(participantDecider);
+
+const project: ProjectFacts = { projectId: 'cis', startDate: '2023-01-01', endDate: '2026-12-31', countries: ['SE'] };
+const today = '2024-03-15';
+const participantId = 'p-0001';
+
+const sealed = (ciphertext: string): SealedPersonalData => ({
+  keyId: 'key-p-0001',
+  algorithm: 'AES-256-GCM',
+  iv: 'bXlJdjEyMzQ1Njc4',
+  ciphertext,
+  tag: 'dGFnMTIzNDU2Nzg5MDEyMzQ1Ng==',
+});
+/** A ceramicist from Karlshamn who joined the first Challenge as a creative. */
+const profile: ParticipantProfile = {
+  gender: 'woman',
+  birthYear: 1988,
+  organisationId: 'org-keramikverkstan',
+  role: 'creative',
+  registeredOn: '2023-10-02',
+};
+
+const registered = (overrides: Partial<ParticipantProfile> = {}): ParticipantEvent => ({
+  type: 'ParticipantRegistered',
+  data: { participantId, projectId: 'cis', person: sealed('QW5uYSBMaW5kYmVyZw=='), ...profile, ...overrides },
+});
+const register = (overrides: Partial<ParticipantProfile> = {}, on = today): ParticipantCommand => ({
+  type: 'RegisterParticipant',
+  data: { participantId, projectId: 'cis', person: sealed('QW5uYSBMaW5kYmVyZw=='), ...profile, ...overrides },
+  project,
+  today: on,
+});
+const correct = (changes: ParticipantChanges, reason = 'Typo in the registration form', on = today): ParticipantCommand => ({
+  type: 'CorrectParticipant',
+  data: { participantId, changes, reason },
+  project,
+  today: on,
+});
+const corrected = (changes: ParticipantChanges, reason = 'Typo in the registration form'): ParticipantEvent => ({
+  type: 'ParticipantCorrected',
+  data: { participantId, changes, reason },
+});
+const erase = (reason = 'Request under GDPR article 17'): ParticipantCommand => ({
+  type: 'EraseParticipant',
+  data: { participantId, reason },
+});
+const erased = (reason = 'Request under GDPR article 17'): ParticipantEvent => ({
+  type: 'ParticipantErased',
+  data: { participantId, reason },
+});
+
+describe('participant decider', () => {
+  describe('RegisterParticipant', () => {
+    it('registers a participant with sealed personal data and plain statistical fields', () => {
+      spec
+        .given([])
+        .when(register())
+        .then([
+          {
+            type: 'ParticipantRegistered',
+            data: {
+              participantId: 'p-0001',
+              projectId: 'cis',
+              person: {
+                keyId: 'key-p-0001',
+                algorithm: 'AES-256-GCM',
+                iv: 'bXlJdjEyMzQ1Njc4',
+                ciphertext: 'QW5uYSBMaW5kYmVyZw==',
+                tag: 'dGFnMTIzNDU2Nzg5MDEyMzQ1Ng==',
+              },
+              gender: 'woman',
+              birthYear: 1988,
+              organisationId: 'org-keramikverkstan',
+              role: 'creative',
+              registeredOn: '2023-10-02',
+            },
+          },
+        ]);
+    });
+
+    it('accepts registration on the first day of the project and on today', () => {
+      spec.given([]).when(register({ registeredOn: '2023-01-01' })).then([registered({ registeredOn: '2023-01-01' })]);
+      spec.given([]).when(register({ registeredOn: today })).then([registered({ registeredOn: today })]);
+    });
+
+    it('accepts registration on the last day of the project', () => {
+      spec
+        .given([])
+        .when(register({ registeredOn: '2026-12-31' }, '2027-01-15'))
+        .then([registered({ registeredOn: '2026-12-31' })]);
+    });
+
+    it('refuses a registration date before the project started', () => {
+      spec
+        .given([])
+        .when(register({ registeredOn: '2022-12-31' }))
+        .thenThrows(RuleViolation, "The registration date 2022-12-31 lies outside the project's period (2023-01-01 to 2026-12-31)");
+    });
+
+    it('refuses a registration date after the project ended', () => {
+      spec
+        .given([])
+        .when(register({ registeredOn: '2027-01-01' }, '2027-02-01'))
+        .thenThrows(RuleViolation, "The registration date 2027-01-01 lies outside the project's period");
+    });
+
+    it('refuses a registration date in the future', () => {
+      spec
+        .given([])
+        .when(register({ registeredOn: '2024-03-16' }))
+        .thenThrows(RuleViolation, 'The registration date 2024-03-16 is in the future (today is 2024-03-15)');
+    });
+
+    it('registers a participant only once', () => {
+      spec.given([registered()]).when(register()).thenThrows(AlreadyExists, 'Participant p-0001 already exists');
+    });
+  });
+
+  describe('CorrectParticipant', () => {
+    it('records only the fields that actually change', () => {
+      spec
+        .given([registered()])
+        .when(correct({ gender: 'woman', birthYear: 1989, role: 'creative' }))
+        .then([
+          { type: 'ParticipantCorrected', data: { participantId: 'p-0001', changes: { birthYear: 1989 }, reason: 'Typo in the registration form' } },
+        ]);
+    });
+
+    it('corrects the registration date within the project period', () => {
+      spec
+        .given([registered()])
+        .when(correct({ registeredOn: '2023-10-09' }, 'Registered at the Challenge kick-off'))
+        .then([corrected({ registeredOn: '2023-10-09' }, 'Registered at the Challenge kick-off')]);
+    });
+
+    it('always records a new sealed person, since ciphertexts cannot be compared', () => {
+      spec
+        .given([registered()])
+        .when(correct({ person: sealed('QW5uYSBMaW5kYmVyZy1Ib2xt') }, 'Changed surname'))
+        .then([corrected({ person: sealed('QW5uYSBMaW5kYmVyZy1Ib2xt') }, 'Changed surname')]);
+    });
+
+    it('refuses to correct a participant that does not exist', () => {
+      spec.given([]).when(correct({ birthYear: 1989 })).thenThrows(NotFound, 'Participant p-0001 does not exist');
+    });
+
+    it('refuses a correction that changes nothing', () => {
+      spec
+        .given([registered()])
+        .when(correct({ gender: 'woman', birthYear: 1988 }))
+        .thenThrows(RuleViolation, 'The correction changes nothing: every field already has that value');
+    });
+
+    it('refuses an empty correction', () => {
+      spec.given([registered()]).when(correct({})).thenThrows(RuleViolation, 'The correction changes nothing');
+    });
+
+    it('refuses to move the registration date before the project started', () => {
+      spec
+        .given([registered()])
+        .when(correct({ registeredOn: '2022-11-30' }))
+        .thenThrows(RuleViolation, "The registration date 2022-11-30 lies outside the project's period");
+    });
+
+    it('refuses to move the registration date after the project ended', () => {
+      spec
+        .given([registered()])
+        .when(correct({ registeredOn: '2027-01-10' }, 'Late registration', '2027-02-01'))
+        .thenThrows(RuleViolation, "The registration date 2027-01-10 lies outside the project's period");
+    });
+
+    it('refuses to move the registration date into the future', () => {
+      spec
+        .given([registered()])
+        .when(correct({ registeredOn: '2024-04-01' }))
+        .thenThrows(RuleViolation, 'The registration date 2024-04-01 is in the future (today is 2024-03-15)');
+    });
+
+    it('refuses to correct the personal data of an erased participant', () => {
+      spec
+        .given([registered(), erased()])
+        .when(correct({ person: sealed('bmV3') }))
+        .thenThrows(RuleViolation, 'The participant has been erased: their personal data can no longer be corrected');
+    });
+
+    it('still corrects the statistical fields of an erased participant', () => {
+      spec
+        .given([registered(), erased()])
+        .when(correct({ gender: 'not-stated' }, 'Statistics review'))
+        .then([corrected({ gender: 'not-stated' }, 'Statistics review')]);
+    });
+  });
+
+  describe('EraseParticipant', () => {
+    it('erases a participant', () => {
+      spec
+        .given([registered()])
+        .when(erase())
+        .then([{ type: 'ParticipantErased', data: { participantId: 'p-0001', reason: 'Request under GDPR article 17' } }]);
+    });
+
+    it('erases a participant whose data was corrected before', () => {
+      spec.given([registered(), corrected({ birthYear: 1989 })]).when(erase()).then([erased()]);
+    });
+
+    it('refuses to erase a participant twice', () => {
+      spec.given([registered(), erased()]).when(erase()).thenThrows(RuleViolation, 'The participant has already been erased');
+    });
+
+    it('refuses to erase a participant that does not exist', () => {
+      spec.given([]).when(erase()).thenThrows(NotFound, 'Participant p-0001 does not exist');
+    });
+  });
+
+  describe('evolve: later decisions see corrections and erasure', () => {
+    it('a corrected value counts as the current value', () => {
+      spec
+        .given([registered(), corrected({ birthYear: 1989, role: 'company-representative' })])
+        .when(correct({ birthYear: 1989, role: 'company-representative' }))
+        .thenThrows(RuleViolation, 'The correction changes nothing');
+    });
+
+    it('correcting back to the original value is a change', () => {
+      spec
+        .given([registered(), corrected({ birthYear: 1989 })])
+        .when(correct({ birthYear: 1988 }))
+        .then([corrected({ birthYear: 1988 })]);
+    });
+
+    it('a corrected registration date is the one later corrections compare with', () => {
+      spec
+        .given([registered(), corrected({ registeredOn: '2023-10-09' })])
+        .when(correct({ registeredOn: '2023-10-09', gender: 'woman' }))
+        .thenThrows(RuleViolation, 'The correction changes nothing');
+    });
+
+    it('erasure after corrections still blocks personal data', () => {
+      spec
+        .given([registered(), corrected({ person: sealed('bmV3') }), corrected({ birthYear: 1990 }), erased()])
+        .when(correct({ person: sealed('bmV3ZXI=') }))
+        .thenThrows(RuleViolation, 'has been erased');
+    });
+  });
+});

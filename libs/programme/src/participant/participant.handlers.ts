@@ -1,0 +1,117 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AggregateStore } from '../shared/aggregate-store.js';
+import type { CommandResult } from '../shared/command-context.js';
+import { isoDate } from '../shared/dates.js';
+import { NotFound } from '../shared/domain-errors.js';
+import { FactsReader } from '../shared/facts.reader.js';
+import { CorrectParticipantCommand, EraseParticipantCommand, RegisterParticipantCommand } from './participant.commands.js';
+import { participantDecider, type ParticipantChanges, type PersonalData } from './participant.decider.js';
+import { PersonalDataVault } from './personal-data.vault.js';
+
+export const PERSONAL_DATA_VAULT = Symbol.for('programme-ledger.PersonalDataVault');
+
+/**
+ * Seals personal data before the command is decided, so plaintext never reaches the event log. A key made
+ * for a command that is then refused is destroyed again: a refusal leaves nothing behind.
+ */
+async function withSealed(
+  vault: PersonalDataVault,
+  participantId: string,
+  person: PersonalData | undefined,
+  run: (sealed: ReturnType<PersonalDataVault['seal']>['sealed'] | undefined) => Promise<CommandResult>,
+): Promise<CommandResult> {
+  if (!person) return run(undefined);
+  const { sealed, createdKey } = vault.seal(participantId, person);
+  try {
+    return await run(sealed);
+  } catch (error) {
+    if (createdKey) vault.destroy(participantId);
+    throw error;
+  }
+}
+
+@CommandHandler(RegisterParticipantCommand)
+export class RegisterParticipantHandler implements ICommandHandler<RegisterParticipantCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: FactsReader,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
+
+  execute({ participantId, input, context }: RegisterParticipantCommand) {
+    const { person, registeredOn, ...profile } = input;
+    return withSealed(this.vault, participantId, person, (sealed) =>
+      this.aggregates.handle(
+        participantDecider,
+        { category: 'participant', id: participantId },
+        'RegisterParticipant',
+        context,
+        async () => {
+          await this.facts.optional(profile.organisationId, (id) => this.facts.organisation(id));
+          return {
+            type: 'RegisterParticipant' as const,
+            data: { participantId, ...profile, person: sealed!, registeredOn: registeredOn ?? isoDate(context.now) },
+            project: await this.facts.project(profile.projectId),
+            today: isoDate(context.now),
+          };
+        },
+      ),
+    );
+  }
+}
+
+@CommandHandler(CorrectParticipantCommand)
+export class CorrectParticipantHandler implements ICommandHandler<CorrectParticipantCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: FactsReader,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
+
+  execute({ participantId, input, context }: CorrectParticipantCommand) {
+    const { person, reason, ...profileChanges } = input;
+    return withSealed(this.vault, participantId, person, (sealed) =>
+      this.aggregates.handle(
+        participantDecider,
+        { category: 'participant', id: participantId },
+        'CorrectParticipant',
+        context,
+        async (state) => {
+          if (state.status === 'none') throw new NotFound('Participant', participantId);
+          await this.facts.optional(profileChanges.organisationId, (id) => this.facts.organisation(id));
+          const changes: ParticipantChanges = { ...profileChanges, ...(sealed ? { person: sealed } : {}) };
+          return {
+            type: 'CorrectParticipant' as const,
+            data: { participantId, changes, reason },
+            project: await this.facts.project(state.projectId),
+            today: isoDate(context.now),
+          };
+        },
+      ),
+    );
+  }
+}
+
+@CommandHandler(EraseParticipantCommand)
+export class EraseParticipantHandler implements ICommandHandler<EraseParticipantCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
+  ) {}
+
+  async execute({ participantId, input, context }: EraseParticipantCommand) {
+    const result = await this.aggregates.handle(
+      participantDecider,
+      { category: 'participant', id: participantId },
+      'EraseParticipant',
+      context,
+      () => ({ type: 'EraseParticipant' as const, data: { participantId, reason: input.reason } }),
+    );
+    // The erasure is on the record first; should destroying the key fail, reading the person retries it.
+    this.vault.destroy(participantId);
+    return result;
+  }
+}
+
+export const participantHandlers = [RegisterParticipantHandler, CorrectParticipantHandler, EraseParticipantHandler];

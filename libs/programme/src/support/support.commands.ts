@@ -1,0 +1,13 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext, CommandResult } from '../shared/command-context.js';
+import type { SupportDetails } from './support.decider.js';
+
+export class RecordEnterpriseSupportCommand extends Command<CommandResult> {
+  constructor(
+    readonly supportId: string,
+    readonly input: SupportDetails,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
