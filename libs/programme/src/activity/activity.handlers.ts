@@ -14,28 +14,27 @@ import {
 } from './activity.commands.js';
 import { activityDecider, DEFAULT_LAB_CAPACITY, type ActivityCommand, type ActivityState } from './activity.decider.js';
 
-/** Every activity command is decided with its project's facts and today's date. */
-abstract class ActivityHandler {
-  constructor(
-    protected readonly aggregates: AggregateStore,
-    protected readonly facts: FactsReader,
-  ) {}
-
-  protected run(
-    activityId: string,
-    commandName: ActivityCommand['type'],
-    context: CommandContext,
-    build: (state: Exclude<ActivityState, { status: 'none' }>, today: string) => Promise<ActivityCommand>,
-  ) {
-    return this.aggregates.handle(activityDecider, { category: 'activity', id: activityId }, commandName, context, (state) => {
-      if (state.status === 'none') throw new NotFound('Activity', activityId);
-      return build(state, isoDate(context.now));
-    });
-  }
+/** Commands on an existing activity: a missing one is a 404 before any fact is loaded. */
+function onActivity(
+  aggregates: AggregateStore,
+  activityId: string,
+  commandName: ActivityCommand['type'],
+  context: CommandContext,
+  build: (state: Exclude<ActivityState, { status: 'none' }>, today: string) => Promise<ActivityCommand>,
+) {
+  return aggregates.handle(activityDecider, { category: 'activity', id: activityId }, commandName, context, (state) => {
+    if (state.status === 'none') throw new NotFound('Activity', activityId);
+    return build(state, isoDate(context.now));
+  });
 }
 
 @CommandHandler(OpenLabCommand)
-export class OpenLabHandler extends ActivityHandler implements ICommandHandler<OpenLabCommand> {
+export class OpenLabHandler implements ICommandHandler<OpenLabCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: FactsReader,
+  ) {}
+
   execute({ activityId, input, context }: OpenLabCommand) {
     const capacity = { ...DEFAULT_LAB_CAPACITY, ...input.capacity };
     return this.aggregates.handle(activityDecider, { category: 'activity', id: activityId }, 'OpenLab', context, async () => ({
@@ -48,7 +47,12 @@ export class OpenLabHandler extends ActivityHandler implements ICommandHandler<O
 }
 
 @CommandHandler(OpenActivityCommand)
-export class OpenActivityHandler extends ActivityHandler implements ICommandHandler<OpenActivityCommand> {
+export class OpenActivityHandler implements ICommandHandler<OpenActivityCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: FactsReader,
+  ) {}
+
   execute({ activityId, input, context }: OpenActivityCommand) {
     return this.aggregates.handle(activityDecider, { category: 'activity', id: activityId }, 'OpenActivity', context, async () => ({
       type: 'OpenActivity' as const,
@@ -60,9 +64,14 @@ export class OpenActivityHandler extends ActivityHandler implements ICommandHand
 }
 
 @CommandHandler(AdmitCompanyToLabCommand)
-export class AdmitCompanyToLabHandler extends ActivityHandler implements ICommandHandler<AdmitCompanyToLabCommand> {
+export class AdmitCompanyToLabHandler implements ICommandHandler<AdmitCompanyToLabCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: FactsReader,
+  ) {}
+
   execute({ activityId, input, context }: AdmitCompanyToLabCommand) {
-    return this.run(activityId, 'AdmitCompanyToLab', context, async (lab, today) => ({
+    return onActivity(this.aggregates, activityId, 'AdmitCompanyToLab', context, async (lab, today) => ({
       type: 'AdmitCompanyToLab',
       data: { activityId, organisationId: input.organisationId, admittedOn: input.admittedOn ?? today },
       organisation: await this.facts.organisation(input.organisationId),
@@ -73,9 +82,14 @@ export class AdmitCompanyToLabHandler extends ActivityHandler implements IComman
 }
 
 @CommandHandler(AdmitCreativeToLabCommand)
-export class AdmitCreativeToLabHandler extends ActivityHandler implements ICommandHandler<AdmitCreativeToLabCommand> {
+export class AdmitCreativeToLabHandler implements ICommandHandler<AdmitCreativeToLabCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: FactsReader,
+  ) {}
+
   execute({ activityId, input, context }: AdmitCreativeToLabCommand) {
-    return this.run(activityId, 'AdmitCreativeToLab', context, async (lab, today) => ({
+    return onActivity(this.aggregates, activityId, 'AdmitCreativeToLab', context, async (lab, today) => ({
       type: 'AdmitCreativeToLab',
       data: { activityId, participantId: input.participantId, admittedOn: input.admittedOn ?? today },
       participant: await this.facts.participant(input.participantId),
@@ -86,9 +100,14 @@ export class AdmitCreativeToLabHandler extends ActivityHandler implements IComma
 }
 
 @CommandHandler(RecordAttendanceCommand)
-export class RecordAttendanceHandler extends ActivityHandler implements ICommandHandler<RecordAttendanceCommand> {
+export class RecordAttendanceHandler implements ICommandHandler<RecordAttendanceCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: FactsReader,
+  ) {}
+
   execute({ activityId, input, context }: RecordAttendanceCommand) {
-    return this.run(activityId, 'RecordAttendance', context, async (activity, today) => ({
+    return onActivity(this.aggregates, activityId, 'RecordAttendance', context, async (activity, today) => ({
       type: 'RecordAttendance',
       data: { activityId, participantId: input.participantId, date: input.date },
       participant: await this.facts.participant(input.participantId),
@@ -99,9 +118,14 @@ export class RecordAttendanceHandler extends ActivityHandler implements ICommand
 }
 
 @CommandHandler(CloseActivityCommand)
-export class CloseActivityHandler extends ActivityHandler implements ICommandHandler<CloseActivityCommand> {
+export class CloseActivityHandler implements ICommandHandler<CloseActivityCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: FactsReader,
+  ) {}
+
   execute({ activityId, input, context }: CloseActivityCommand) {
-    return this.run(activityId, 'CloseActivity', context, async (activity, today) => ({
+    return onActivity(this.aggregates, activityId, 'CloseActivity', context, async (activity, today) => ({
       type: 'CloseActivity',
       data: { activityId, closedOn: input.closedOn ?? today },
       project: await this.facts.project(activity.projectId),

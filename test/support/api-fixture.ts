@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '@app/event-store';
+import request from 'supertest';
+import { createApp } from '../../apps/api/src/create-app.js';
+
+export const API_KEY = 'e2e-test-api-key-0123456789';
+
+export interface ApiFixture {
+  app: NestFastifyApplication;
+  dataDir: string;
+  /** A request with the API key. */
+  post(url: string, body?: unknown, headers?: Record<string, string>): request.Test;
+  get(url: string, headers?: Record<string, string>): request.Test;
+  /** Without any key. */
+  raw: () => ReturnType<typeof request>;
+  allEvents(): Promise<RecordedEvent[]>;
+  close(): Promise<void>;
+}
+
+/** The real application on a loopback port, with its data in a fresh directory and the clock pinned. */
+export async function startApi(now = new Date('2026-11-22T10:00:00Z')): Promise<ApiFixture> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+  const app = await createApp(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      eventStore: { kind: 'sqlite', file: join(dataDir, 'events.sqlite') },
+      dataDir,
+      apiKey: API_KEY,
+      clock: () => now,
+    },
+    { logger: false },
+  );
+  await app.listen(0, '127.0.0.1');
+  const server = app.getHttpServer();
+  const store = app.get<EventStore>(EVENT_STORE);
+  const withKey = (test: request.Test, headers: Record<string, string> = {}) => {
+    let t = test.set('Authorization', `Bearer ${API_KEY}`);
+    for (const [name, value] of Object.entries(headers)) t = t.set(name, value);
+    return t;
+  };
+  return {
+    app,
+    dataDir,
+    post: (url, body, headers) => withKey(request(server).post(url), headers).send(body as object),
+    get: (url, headers) => withKey(request(server).get(url), headers),
+    raw: () => request(server),
+    allEvents: () => store.readAll(),
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The Cross Innovation Southern Sweden project, as registered in most tests. */
+export const crossInnovation = {
+  name: 'Cross Innovation Southern Sweden',
+  programme: 'Regionalfonden Skåne-Blekinge',
+  fund: 'ERDF',
+  startDate: '2023-01-01',
+  endDate: '2026-12-31',
+  countries: ['SE'],
+};
