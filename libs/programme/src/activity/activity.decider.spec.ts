@@ -346,6 +346,13 @@ describe('activity decider', () => {
         .then([creativeAdmitted(16, '2023-10-10')]);
     });
 
+    it('refuses a participant who takes part in another role than creative', () => {
+      spec
+        .given([labOpened()])
+        .when(admitCreative({ participantId: 'p-rep', projectId: 'cis', role: 'company-representative' }))
+        .thenThrows(RuleViolation, 'only creatives fill a lab');
+    });
+
     it('refuses a creative for an activity that does not exist', () => {
       spec.given([]).when(admitCreative(creative(1))).thenThrows(NotFound, 'Activity lab-karlshamn-2023 does not exist');
     });

@@ -174,6 +174,11 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
         const { data, participant } = command;
         const lab = openLab(state, data.activityId);
         assertOwnProject(lab, participant);
+        if (participant.role !== 'creative') {
+          throw new RuleViolation(
+            `Participant ${data.participantId} takes part as ${participant.role}: only creatives fill a lab's creative places`,
+          );
+        }
         if (lab.creatives.includes(data.participantId)) {
           throw new RuleViolation(`Participant ${data.participantId} is already admitted to "${lab.name}"`);
         }

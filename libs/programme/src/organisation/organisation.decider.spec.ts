@@ -123,6 +123,18 @@ describe('organisation decider', () => {
         ]);
     });
 
+    it('drops a size class given for an organisation that is not an enterprise', () => {
+      spec
+        .given([registered()])
+        .when(reclassify({ type: 'municipality', sizeClass: 'large' }, 'It is Karlshamns kommun'))
+        .then([
+          {
+            type: 'OrganisationReclassified',
+            data: { organisationId: 'org-havsbruk', type: 'municipality', reason: 'It is Karlshamns kommun' },
+          },
+        ]);
+    });
+
     it('keeps the size class when the type is restated as enterprise with a new size', () => {
       spec.given([registered()]).when(reclassify({ type: 'enterprise', sizeClass: 'micro' })).then([reclassified('enterprise', 'micro')]);
     });

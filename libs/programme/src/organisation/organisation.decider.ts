@@ -75,7 +75,8 @@ export const organisationDecider: Decider<OrganisationState, OrganisationCommand
         const { data } = command;
         if (state.status === 'none') throw new NotFound('Organisation', data.organisationId);
         const type = data.type ?? state.type;
-        const sizeClass = data.sizeClass ?? (type === 'enterprise' ? state.sizeClass : undefined);
+        // Size classes describe enterprises only; an organisation that stops being one drops its class.
+        const sizeClass = type === 'enterprise' ? (data.sizeClass ?? state.sizeClass) : undefined;
         assertClassified(type, sizeClass);
         if (type === state.type && sizeClass === state.sizeClass) {
           throw new RuleViolation(`The organisation is already classified as ${type}${sizeClass ? ` (${sizeClass})` : ''}`);
