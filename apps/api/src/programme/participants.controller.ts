@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsEmail,
@@ -85,40 +85,8 @@ export class RegisterParticipantDto extends CreateDto {
   registeredOn?: string;
 }
 
-export class CorrectParticipantDto extends ReasonDto {
-  @ApiPropertyOptional({ type: PersonDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PersonDto)
-  person?: PersonDto;
-
-  @ApiPropertyOptional({ enum: GENDERS })
-  @IsOptional()
-  @IsIn(GENDERS)
-  gender?: Gender;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1900)
-  @Max(2100)
-  birthYear?: number;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  organisationId?: string;
-
-  @ApiPropertyOptional({ enum: PARTICIPANT_ROLES })
-  @IsOptional()
-  @IsIn(PARTICIPANT_ROLES)
-  role?: ParticipantRole;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsIsoDate()
-  registeredOn?: string;
-}
+/** Any registration field may be corrected (each optional), always with a reason. */
+export class CorrectParticipantDto extends IntersectionType(PartialType(OmitType(RegisterParticipantDto, ['id'] as const)), ReasonDto) {}
 
 @ApiTags('participants')
 @Controller('api')
