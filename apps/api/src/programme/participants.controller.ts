@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
@@ -55,6 +56,7 @@ export class PersonDto {
 
 export class RegisterParticipantDto extends CreateDto {
   @ApiProperty({ type: PersonDto, description: 'Personal data: stored encrypted, erasable' })
+  @IsDefined()
   @ValidateNested()
   @Type(() => PersonDto)
   person!: PersonDto;

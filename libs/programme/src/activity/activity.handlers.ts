@@ -36,7 +36,10 @@ export class OpenLabHandler implements ICommandHandler<OpenLabCommand> {
   ) {}
 
   execute({ activityId, input, context }: OpenLabCommand) {
-    const capacity = { ...DEFAULT_LAB_CAPACITY, ...input.capacity };
+    const capacity = {
+      companies: input.capacity?.companies ?? DEFAULT_LAB_CAPACITY.companies,
+      creatives: input.capacity?.creatives ?? DEFAULT_LAB_CAPACITY.creatives,
+    };
     return this.aggregates.handle(activityDecider, { category: 'activity', id: activityId }, 'OpenLab', context, async () => ({
       type: 'OpenLab' as const,
       data: { activityId, ...input, capacity },

@@ -69,7 +69,9 @@ export const organisationDecider: Decider<OrganisationState, OrganisationCommand
         if (data.foundedYear !== undefined && data.foundedYear > command.currentYear) {
           throw new RuleViolation(`foundedYear ${data.foundedYear} is in the future`);
         }
-        return [{ type: 'OrganisationRegistered', data }];
+        // Size classes describe enterprises only.
+        const { sizeClass, ...rest } = data;
+        return [{ type: 'OrganisationRegistered', data: data.type === 'enterprise' ? data : rest }];
       }
       case 'ReclassifyOrganisation': {
         const { data } = command;

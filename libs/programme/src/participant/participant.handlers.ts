@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { streamName } from '@app/event-store';
 import { AggregateStore } from '../shared/aggregate-store.js';
 import type { CommandResult } from '../shared/command-context.js';
 import { isoDate } from '../shared/dates.js';
@@ -17,6 +18,7 @@ export const PERSONAL_DATA_VAULT = Symbol.for('programme-ledger.PersonalDataVaul
  */
 async function withSealed(
   vault: PersonalDataVault,
+  aggregates: AggregateStore,
   participantId: string,
   person: PersonalData | undefined,
   run: (sealed: ReturnType<PersonalDataVault['seal']>['sealed'] | undefined) => Promise<CommandResult>,
@@ -26,7 +28,9 @@ async function withSealed(
   try {
     return await run(sealed);
   } catch (error) {
-    if (createdKey) vault.destroy(participantId);
+    // A concurrent registration of the same id may have won with this key: keep it while a live record uses it.
+    const { state } = await aggregates.load(participantDecider, streamName('participant', participantId));
+    if (createdKey && (state.status === 'none' || state.erased)) vault.destroy(participantId);
     throw error;
   }
 }
@@ -41,7 +45,7 @@ export class RegisterParticipantHandler implements ICommandHandler<RegisterParti
 
   execute({ participantId, input, context }: RegisterParticipantCommand) {
     const { person, registeredOn, ...profile } = input;
-    return withSealed(this.vault, participantId, person, (sealed) =>
+    return withSealed(this.vault, this.aggregates, participantId, person, (sealed) =>
       this.aggregates.handle(
         participantDecider,
         { category: 'participant', id: participantId },
@@ -71,7 +75,7 @@ export class CorrectParticipantHandler implements ICommandHandler<CorrectPartici
 
   execute({ participantId, input, context }: CorrectParticipantCommand) {
     const { person, reason, ...profileChanges } = input;
-    return withSealed(this.vault, participantId, person, (sealed) =>
+    return withSealed(this.vault, this.aggregates, participantId, person, (sealed) =>
       this.aggregates.handle(
         participantDecider,
         { category: 'participant', id: participantId },

@@ -64,10 +64,12 @@ export class AggregateStore {
     const streamName = buildStreamName(target.category, target.id);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision } = await this.load(decider, streamName);
+      // Built first: an unknown entity is a 404 even when the caller sent If-Match.
+      const built = await command(state);
       if (context.ifMatch !== undefined && context.ifMatch !== revision) {
         throw new StaleRevision(context.ifMatch, revision ?? 'none');
       }
-      const events = decider.decide(await command(state), state);
+      const events = decider.decide(built, state);
       try {
         const result = await this.store.appendToStream(
           streamName,
