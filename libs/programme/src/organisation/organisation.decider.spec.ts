@@ -71,6 +71,13 @@ describe('organisation decider', () => {
         .then([{ type: 'OrganisationRegistered', data: { organisationId, name: 'Karlshamns kommun', country: 'SE', type: 'municipality' } }]);
     });
 
+    it('drops a size class given for an organisation that is not an enterprise', () => {
+      spec
+        .given([])
+        .when(register({ ...municipality, sizeClass: 'large' }))
+        .then([{ type: 'OrganisationRegistered', data: { organisationId, name: 'Karlshamns kommun', country: 'SE', type: 'municipality' } }]);
+    });
+
     it('accepts an enterprise founded this year', () => {
       spec
         .given([])
