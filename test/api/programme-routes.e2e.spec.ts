@@ -1094,9 +1094,9 @@ describe('labs and activities', () => {
   });
 
   it.each([
-    ['starts before the project', { startDate: '2022-12-01' }, "The lab starts 2022-12-01 lies outside the project's period (2023-01-01 to 2026-12-31)"],
-    ['ends after the project', { endDate: '2027-01-31' }, "The lab ends 2027-01-31 lies outside the project's period (2023-01-01 to 2026-12-31)"],
-    ['starts in the future', { startDate: '2026-12-01', endDate: '2026-12-20' }, `The lab starts 2026-12-01 is in the future (today is ${TODAY})`],
+    ['starts before the project', { startDate: '2022-12-01' }, "The lab's start date 2022-12-01 lies outside the project's period (2023-01-01 to 2026-12-31)"],
+    ['ends after the project', { endDate: '2027-01-31' }, "The lab's end date 2027-01-31 lies outside the project's period (2023-01-01 to 2026-12-31)"],
+    ['starts in the future', { startDate: '2026-12-01', endDate: '2026-12-20' }, `The lab's start date 2026-12-01 is in the future (today is ${TODAY})`],
     ['ends before it starts', { startDate: '2024-02-10', endDate: '2023-10-10' }, 'The lab: the end date 2023-10-10 is before the start date 2024-02-10'],
   ])('POST /projects/{id}/labs: 422 when the lab %s', async (_, dates, message) => {
     const projectId = await createProject();
@@ -1144,8 +1144,8 @@ describe('labs and activities', () => {
   });
 
   it.each([
-    ['outside the project', { startDate: '2022-12-30', endDate: '2023-01-02' }, "The activity starts 2022-12-30 lies outside the project's period"],
-    ['in the future', { startDate: '2026-11-23', endDate: '2026-11-24' }, `The activity starts 2026-11-23 is in the future (today is ${TODAY})`],
+    ['outside the project', { startDate: '2022-12-30', endDate: '2023-01-02' }, "The activity's start date 2022-12-30 lies outside the project's period"],
+    ['in the future', { startDate: '2026-11-23', endDate: '2026-11-24' }, `The activity's start date 2026-11-23 is in the future (today is ${TODAY})`],
   ])('POST /projects/{id}/activities: 422 for dates %s', async (_, dates, message) => {
     const projectId = await createProject();
     const id = randomUUID();

@@ -149,21 +149,21 @@ describe('activity decider', () => {
       spec
         .given([])
         .when(openLab({ startDate: '2022-12-01', endDate: '2023-01-20' }))
-        .thenThrows(RuleViolation, "The lab starts 2022-12-01 lies outside the project's period (2023-01-01 to 2026-12-31)");
+        .thenThrows(RuleViolation, "The lab's start date 2022-12-01 lies outside the project's period (2023-01-01 to 2026-12-31)");
     });
 
     it('refuses a lab that ends after the project', () => {
       spec
         .given([])
         .when(openLab({ startDate: '2026-12-01', endDate: '2027-01-20' }, '2026-12-05'))
-        .thenThrows(RuleViolation, "The lab ends 2027-01-20 lies outside the project's period");
+        .thenThrows(RuleViolation, "The lab's end date 2027-01-20 lies outside the project's period");
     });
 
     it('refuses a lab that starts in the future', () => {
       spec
         .given([])
         .when(openLab({}, '2023-10-08'))
-        .thenThrows(RuleViolation, 'The lab starts 2023-10-09 is in the future (today is 2023-10-08)');
+        .thenThrows(RuleViolation, "The lab's start date 2023-10-09 is in the future (today is 2023-10-08)");
     });
   });
 
@@ -218,21 +218,21 @@ describe('activity decider', () => {
       spec
         .given([])
         .when(openActivity({ startDate: '2022-12-31', endDate: '2023-01-02' }))
-        .thenThrows(RuleViolation, "The activity starts 2022-12-31 lies outside the project's period");
+        .thenThrows(RuleViolation, "The activity's start date 2022-12-31 lies outside the project's period");
     });
 
     it('refuses an activity that ends after the project', () => {
       spec
         .given([])
         .when(openActivity({ startDate: '2026-12-30', endDate: '2027-01-01' }, '2026-12-30'))
-        .thenThrows(RuleViolation, "The activity ends 2027-01-01 lies outside the project's period");
+        .thenThrows(RuleViolation, "The activity's end date 2027-01-01 lies outside the project's period");
     });
 
     it('refuses an activity that starts in the future', () => {
       spec
         .given([])
         .when(openActivity({ startDate: '2024-04-01', endDate: '2024-04-01' }))
-        .thenThrows(RuleViolation, 'The activity starts 2024-04-01 is in the future (today is 2024-03-15)');
+        .thenThrows(RuleViolation, "The activity's start date 2024-04-01 is in the future (today is 2024-03-15)");
     });
 
     it('refuses a cross-border activity in a project with partners in one country only', () => {

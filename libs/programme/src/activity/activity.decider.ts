@@ -95,9 +95,9 @@ export type ActivityFacts = Pick<Existing, 'activityId' | 'projectId' | 'kind' |
 
 function assertDates(startDate: IsoDate, endDate: IsoDate, project: ProjectFacts, today: IsoDate, what: string): void {
   assertOrdered(startDate, endDate, what);
-  assertWithin(startDate, project, `${what} starts`);
-  assertWithin(endDate, project, `${what} ends`);
-  assertNotFuture(startDate, today, `${what} starts`);
+  assertWithin(startDate, project, `${what}'s start date`);
+  assertWithin(endDate, project, `${what}'s end date`);
+  assertNotFuture(startDate, today, `${what}'s start date`);
 }
 
 function existing(state: ActivityState, activityId: string): Existing {
