@@ -6,7 +6,6 @@ import { ProgrammeModule } from '@app/programme';
 import type { ApiConfig } from './api.config.js';
 import { HealthController } from './health/health.controller.js';
 import { API_KEY, ApiKeyGuard } from './http/api-key.guard.js';
-import { CLOCK } from './http/command-context.decorator.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { IdempotencyStore } from './http/idempotency.store.js';
@@ -36,7 +35,6 @@ export class AppModule {
       providers: [
         { provide: API_KEY, useValue: config.apiKey },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: CLOCK, useValue: config.clock ?? (() => new Date()) },
         { provide: IDEMPOTENCY_STORE, useFactory: () => IdempotencyStore.open(join(config.dataDir, 'service.sqlite')) },
         EtagInterceptor,
         IdempotencyInterceptor,

@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { openEventStore } from '@app/event-store';
 import type { ApiConfig } from './api.config.js';
 import { AppModule } from './app.module.js';
-import { CLOCK, correlationIdOf, type Clock, type LedgerRequest } from './http/command-context.decorator.js';
+import { correlationIdOf, type LedgerRequest } from './http/command-context.decorator.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
@@ -23,7 +23,7 @@ export async function createApp(config: ApiConfig, options: { logger?: false } =
     { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false },
   );
   app.enableShutdownHooks();
-  const clock = app.get<Clock>(CLOCK);
+  const clock = config.clock ?? (() => new Date());
   app
     .getHttpAdapter()
     .getInstance()

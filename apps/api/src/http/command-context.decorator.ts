@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { CommandContext } from '@app/programme';
 import type { FastifyRequest } from 'fastify';
 
-export const CLOCK = Symbol.for('programme-ledger.Clock');
 export type Clock = () => Date;
 
 const CORRELATION_ID = /^[\w.:@-]{1,128}$/;

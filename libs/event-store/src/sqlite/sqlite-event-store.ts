@@ -82,7 +82,6 @@ export class SqliteEventStore implements EventStore {
     this.maxBatchSize = options.maxBatchSize ?? 1024;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.statements = {
-      lastRevision: db.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck(),
       last: db.prepare('SELECT revision, event_id FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
       insert: db.prepare(
         'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -127,13 +126,13 @@ export class SqliteEventStore implements EventStore {
     const maxCount = limit(options.maxCount);
     const rows =
       (options.direction ?? 'forwards') === 'forwards'
-        ? (this.statements.streamForwards.all(streamName, startRevision(options.fromRevision, 0), maxCount) as Row[])
+        ? (this.statements.streamForwards.all(streamName, startOf(options.fromRevision, 0), maxCount) as Row[])
         : (this.statements.streamBackwards.all(
             streamName,
-            startRevision(options.fromRevision, Number.MAX_SAFE_INTEGER),
+            startOf(options.fromRevision, Number.MAX_SAFE_INTEGER),
             maxCount,
           ) as Row[]);
-    if (rows.length === 0 && this.statements.lastRevision.get(streamName) === undefined) {
+    if (rows.length === 0 && this.statements.last.get(streamName) === undefined) {
       throw new StreamNotFoundError(streamName);
     }
     return rows.map(toRecordedEvent);
@@ -143,7 +142,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const forwards = (options.direction ?? 'forwards') === 'forwards';
     const maxCount = limit(options.maxCount);
-    let from = startPosition(options.fromPosition, forwards ? 0 : Number.MAX_SAFE_INTEGER);
+    let from = startOf(options.fromPosition, forwards ? 0 : Number.MAX_SAFE_INTEGER);
     const matches = compileFilter(options.filter);
     if (!matches) return this.readAllRows(forwards, from, maxCount).map(toRecordedEvent);
     // Filters match in memory on the raw row, before any JSON is parsed, paging until maxCount match.
@@ -168,7 +167,7 @@ export class SqliteEventStore implements EventStore {
     let checkpoint =
       options.fromPosition === 'end'
         ? (this.statements.lastPosition.get() as number)
-        : startPosition(options.fromPosition, 0);
+        : startOf(options.fromPosition, 0);
     let closed = false;
     let wake: (() => void) | undefined;
 
@@ -404,13 +403,10 @@ function limit(maxCount: number | undefined): number {
   return maxCount;
 }
 
-function startRevision(from: number | 'start' | 'end' | undefined, fallback: number): number {
+/** A revision or a position to start reading from; both are plain numbers in this store. */
+function startOf(from: number | 'start' | 'end' | undefined, fallback: number): number {
   if (from === undefined) return fallback;
   if (from === 'start') return 0;
   if (from === 'end') return Number.MAX_SAFE_INTEGER;
   return from;
-}
-
-function startPosition(from: number | 'start' | 'end' | undefined, fallback: number): number {
-  return startRevision(from, fallback);
 }
