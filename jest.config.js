@@ -6,6 +6,7 @@ export default {
   moduleNameMapper: {
     '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@app/programme$': '<rootDir>/libs/programme/src/index.ts',
+    '^@app/reporting$': '<rootDir>/libs/reporting/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
   },

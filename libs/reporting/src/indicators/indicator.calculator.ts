@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import { INDICATOR_CATALOGUE, indicatorDefinition, type IndicatorDefinition } from './indicator-catalogue.js';
+
+export type IndicatorScope =
+  | { kind: 'project'; projectId: string }
+  | { kind: 'programme'; fund?: string; country?: string };
+
+/** When things happened, inclusive; either end may be open. */
+export interface Period {
+  from?: string;
+  to?: string;
+}
+
+export interface IndicatorFigure {
+  code: string;
+  name: string;
+  unit: string;
+  value: number;
+  breakdown: Record<string, Record<string, number>>;
+  target: number | null;
+  baseline: number | null;
+}
+
+export interface EvidenceItem {
+  key: string;
+  position: number;
+  [dimension: string]: string | number;
+}
+
+export interface CountingOptions {
+  /** RCO05: an enterprise younger than this many years when first supported counts as new (unverified rule). */
+  newEnterpriseYears: number;
+}
+
+export const DEFAULT_COUNTING: CountingOptions = { newEnterpriseYears: 3 };
+
+const SCOPES: Record<IndicatorScope['kind'], string> = {
+  project: `SELECT :projectId`,
+  programme: `SELECT pr.project_id FROM projects pr WHERE (:fund IS NULL OR pr.fund = :fund)
+    AND (:country IS NULL OR pr.project_id IN (SELECT pc.project_id FROM project_countries pc WHERE pc.country = :country))`,
+};
+
+const OPEN_FROM = '0000-01-01';
+const OPEN_TO = '9999-12-31';
+
+/**
+ * Counts the catalogue's indicators over the read models. Every figure of one answer is read in one
+ * transaction, so it reflects a single position of the log even while projections write or a rebuild
+ * swaps tables in.
+ */
+export class IndicatorCalculator {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly counting: CountingOptions = DEFAULT_COUNTING,
+  ) {}
+
+  compute(scope: IndicatorScope, period: Period, language: 'en' | 'sv' = 'en'): { position: number; indicators: IndicatorFigure[] } {
+    return this.db.transaction(() => {
+      const targets = this.targets(scope);
+      const indicators = INDICATOR_CATALOGUE.map((definition) => {
+        const { value, breakdown } = this.count(definition, scope, period);
+        const target = targets.get(definition.code);
+        return {
+          code: definition.code,
+          name: definition.name[language],
+          unit: definition.unit[language],
+          value,
+          breakdown,
+          target: target?.target ?? null,
+          baseline: target?.baseline ?? null,
+        };
+      });
+      return { position: this.position(), indicators };
+    })();
+  }
+
+  /** What one indicator counted: the entities and the positions of the events that made them count. */
+  evidence(code: string, scope: IndicatorScope, period: Period): { position: number; items: EvidenceItem[] } {
+    const definition = indicatorDefinition(code);
+    if (!definition) throw new Error(`Unknown indicator ${code}`);
+    return this.db.transaction(() => ({
+      position: this.position(),
+      items: this.statement(definition, scope.kind, 'evidence').all(this.parameters(scope, period)) as EvidenceItem[],
+    }))();
+  }
+
+  private count(definition: IndicatorDefinition, scope: IndicatorScope, period: Period) {
+    const parameters = this.parameters(scope, period);
+    let value = this.statement(definition, scope.kind, 'value').pluck().get(parameters) as number;
+    if (definition.atMost) {
+      const ceiling = this.count(indicatorDefinition(definition.atMost)!, scope, { to: period.to }).value;
+      value = Math.min(value, ceiling);
+    }
+    const breakdown: Record<string, Record<string, number>> = {};
+    for (const { dimension, categories } of definition.breakdowns) {
+      const counts: Record<string, number> = Object.fromEntries((categories ?? []).map((c) => [c, 0]));
+      const rows = this.statement(definition, scope.kind, dimension).raw().all(parameters) as Array<[string | null, number]>;
+      for (const [category, count] of rows) counts[category ?? 'unknown'] = count;
+      breakdown[dimension] = counts;
+    }
+    return { value, breakdown };
+  }
+
+  private targets(scope: IndicatorScope): Map<string, { target: number; baseline: number | null }> {
+    // Across projects, targets and baselines add up over the projects that set them.
+    const rows = this.cached(
+      `targets:${scope.kind}`,
+      `WITH scope(project_id) AS (${SCOPES[scope.kind]})
+       SELECT code, SUM(target) AS target, SUM(baseline) AS baseline FROM indicator_targets
+       WHERE project_id IN (SELECT project_id FROM scope) GROUP BY code`,
+    ).all(this.parameters(scope, {})) as Array<{ code: string; target: number; baseline: number | null }>;
+    return new Map(rows.map((row) => [row.code, row]));
+  }
+
+  private position(): number {
+    return this.cached('position', `SELECT COALESCE(MIN(checkpoint), 0) FROM projection_state`).pluck().get() as number;
+  }
+
+  private parameters(scope: IndicatorScope, period: Period): Record<string, unknown> {
+    return {
+      projectId: scope.kind === 'project' ? scope.projectId : null,
+      fund: scope.kind === 'programme' ? (scope.fund ?? null) : null,
+      country: scope.kind === 'programme' ? (scope.country ?? null) : null,
+      from: period.from ?? OPEN_FROM,
+      to: period.to ?? OPEN_TO,
+      newEnterpriseYears: this.counting.newEnterpriseYears,
+    };
+  }
+
+  private statement(definition: IndicatorDefinition, scope: IndicatorScope['kind'], what: string): Database.Statement {
+    const head = `WITH scope(project_id) AS (${SCOPES[scope]}), items AS (${definition.items})`;
+    const tail =
+      what === 'evidence'
+        ? `SELECT * FROM items ORDER BY position, key`
+        : what === 'value'
+          ? definition.counting === 'distinct'
+            ? `SELECT COUNT(DISTINCT key) FROM items`
+            : `SELECT COUNT(*) FROM items`
+          : definition.counting === 'distinct'
+            ? `SELECT ${what}, COUNT(DISTINCT key) FROM items GROUP BY ${what}`
+            : `SELECT ${what}, COUNT(*) FROM items GROUP BY ${what}`;
+    return this.cached(`${definition.code}:${scope}:${what}`, `${head} ${tail}`);
+  }
+
+  private cached(key: string, sql: string): Database.Statement {
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+}

@@ -1,0 +1,237 @@
+import type Database from 'better-sqlite3';
+import type { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { createTables, liveTables, type Projection } from './projection.js';
+import { rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
+import { readProjectionStates, registerNewProjections } from './read-model.database.js';
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  /** `live`: answering from tables of the current version; `rebuilding`: its tables are older and being rebuilt. */
+  state: 'live' | 'rebuilding';
+  checkpoint: number;
+  rebuiltAt: string | null;
+  progress?: RebuildProgress;
+}
+
+export interface EngineLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+const MAX_BATCH = 2_000;
+const RETRY_MS = 1_000;
+
+/**
+ * Keeps the read models up to date: one catch-up subscription to the whole log feeds every projection, and
+ * each batch of row changes commits with the projections' checkpoints in one transaction, so a crash never
+ * counts an event twice or skips one. Projections whose stored version differs from the code are rebuilt
+ * in the background (shadow tables, then an atomic swap) while the others keep answering.
+ */
+export class ProjectionEngine {
+  private readonly byType = new Map<string, Array<{ projection: Projection; apply: (event: RecordedEvent) => void }>>();
+  private subscription?: Subscription;
+  private loop?: Promise<void>;
+  private stopped = false;
+  private buffer: RecordedEvent[] = [];
+  private flushScheduled = false;
+  /** The position the live subscription has applied up to: events after it are the next batch. */
+  private applied = 0;
+  private restartNeeded = false;
+  private failed = false;
+  private readonly stopController = new AbortController();
+  private positionValue = 0;
+  private waiters: Array<{ position: number; resolve: (reached: boolean) => void }> = [];
+  private readonly rebuilds = new Map<string, RebuildProgress | undefined>();
+  private rebuildRun?: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Database.Database,
+    readonly projections: readonly Projection[],
+    private readonly openRebuildConnection: () => Database.Database,
+    private readonly logger: EngineLogger = { log: () => {}, error: () => {} },
+  ) {
+    for (const projection of projections) {
+      const apply = projection.prepare.bind(projection);
+      // Statements compile lazily: a projection being rebuilt may not have tables of this version yet.
+      let compiled: ((event: RecordedEvent) => void) | undefined;
+      const entry = { projection, apply: (event: RecordedEvent) => (compiled ??= apply(this.db, liveTables))(event) };
+      for (const type of projection.eventTypes) this.byType.set(type, [...(this.byType.get(type) ?? []), entry]);
+    }
+  }
+
+  /** Creates what is missing, starts rebuilding what is outdated, and follows the log. */
+  start(): void {
+    registerNewProjections(this.db, this.projections, (p) => createTables(this.db, p, liveTables, true));
+    const states = readProjectionStates(this.db);
+    const outdated = this.projections.filter((p) => states.get(p.name)!.version !== p.version);
+    this.refreshPosition();
+    this.loop = this.follow();
+    if (outdated.length > 0) this.rebuildInBackground(outdated);
+  }
+
+  /** The position every live read model has reached. */
+  get position(): number {
+    return this.positionValue;
+  }
+
+  /** Resolves true once every live read model has reached `position`, or false after `timeoutMs`. */
+  waitForPosition(position: number, timeoutMs: number): Promise<boolean> {
+    if (this.positionValue >= position) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        position,
+        resolve: (reached: boolean) => {
+          clearTimeout(timer);
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(reached);
+        },
+      };
+      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  status(): ProjectionStatus[] {
+    const states = readProjectionStates(this.db);
+    return this.projections.map((p) => {
+      const state = states.get(p.name);
+      return {
+        name: p.name,
+        version: p.version,
+        state: state?.version === p.version ? 'live' : 'rebuilding',
+        checkpoint: state?.checkpoint ?? 0,
+        rebuiltAt: state?.rebuiltAt ?? null,
+        ...(this.rebuilds.get(p.name) ? { progress: this.rebuilds.get(p.name) } : {}),
+      };
+    });
+  }
+
+  /** Names of the projections not answering yet because their tables are being rebuilt. */
+  rebuilding(names: readonly string[]): ProjectionStatus[] {
+    return this.status().filter((s) => names.includes(s.name) && s.state !== 'live');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopController.abort();
+    await this.subscription?.close().catch(() => {});
+    await this.loop;
+    await this.rebuildRun?.catch(() => {});
+    for (const waiter of [...this.waiters]) waiter.resolve(false);
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopped) {
+      const states = readProjectionStates(this.db);
+      const live = this.projections.filter((p) => states.get(p.name)?.version === p.version);
+      this.applied = live.length > 0 ? Math.min(...live.map((p) => states.get(p.name)!.checkpoint)) : this.applied;
+      this.buffer = [];
+      this.restartNeeded = false;
+      const subscription = this.store.subscribeToAll({ fromPosition: this.applied === 0 ? 'start' : this.applied });
+      this.subscription = subscription;
+      try {
+        for await (const event of subscription) {
+          if (this.stopped || this.restartNeeded) break;
+          this.buffer.push(event);
+          if (this.buffer.length >= MAX_BATCH) this.flush();
+          else if (!this.flushScheduled) {
+            this.flushScheduled = true;
+            setImmediate(() => this.flush());
+          }
+        }
+      } catch (error) {
+        if (this.stopped) break;
+        this.logger.error(`Projections stopped following the log (${(error as Error).message}); retrying in ${RETRY_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      } finally {
+        await subscription.close().catch(() => {});
+      }
+      if (this.failed && !this.stopped) {
+        this.failed = false;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+
+  /** Applies the buffered events and moves the checkpoints, all in one transaction. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.stopped || this.restartNeeded || this.buffer.length === 0) return;
+    const events = this.buffer;
+    this.buffer = [];
+    try {
+      this.applyBatch(events);
+      this.applied = events[events.length - 1].position;
+    } catch (error) {
+      if (!(error instanceof CheckpointMoved)) {
+        this.failed = true;
+        this.logger.error(
+          `Projecting events ${events[0].position}..${events[events.length - 1].position} failed (${(error as Error).message}); ` +
+            `retrying in ${RETRY_MS} ms`,
+        );
+      }
+      // Start again from the stored checkpoints: nothing of this batch was committed.
+      this.restartNeeded = true;
+      void this.subscription?.close().catch(() => {});
+      return;
+    }
+    this.refreshPosition();
+  }
+
+  private readonly applyBatch = (events: RecordedEvent[]) =>
+    this.db
+      .transaction(() => {
+        const states = readProjectionStates(this.db);
+        const checkpoints = new Map<string, number>();
+        for (const projection of this.projections) {
+          const state = states.get(projection.name);
+          if (state?.version !== projection.version) continue;
+          // A rebuild elsewhere swapped in tables that stop before what this batch builds on: go back for those events.
+          if (state.checkpoint < this.applied) throw new CheckpointMoved();
+          checkpoints.set(projection.name, state.checkpoint);
+        }
+        for (const event of events) {
+          for (const { projection, apply } of this.byType.get(event.type) ?? []) {
+            const checkpoint = checkpoints.get(projection.name);
+            if (checkpoint !== undefined && event.position > checkpoint) apply(event);
+          }
+        }
+        const last = events[events.length - 1].position;
+        const update = this.db.prepare(`UPDATE projection_state SET checkpoint = ? WHERE name = ? AND checkpoint < ?`);
+        for (const name of checkpoints.keys()) update.run(last, name, last);
+      })
+      .immediate();
+
+  private refreshPosition(): void {
+    const states = readProjectionStates(this.db);
+    const live = this.projections.filter((p) => states.get(p.name)?.version === p.version);
+    this.positionValue = live.length > 0 ? Math.min(...live.map((p) => states.get(p.name)!.checkpoint)) : 0;
+    for (const waiter of [...this.waiters]) if (this.positionValue >= waiter.position) waiter.resolve(true);
+  }
+
+  private rebuildInBackground(projections: Projection[]): void {
+    const names = projections.map((p) => p.name);
+    for (const name of names) this.rebuilds.set(name, undefined);
+    this.logger.log(`Rebuilding ${names.join(', ')}: their version changed`);
+    const connection = this.openRebuildConnection();
+    this.rebuildRun = rebuildProjections(this.store, connection, projections, {
+      onProgress: (progress) => names.forEach((name) => this.rebuilds.set(name, progress)),
+      signal: this.stopController.signal,
+    })
+      .then((result) => {
+        this.logger.log(`Rebuilt ${names.join(', ')} from ${result.events} events in ${result.seconds.toFixed(1)} s`);
+        this.refreshPosition();
+      })
+      .catch((error) => {
+        if (!this.stopped) this.logger.error(`Rebuilding ${names.join(', ')} failed: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        for (const name of names) this.rebuilds.delete(name);
+        connection.close();
+      });
+  }
+}
+
+class CheckpointMoved extends Error {}

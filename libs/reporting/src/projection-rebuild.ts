@@ -1,0 +1,148 @@
+import type Database from 'better-sqlite3';
+import type { EventStore, RecordedEvent } from '@app/event-store';
+import { createTables, dropTables, liveTables, shadowTables, type Projection } from './projection.js';
+import { readProjectionStates } from './read-model.database.js';
+
+export interface RebuildProgress {
+  projections: string[];
+  /** Events read from the log so far (including those the projections skip). */
+  eventsDone: number;
+  /** Position reached, and the log's last position when the rebuild started: together, how far along. */
+  position: number;
+  headPosition: number;
+  eventsPerSecond: number;
+  /** Estimated seconds left, from the rate so far. */
+  secondsLeft: number | null;
+  phase: 'loading' | 'swapping' | 'done';
+}
+
+export interface RebuildOptions {
+  /** Events per transaction; small enough that a service writing the same file never waits long. */
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+  /** How often onProgress is called while loading, in milliseconds. */
+  progressIntervalMs?: number;
+  /** Stops a rebuild between batches (a later rebuild resumes from the shadow tables). */
+  signal?: AbortSignal;
+  clock?: () => Date;
+}
+
+export interface RebuildResult {
+  projections: string[];
+  events: number;
+  position: number;
+  seconds: number;
+}
+
+/**
+ * Rebuilds projections into shadow tables from the start of the log, then swaps them in with one
+ * transaction: readers see the old tables or the new ones, never a half-built one. The shadow tables and
+ * their checkpoint commit together, so a rebuild that is killed resumes where it stopped. Events appended
+ * after the shadow caught up are applied by the live projection, which notices the new checkpoint.
+ */
+export async function rebuildProjections(
+  store: EventStore,
+  db: Database.Database,
+  projections: readonly Projection[],
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const batchSize = options.batchSize ?? 2_000;
+  const clock = options.clock ?? (() => new Date());
+  const names = projections.map((p) => p.name);
+  const started = performance.now();
+
+  prepareShadows(db, projections);
+  const appliers = projections.map((p) => ({ projection: p, apply: p.prepare(db, shadowTables) }));
+  const byType = new Map<string, typeof appliers>();
+  for (const applier of appliers) {
+    for (const type of applier.projection.eventTypes) byType.set(type, [...(byType.get(type) ?? []), applier]);
+  }
+  const setShadowCheckpoint = db.prepare(`UPDATE projection_state SET shadow_checkpoint = ? WHERE name = ?`);
+  const checkpoints = new Map(names.map((name) => [name, readProjectionStates(db).get(name)!.shadowCheckpoint ?? 0]));
+  const applyBatch = db.transaction((events: RecordedEvent[]) => {
+    for (const event of events) {
+      for (const { projection, apply } of byType.get(event.type) ?? []) {
+        if (event.position > checkpoints.get(projection.name)!) apply(event);
+      }
+    }
+    const last = events[events.length - 1].position;
+    for (const name of names) {
+      if (last > checkpoints.get(name)!) setShadowCheckpoint.run(last, name);
+    }
+  });
+
+  const [head] = await store.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1 });
+  const headPosition = head?.position ?? 0;
+  const startPosition = Math.min(...checkpoints.values());
+  let position = startPosition;
+  let eventsDone = 0;
+  let lastReport = 0;
+  const report = (phase: RebuildProgress['phase']) => {
+    const seconds = (performance.now() - started) / 1000;
+    const eventsPerSecond = seconds > 0 ? eventsDone / seconds : 0;
+    const positionRate = seconds > 0 ? (position - startPosition) / seconds : 0;
+    options.onProgress?.({
+      projections: names,
+      eventsDone,
+      position,
+      headPosition,
+      eventsPerSecond,
+      secondsLeft: phase === 'done' ? 0 : positionRate > 0 ? Math.max(0, (headPosition - position) / positionRate) : null,
+      phase,
+    });
+  };
+
+  for (;;) {
+    if (options.signal?.aborted) throw new Error('The rebuild was stopped; run it again to resume');
+    const events = await store.readAll({ fromPosition: position + 1, maxCount: batchSize });
+    if (events.length === 0) break;
+    applyBatch(events);
+    for (const name of names) checkpoints.set(name, Math.max(checkpoints.get(name)!, events[events.length - 1].position));
+    position = events[events.length - 1].position;
+    eventsDone += events.length;
+    if (performance.now() - lastReport >= (options.progressIntervalMs ?? 500)) {
+      lastReport = performance.now();
+      report('loading');
+    }
+    if (events.length < batchSize) break;
+    // Let the service answer requests between batches when the rebuild runs inside it.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  report('swapping');
+  swapIn(db, projections, clock().toISOString());
+  report('done');
+  return { projections: names, events: eventsDone, position, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Fresh shadow tables, unless an earlier rebuild of the same version left some to resume from. */
+function prepareShadows(db: Database.Database, projections: readonly Projection[]): void {
+  db.transaction(() => {
+    const states = readProjectionStates(db);
+    for (const projection of projections) {
+      const state = states.get(projection.name);
+      if (state && state.shadowVersion === projection.version && state.shadowCheckpoint !== null) continue;
+      dropTables(db, projection, shadowTables);
+      createTables(db, projection, shadowTables, true);
+      db.prepare(
+        `INSERT INTO projection_state (name, version, checkpoint, shadow_version, shadow_checkpoint) VALUES (?, 0, 0, ?, 0)
+         ON CONFLICT (name) DO UPDATE SET shadow_version = excluded.shadow_version, shadow_checkpoint = 0`,
+      ).run(projection.name, projection.version);
+    }
+  }).immediate();
+}
+
+function swapIn(db: Database.Database, projections: readonly Projection[], now: string): void {
+  db.transaction(() => {
+    for (const projection of projections) {
+      dropTables(db, projection, liveTables);
+      for (const spec of projection.tables) {
+        db.exec(`ALTER TABLE "${shadowTables(spec.name)}" RENAME TO "${spec.name}"`);
+      }
+      db.prepare(
+        `UPDATE projection_state SET version = shadow_version, checkpoint = shadow_checkpoint, shadow_version = NULL,
+           shadow_checkpoint = NULL, rebuilt_at = ? WHERE name = ?`,
+      ).run(now, projection.name);
+    }
+  }).immediate();
+}

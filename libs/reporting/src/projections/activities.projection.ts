@@ -1,0 +1,127 @@
+import type { ActivityEvent } from '@app/programme';
+import type { Projection } from '../projection.js';
+import { assertNeverEvent, domainEvent } from './projection-events.js';
+
+/** Labs and other activities, who was admitted to the labs, and who attended what on which day. */
+export const activitiesProjection: Projection = {
+  name: 'activities',
+  version: 1,
+  eventTypes: [
+    'LabOpened',
+    'ActivityOpened',
+    'CompanyAdmittedToLab',
+    'CreativeAdmittedToLab',
+    'AttendanceRecorded',
+    'ActivityClosed',
+  ] satisfies ActivityEvent['type'][],
+  tables: [
+    {
+      name: 'activities',
+      columns: `activity_id TEXT PRIMARY KEY, project_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, theme TEXT,
+        start_date TEXT NOT NULL, end_date TEXT NOT NULL, cross_border INTEGER NOT NULL, capacity_companies INTEGER,
+        capacity_creatives INTEGER, status TEXT NOT NULL, closed_on TEXT, position INTEGER NOT NULL, changed_position INTEGER NOT NULL`,
+      indexes: ['project_id, start_date'],
+    },
+    {
+      name: 'lab_companies',
+      columns: `activity_id TEXT NOT NULL, organisation_id TEXT NOT NULL, project_id TEXT NOT NULL, admitted_on TEXT NOT NULL,
+        position INTEGER NOT NULL, PRIMARY KEY (activity_id, organisation_id)`,
+      indexes: ['project_id, admitted_on', 'organisation_id'],
+    },
+    {
+      name: 'lab_creatives',
+      columns: `activity_id TEXT NOT NULL, participant_id TEXT NOT NULL, project_id TEXT NOT NULL, admitted_on TEXT NOT NULL,
+        position INTEGER NOT NULL, PRIMARY KEY (activity_id, participant_id)`,
+      indexes: ['project_id, admitted_on', 'participant_id'],
+    },
+    {
+      name: 'attendance',
+      columns: `activity_id TEXT NOT NULL, participant_id TEXT NOT NULL, project_id TEXT NOT NULL, date TEXT NOT NULL,
+        position INTEGER NOT NULL`,
+      indexes: ['project_id, date', 'activity_id', 'participant_id'],
+    },
+  ],
+  prepare(db, t) {
+    const insertActivity = db.prepare(
+      `INSERT INTO "${t('activities')}" VALUES (@activityId, @projectId, @kind, @name, @theme, @startDate, @endDate, @crossBorder,
+        @capacityCompanies, @capacityCreatives, 'open', NULL, @position, @position)`,
+    );
+    const projectOf = db.prepare(`SELECT project_id FROM "${t('activities')}" WHERE activity_id = ?`).pluck();
+    const admitCompany = db.prepare(`INSERT OR IGNORE INTO "${t('lab_companies')}" VALUES (?, ?, ?, ?, ?)`);
+    const admitCreative = db.prepare(`INSERT OR IGNORE INTO "${t('lab_creatives')}" VALUES (?, ?, ?, ?, ?)`);
+    const attend = db.prepare(`INSERT INTO "${t('attendance')}" VALUES (?, ?, ?, ?, ?)`);
+    const close = db.prepare(
+      `UPDATE "${t('activities')}" SET status = 'closed', closed_on = ?, changed_position = ? WHERE activity_id = ?`,
+    );
+    // Admissions and attendance name only their activity; the project comes from the activity, which the
+    // log always holds first.
+    let lastActivity = '';
+    let lastProject = '';
+    const project = (activityId: string): string => {
+      if (activityId !== lastActivity) {
+        lastProject = (projectOf.get(activityId) as string | undefined) ?? '';
+        lastActivity = activityId;
+      }
+      return lastProject;
+    };
+    return (recorded) => {
+      const event = domainEvent<ActivityEvent>(recorded);
+      switch (event.type) {
+        case 'LabOpened': {
+          const d = event.data;
+          insertActivity.run({
+            activityId: d.activityId,
+            projectId: d.projectId,
+            kind: 'lab',
+            name: d.name,
+            theme: d.theme,
+            startDate: d.startDate,
+            endDate: d.endDate,
+            crossBorder: 0,
+            capacityCompanies: d.capacity.companies,
+            capacityCreatives: d.capacity.creatives,
+            position: recorded.position,
+          });
+          return;
+        }
+        case 'ActivityOpened': {
+          const d = event.data;
+          insertActivity.run({
+            activityId: d.activityId,
+            projectId: d.projectId,
+            kind: d.format,
+            name: d.name,
+            theme: null,
+            startDate: d.startDate,
+            endDate: d.endDate,
+            crossBorder: d.crossBorder ? 1 : 0,
+            capacityCompanies: null,
+            capacityCreatives: null,
+            position: recorded.position,
+          });
+          return;
+        }
+        case 'CompanyAdmittedToLab': {
+          const d = event.data;
+          admitCompany.run(d.activityId, d.organisationId, project(d.activityId), d.admittedOn, recorded.position);
+          return;
+        }
+        case 'CreativeAdmittedToLab': {
+          const d = event.data;
+          admitCreative.run(d.activityId, d.participantId, project(d.activityId), d.admittedOn, recorded.position);
+          return;
+        }
+        case 'AttendanceRecorded': {
+          const d = event.data;
+          attend.run(d.activityId, d.participantId, project(d.activityId), d.date, recorded.position);
+          return;
+        }
+        case 'ActivityClosed':
+          close.run(event.data.closedOn, recorded.position, event.data.activityId);
+          return;
+        default:
+          return assertNeverEvent(event);
+      }
+    };
+  },
+};

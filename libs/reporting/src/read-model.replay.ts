@@ -1,0 +1,44 @@
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '@app/event-store';
+import { createTables, liveTables, type Projection } from './projection.js';
+import { PROJECTIONS } from './projections/index.js';
+import { openReadModelDatabase } from './read-model.database.js';
+
+/**
+ * The read models built in memory from a list of events, with the same projection code the service runs:
+ * what the figures were at any earlier moment, and what the tests count on.
+ */
+export class ReadModelReplay {
+  readonly db: Database.Database;
+  private readonly byType = new Map<string, Array<(event: RecordedEvent) => void>>();
+  private checkpoint = 0;
+
+  constructor(projections: readonly Projection[] = PROJECTIONS) {
+    this.db = openReadModelDatabase(':memory:');
+    for (const projection of projections) {
+      createTables(this.db, projection, liveTables, true);
+      this.db
+        .prepare(`INSERT INTO projection_state (name, version, checkpoint) VALUES (?, ?, 0)`)
+        .run(projection.name, projection.version);
+      const apply = projection.prepare(this.db, liveTables);
+      for (const type of projection.eventTypes) this.byType.set(type, [...(this.byType.get(type) ?? []), apply]);
+    }
+  }
+
+  apply(events: readonly RecordedEvent[]): this {
+    if (events.length === 0) return this;
+    this.db.transaction(() => {
+      for (const event of events) {
+        if (event.position <= this.checkpoint) continue;
+        for (const apply of this.byType.get(event.type) ?? []) apply(event);
+        this.checkpoint = event.position;
+      }
+      this.db.prepare(`UPDATE projection_state SET checkpoint = ?`).run(this.checkpoint);
+    })();
+    return this;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
