@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { join } from 'node:path';
 import { EventStoreModule, type EventStore } from '@app/event-store';
 import { ProgrammeModule } from '@app/programme';
+import { ReportingModule } from '@app/reporting';
 import type { ApiConfig } from './api.config.js';
 import { HealthController } from './health/health.controller.js';
 import { API_KEY, ApiKeyGuard } from './http/api-key.guard.js';
@@ -14,6 +15,8 @@ import { OrganisationsController } from './programme/organisations.controller.js
 import { ParticipantsController } from './programme/participants.controller.js';
 import { ProjectsController } from './programme/projects.controller.js';
 import { RecordsController } from './programme/records.controller.js';
+import { IndicatorsController } from './reporting/indicators.controller.js';
+import { ListsController } from './reporting/lists.controller.js';
 
 @Module({})
 export class AppModule {
@@ -23,6 +26,11 @@ export class AppModule {
       imports: [
         EventStoreModule.forRoot(config.eventStore, store),
         ProgrammeModule.forRoot({ keyStoreFile: join(config.dataDir, 'keys.sqlite') }),
+        ReportingModule.forRoot({
+          file: join(config.dataDir, 'reporting.sqlite'),
+          minPositionTimeoutMs: config.minPositionTimeoutMs,
+          counting: config.counting,
+        }),
       ],
       controllers: [
         HealthController,
@@ -31,6 +39,8 @@ export class AppModule {
         ParticipantsController,
         ActivitiesController,
         RecordsController,
+        IndicatorsController,
+        ListsController,
       ],
       providers: [
         { provide: API_KEY, useValue: config.apiKey },

@@ -3,6 +3,8 @@ export * from './entity.reader.js';
 export * from './shared/command-context.js';
 export * from './shared/domain-errors.js';
 export { ConcurrencyConflict } from './shared/aggregate-store.js';
+export { PERSONAL_DATA_VAULT } from './participant/participant.handlers.js';
+export { PersonalDataVault } from './participant/personal-data.vault.js';
 export * from './project/project.decider.js';
 export * from './project/project.commands.js';
 export * from './project/indicator-codes.js';

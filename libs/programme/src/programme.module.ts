@@ -45,7 +45,7 @@ export class ProgrammeModule {
         ...pilotCaseHandlers,
         ...outcomeHandlers,
       ],
-      exports: [EntityReader, AggregateStore, CqrsModule],
+      exports: [EntityReader, AggregateStore, CqrsModule, PERSONAL_DATA_VAULT],
     };
   }
 }

@@ -36,6 +36,8 @@ export function openReadModelDatabase(file: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');
   db.pragma(`application_id = ${APPLICATION_ID}`);
+  // SQLite's lower() folds ASCII only; names here are Swedish and Norwegian (Å, Ä, Ö, Æ, Ø).
+  db.function('fold', { deterministic: true }, (text) => (typeof text === 'string' ? text.toLocaleLowerCase('sv') : text));
   db.exec(`CREATE TABLE IF NOT EXISTS projection_state (
     name TEXT PRIMARY KEY,
     version INTEGER NOT NULL,

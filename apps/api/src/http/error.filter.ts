@@ -5,6 +5,7 @@ import {
   StoreUnavailableError,
 } from '@app/event-store';
 import { AlreadyExists, ConcurrencyConflict, NotFound, RuleViolation, StaleRevision } from '@app/programme';
+import { ReadModelsNotReady } from '@app/reporting';
 import type { FastifyReply } from 'fastify';
 import type { LedgerRequest } from './command-context.decorator.js';
 
@@ -42,6 +43,7 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<LedgerRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body } = this.map(error, request.correlationId);
+    if (error instanceof ReadModelsNotReady) void reply.header('Retry-After', String(error.retryAfterSeconds));
     void reply.status(status).send(body);
   }
 
@@ -61,6 +63,7 @@ export class ErrorFilter implements ExceptionFilter {
       return answer(412, error.message, { currentRevision: error.actual === 'none' ? null : error.actual });
     }
     if (error instanceof InvalidStreamNameError || error instanceof InvalidEventError) return answer(400, error.message);
+    if (error instanceof ReadModelsNotReady) return answer(503, error.message);
     if (error instanceof StoreUnavailableError) {
       this.logger.error(`${correlationId}: ${error.message}`);
       return answer(503, 'The event store is not available right now; nothing was written. Try again shortly.');

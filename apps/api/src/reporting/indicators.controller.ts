@@ -1,0 +1,96 @@
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { NotFound } from '@app/programme';
+import { INDICATOR_CATALOGUE, IndicatorCalculator, ProgrammeLists, ReadModels, type IndicatorScope } from '@app/reporting';
+import type { FastifyReply } from 'fastify';
+import { ErrorDto } from '../programme/common.dto.js';
+import { IdParam } from '../programme/id.param.js';
+import { ReadRoute } from '../programme/api-docs.decorators.js';
+import { indicatorsCsv } from './indicators.csv.js';
+import { assertPeriod, PeriodQueryDto, ProgrammeIndicatorsQueryDto } from './reporting-query.dto.js';
+
+const NOT_READY = ApiResponse({ status: 503, type: ErrorDto, description: 'Read models rebuilding, or not yet at minPosition; see Retry-After' });
+
+/** The figures funders ask for, counted by the catalogue's rules, for one project or across projects. */
+@ApiTags('indicators')
+@Controller('api')
+export class IndicatorsController {
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly calculator: IndicatorCalculator,
+    private readonly lists: ProgrammeLists,
+  ) {}
+
+  @Get('indicators/catalogue')
+  @ApiOkResponse({ description: 'Every indicator: code, names (English and Swedish), unit, counting rule, breakdowns' })
+  catalogue() {
+    return INDICATOR_CATALOGUE.map(({ code, name, unit, rule, breakdowns, counting }) => ({
+      code,
+      name,
+      unit,
+      rule,
+      counting,
+      breakdowns: breakdowns.map((b) => ({ dimension: b.dimension, ...(b.categories ? { categories: b.categories } : {}) })),
+    }));
+  }
+
+  @Get('projects/:id/indicators')
+  @ReadRoute()
+  @NOT_READY
+  async project(@IdParam() projectId: string, @Query() query: PeriodQueryDto) {
+    const { position, indicators } = await this.projectFigures(projectId, query);
+    return { projectId, period: this.period(query), position, indicators };
+  }
+
+  @Get('projects/:id/indicators.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ReadRoute()
+  @NOT_READY
+  async projectCsv(@IdParam() projectId: string, @Query() query: PeriodQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { position, indicators } = await this.projectFigures(projectId, query);
+    reply.header('Content-Disposition', `attachment; filename="indicators-${projectId}${this.fileSuffix(query)}.csv"`);
+    return indicatorsCsv({ period: this.period(query), position, indicators });
+  }
+
+  @Get('indicators')
+  @ReadRoute()
+  @NOT_READY
+  async programme(@Query() query: ProgrammeIndicatorsQueryDto) {
+    const { position, indicators } = await this.programmeFigures(query);
+    return { fund: query.fund ?? null, country: query.country ?? null, period: this.period(query), position, indicators };
+  }
+
+  @Get('indicators.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ReadRoute()
+  @NOT_READY
+  async programmeCsv(@Query() query: ProgrammeIndicatorsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { position, indicators } = await this.programmeFigures(query);
+    reply.header('Content-Disposition', `attachment; filename="indicators${this.fileSuffix(query)}.csv"`);
+    return indicatorsCsv({ period: this.period(query), position, indicators });
+  }
+
+  private async projectFigures(projectId: string, query: PeriodQueryDto) {
+    const period = assertPeriod(query);
+    await this.readModels.ready('all', query.minPosition);
+    if (!this.lists.projectExists(projectId)) throw new NotFound('Project', projectId);
+    return this.calculator.compute({ kind: 'project', projectId }, period, query.lang);
+  }
+
+  private async programmeFigures(query: ProgrammeIndicatorsQueryDto) {
+    const period = assertPeriod(query);
+    await this.readModels.ready('all', query.minPosition);
+    const scope: IndicatorScope = { kind: 'programme', fund: query.fund, country: query.country };
+    return this.calculator.compute(scope, period, query.lang);
+  }
+
+  private period(query: PeriodQueryDto) {
+    return { from: query.from ?? null, to: query.to ?? null };
+  }
+
+  private fileSuffix(query: PeriodQueryDto): string {
+    return `${query.from ? `-from-${query.from}` : ''}${query.to ? `-to-${query.to}` : ''}`;
+  }
+}
