@@ -85,7 +85,7 @@ describe('indicators and lists over HTTP', () => {
   afterAll(() => api.close());
 
   const figure = (body: { indicators: Array<{ code: string }> }, code: string) =>
-    body.indicators.find((i) => i.code === code) as { value: number; breakdown: Record<string, Record<string, number>>; target: number | null };
+    body.indicators.find((i) => i.code === code) as unknown as { value: number; breakdown: Record<string, Record<string, number>>; target: number | null };
 
   it('answers a project\'s indicators for a period, including the writes just made (minPosition)', async () => {
     const response = await api.get(`/api/projects/${projectId}/indicators?from=2024-01-01&to=2024-06-30&minPosition=${last}`).expect(200);

@@ -20,6 +20,8 @@ export interface EngineLogger {
 }
 
 const MAX_BATCH = 2_000;
+const BUSY_RETRY_MS = 25;
+const READ_BUSY_TIMEOUT_MS = 10_000;
 const RETRY_MS = 1_000;
 
 /**
@@ -135,7 +137,7 @@ export class ProjectionEngine {
         for await (const event of subscription) {
           if (this.stopped || this.restartNeeded) break;
           this.buffer.push(event);
-          if (this.buffer.length >= MAX_BATCH) this.flush();
+          if (this.buffer.length >= MAX_BATCH && !this.flushScheduled) this.flush();
           else if (!this.flushScheduled) {
             this.flushScheduled = true;
             setImmediate(() => this.flush());
@@ -165,6 +167,13 @@ export class ProjectionEngine {
       this.applyBatch(events);
       this.applied = events[events.length - 1].position;
     } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+        // Another process (a rebuild) holds the write lock: try again shortly rather than block the service.
+        this.buffer = [...events, ...this.buffer];
+        this.flushScheduled = true;
+        setTimeout(() => this.flush(), BUSY_RETRY_MS);
+        return;
+      }
       if (!(error instanceof CheckpointMoved)) {
         this.failed = true;
         this.logger.error(
@@ -180,7 +189,17 @@ export class ProjectionEngine {
     this.refreshPosition();
   }
 
-  private readonly applyBatch = (events: RecordedEvent[]) =>
+  private readonly applyBatch = (events: RecordedEvent[]) => {
+    // Never wait for the lock inside a synchronous call: the service would stop answering meanwhile.
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.writeBatch(events);
+    } finally {
+      this.db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
+    }
+  };
+
+  private readonly writeBatch = (events: RecordedEvent[]) =>
     this.db
       .transaction(() => {
         const states = readProjectionStates(this.db);

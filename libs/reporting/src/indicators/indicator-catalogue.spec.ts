@@ -1208,20 +1208,22 @@ describe('RCR04 SMEs introducing marketing or organisational innovation', () => 
     const figures = given(
       project(),
       enterprise('busy', 'small'),
+      enterprise('reorganised', 'medium'),
       enterprise('retracted-only', 'micro'),
       enterprise('big', 'large'),
       enterprise('product-only', 'medium'),
       outcome('o1', 'marketing-innovation', { organisationId: 'busy' }),
       outcome('o2', 'organisational-innovation', { organisationId: 'busy' }),
       outcome('o3', 'marketing-innovation', { organisationId: 'busy', date: ON_FROM }),
+      outcome('o3b', 'organisational-innovation', { organisationId: 'reorganised' }),
       outcome('o4', 'organisational-innovation', { organisationId: 'retracted-only' }),
       retracted('o4'),
       outcome('o5', 'marketing-innovation', { organisationId: 'big' }),
       outcome('o6', 'product-innovation', { organisationId: 'product-only' }),
     ).count(cis, Q2);
 
-    expect(figures.RCR04.value).toBe(1);
-    expect(figures.RCR04.breakdown).toEqual(smeSizes({ small: 1 }));
+    expect(figures.RCR04.value).toBe(2);
+    expect(figures.RCR04.breakdown).toEqual(smeSizes({ small: 1, medium: 1 }));
   });
 });
 
@@ -1236,7 +1238,7 @@ describe('RCR79 joint strategies taken up', () => {
       jointlyDeveloped('d1', '2024-02-15'),
       jointlyDeveloped('d2', '2024-02-16'),
       jointlyDeveloped('d3', '2024-02-17'),
-      outcome('a1', 'strategy-adopted', { organisationId: 'kommun' }),
+      outcome('a1', 'strategy-adopted'),
       outcome('a2', 'strategy-adopted', { date: ON_TO }),
       outcome('a3', 'strategy-adopted'),
       retracted('a3'),

@@ -226,8 +226,8 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
     breakdowns: [GENDER],
     counting: 'rows',
     items: `SELECT a.activity_id || '/' || a.participant_id || '/' || a.date AS key, p.gender AS gender, a.position AS position
-      FROM activities ac JOIN attendance a ON a.activity_id = ac.activity_id JOIN participants p ON p.participant_id = a.participant_id
-      WHERE ${inScope('ac')} AND ac.cross_border = 1 AND ac.kind <> 'public-event' AND ${inPeriod('a.date')}`,
+      FROM attendance a JOIN participants p ON p.participant_id = a.participant_id
+      WHERE ${inScope('a')} AND a.cross_border = 1 AND a.kind <> 'public-event' AND ${inPeriod('a.date')}`,
   },
   {
     code: 'RCO83',
@@ -275,9 +275,9 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
         JOIN pilot_cases pc ON pc.pilot_case_id = pp.pilot_case_id JOIN organisations o ON o.organisation_id = pp.organisation_id
         WHERE ${inScope('pc')} AND ${inPeriod('pc.start_date')} AND ${partnerCountries('pp.pilot_case_id')} >= 2
       UNION ALL
-      SELECT p.organisation_id, o.country, a.position FROM activities ac JOIN attendance a ON a.activity_id = ac.activity_id
+      SELECT p.organisation_id, o.country, a.position FROM attendance a
         JOIN participants p ON p.participant_id = a.participant_id JOIN organisations o ON o.organisation_id = p.organisation_id
-        WHERE ${inScope('ac')} AND ac.cross_border = 1 AND ${inPeriod('a.date')}`,
+        WHERE ${inScope('a')} AND a.cross_border = 1 AND ${inPeriod('a.date')}`,
   },
   {
     code: 'RCO115',

@@ -87,18 +87,21 @@ export class IndicatorCalculator {
   }
 
   private count(definition: IndicatorDefinition, scope: IndicatorScope, period: Period) {
-    const parameters = this.parameters(scope, period);
-    let value = this.statement(definition, scope.kind, 'value').pluck().get(parameters) as number;
+    const rows = this.statement(definition, scope.kind, 'counts').raw().all(this.parameters(scope, period)) as Array<
+      [string, string | null, number]
+    >;
+    let value = 0;
+    const breakdown: Record<string, Record<string, number>> = {};
+    for (const { dimension, categories } of definition.breakdowns) {
+      breakdown[dimension] = Object.fromEntries((categories ?? []).map((c) => [c, 0]));
+    }
+    for (const [dimension, category, count] of rows) {
+      if (dimension === '') value = count;
+      else breakdown[dimension][category ?? 'unknown'] = count;
+    }
     if (definition.atMost) {
       const ceiling = this.count(indicatorDefinition(definition.atMost)!, scope, { to: period.to }).value;
       value = Math.min(value, ceiling);
-    }
-    const breakdown: Record<string, Record<string, number>> = {};
-    for (const { dimension, categories } of definition.breakdowns) {
-      const counts: Record<string, number> = Object.fromEntries((categories ?? []).map((c) => [c, 0]));
-      const rows = this.statement(definition, scope.kind, dimension).raw().all(parameters) as Array<[string | null, number]>;
-      for (const [category, count] of rows) counts[category ?? 'unknown'] = count;
-      breakdown[dimension] = counts;
     }
     return { value, breakdown };
   }
@@ -129,18 +132,17 @@ export class IndicatorCalculator {
     };
   }
 
-  private statement(definition: IndicatorDefinition, scope: IndicatorScope['kind'], what: string): Database.Statement {
-    const head = `WITH scope(project_id) AS (${SCOPES[scope]}), items AS (${definition.items})`;
+  private statement(definition: IndicatorDefinition, scope: IndicatorScope['kind'], what: 'counts' | 'evidence'): Database.Statement {
+    // Materialised once, the items feed the total and every breakdown in one statement.
+    const head = `WITH scope(project_id) AS (${SCOPES[scope]}), items AS MATERIALIZED (${definition.items})`;
+    const count = definition.counting === 'distinct' ? 'COUNT(DISTINCT key)' : 'COUNT(*)';
     const tail =
       what === 'evidence'
         ? `SELECT * FROM items ORDER BY position, key`
-        : what === 'value'
-          ? definition.counting === 'distinct'
-            ? `SELECT COUNT(DISTINCT key) FROM items`
-            : `SELECT COUNT(*) FROM items`
-          : definition.counting === 'distinct'
-            ? `SELECT ${what}, COUNT(DISTINCT key) FROM items GROUP BY ${what}`
-            : `SELECT ${what}, COUNT(*) FROM items GROUP BY ${what}`;
+        : [
+            `SELECT '' AS dimension, NULL AS category, ${count} FROM items`,
+            ...definition.breakdowns.map((b) => `SELECT '${b.dimension}', ${b.dimension}, ${count} FROM items GROUP BY ${b.dimension}`),
+          ].join(' UNION ALL ');
     return this.cached(`${definition.code}:${scope}:${what}`, `${head} ${tail}`);
   }
 

@@ -5,7 +5,7 @@ import { assertNeverEvent, domainEvent } from './projection-events.js';
 /** Labs and other activities, who was admitted to the labs, and who attended what on which day. */
 export const activitiesProjection: Projection = {
   name: 'activities',
-  version: 1,
+  version: 2,
   eventTypes: [
     'LabOpened',
     'ActivityOpened',
@@ -36,9 +36,11 @@ export const activitiesProjection: Projection = {
     },
     {
       name: 'attendance',
+      // The activity's kind and cross-border flag never change, so each attendance carries them: the
+      // cross-border indicators then read only cross-border attendance.
       columns: `activity_id TEXT NOT NULL, participant_id TEXT NOT NULL, project_id TEXT NOT NULL, date TEXT NOT NULL,
-        position INTEGER NOT NULL`,
-      indexes: ['project_id, date', 'activity_id', 'participant_id'],
+        kind TEXT NOT NULL, cross_border INTEGER NOT NULL, position INTEGER NOT NULL`,
+      indexes: ['project_id, date', 'cross_border, project_id, date', 'activity_id', 'participant_id'],
     },
   ],
   prepare(db, t) {
@@ -46,24 +48,25 @@ export const activitiesProjection: Projection = {
       `INSERT INTO "${t('activities')}" VALUES (@activityId, @projectId, @kind, @name, @theme, @startDate, @endDate, @crossBorder,
         @capacityCompanies, @capacityCreatives, 'open', NULL, @position, @position)`,
     );
-    const projectOf = db.prepare(`SELECT project_id FROM "${t('activities')}" WHERE activity_id = ?`).pluck();
+    const activityOf = db.prepare(`SELECT project_id, kind, cross_border FROM "${t('activities')}" WHERE activity_id = ?`).raw();
     const admitCompany = db.prepare(`INSERT OR IGNORE INTO "${t('lab_companies')}" VALUES (?, ?, ?, ?, ?)`);
     const admitCreative = db.prepare(`INSERT OR IGNORE INTO "${t('lab_creatives')}" VALUES (?, ?, ?, ?, ?)`);
-    const attend = db.prepare(`INSERT INTO "${t('attendance')}" VALUES (?, ?, ?, ?, ?)`);
+    const attend = db.prepare(`INSERT INTO "${t('attendance')}" VALUES (?, ?, ?, ?, ?, ?, ?)`);
     const close = db.prepare(
       `UPDATE "${t('activities')}" SET status = 'closed', closed_on = ?, changed_position = ? WHERE activity_id = ?`,
     );
-    // Admissions and attendance name only their activity; the project comes from the activity, which the
-    // log always holds first.
+    // Admissions and attendance name only their activity; the rest comes from the activity, which the log
+    // always holds first. Consecutive events mostly share an activity, so the last one is kept at hand.
     let lastActivity = '';
-    let lastProject = '';
-    const project = (activityId: string): string => {
+    let last: [string, string, number] = ['', '', 0];
+    const activity = (activityId: string): [projectId: string, kind: string, crossBorder: number] => {
       if (activityId !== lastActivity) {
-        lastProject = (projectOf.get(activityId) as string | undefined) ?? '';
+        last = (activityOf.get(activityId) as [string, string, number] | undefined) ?? ['', '', 0];
         lastActivity = activityId;
       }
-      return lastProject;
+      return last;
     };
+    const project = (activityId: string) => activity(activityId)[0];
     return (recorded) => {
       const event = domainEvent<ActivityEvent>(recorded);
       switch (event.type) {
@@ -113,7 +116,8 @@ export const activitiesProjection: Projection = {
         }
         case 'AttendanceRecorded': {
           const d = event.data;
-          attend.run(d.activityId, d.participantId, project(d.activityId), d.date, recorded.position);
+          const [projectId, kind, crossBorder] = activity(d.activityId);
+          attend.run(d.activityId, d.participantId, projectId, d.date, kind, crossBorder, recorded.position);
           return;
         }
         case 'ActivityClosed':

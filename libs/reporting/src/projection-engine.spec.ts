@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { SqliteEventStore, type NewEvent } from '@app/event-store';
+import { IndicatorCalculator } from './indicators/indicator.calculator.js';
+import { ProjectionEngine } from './projection-engine.js';
+import { rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
+import { PROJECTIONS } from './projections/index.js';
+import { participantsProjection } from './projections/participants.projection.js';
+import { openReadModelDatabase, readProjectionStates } from './read-model.database.js';
+import { ReadModelReplay } from './read-model.replay.js';
+import { dumpReadModels } from '../../../test/support/read-model-dump.js';
+
+const PROJECT = '11111111-1111-4111-8111-111111111111';
+const meta = { correlationId: 'c', causationId: 'c', actor: 'test', recordedAt: '2025-01-01T00:00:00.000Z' };
+const registration = (n: number, gender = 'woman'): NewEvent => ({
+  type: 'ParticipantRegistered',
+  data: {
+    participantId: `p-${n}`,
+    projectId: PROJECT,
+    person: { keyId: 'k', algorithm: 'AES-256-GCM', iv: '', ciphertext: '', tag: '' },
+    gender,
+    role: 'creative',
+    registeredOn: '2024-03-01',
+  },
+  metadata: meta,
+});
+
+describe('the projection engine', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const databases: Database.Database[] = [];
+  const open = () => {
+    const db = openReadModelDatabase(join(dir, 'reporting.sqlite'));
+    databases.push(db);
+    return db;
+  };
+  const participants = (db: Database.Database) =>
+    new IndicatorCalculator(db).compute({ kind: 'project', projectId: PROJECT }, {}).indicators.find((i) => i.code === 'participants')!;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-engine-'));
+    store = SqliteEventStore.open({ file: join(dir, 'events.sqlite'), pollIntervalMs: 20 });
+    await store.appendToStream(`project-${PROJECT}`, [
+      {
+        type: 'ProjectRegistered',
+        data: { projectId: PROJECT, name: 'P', programme: 'x', fund: 'ERDF', startDate: '2024-01-01', endDate: '2026-12-31', countries: ['SE'] },
+        metadata: meta,
+      },
+    ]);
+  });
+  afterEach(async () => {
+    for (const db of databases.splice(0)) if (db.open) db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('catches up with the log, then follows new appends; waitForPosition resolves once they are in the read models', async () => {
+    for (let n = 0; n < 10; n++) await store.appendToStream(`participant-p-${n}`, [registration(n)]);
+    const db = open();
+    const engine = new ProjectionEngine(store, db, PROJECTIONS, open);
+    engine.start();
+    const { position } = await store.appendToStream('participant-p-10', [registration(10, 'man')]);
+    expect(await engine.waitForPosition(position, 5_000)).toBe(true);
+    expect(engine.position).toBe(position);
+    expect(participants(db)).toMatchObject({ value: 11, breakdown: { gender: { woman: 10, man: 1 } } });
+    // Every projection's checkpoint moved with the batch, even those the events did not concern.
+    expect([...readProjectionStates(db).values()].map((s) => s.checkpoint)).toEqual(PROJECTIONS.map(() => position));
+    await engine.stop();
+  });
+
+  it('answers false from waitForPosition when the position is not reached in time', async () => {
+    const db = open();
+    const engine = new ProjectionEngine(store, db, PROJECTIONS, open);
+    engine.start();
+    expect(await engine.waitForPosition(1_000, 100)).toBe(false);
+    await engine.stop();
+  });
+
+  it('resumes from its checkpoint after a restart, without counting anything twice', async () => {
+    for (let n = 0; n < 5; n++) await store.appendToStream(`participant-p-${n}`, [registration(n)]);
+    const first = new ProjectionEngine(store, open(), PROJECTIONS, open);
+    first.start();
+    await first.waitForPosition(6, 5_000);
+    await first.stop();
+    for (let n = 5; n < 8; n++) await store.appendToStream(`participant-p-${n}`, [registration(n)]);
+    const db = open();
+    const second = new ProjectionEngine(store, db, PROJECTIONS, open);
+    second.start();
+    expect(await second.waitForPosition(9, 5_000)).toBe(true);
+    expect(participants(db).value).toBe(8);
+    expect(dumpReadModels(db)).toEqual(dumpReadModels(new ReadModelReplay().apply(await store.readAll()).db));
+    await second.stop();
+  });
+
+  it('rebuilds a projection whose version changed on start, while the others keep answering', async () => {
+    for (let n = 0; n < 50; n++) await store.appendToStream(`participant-p-${n}`, [registration(n)]);
+    const first = new ProjectionEngine(store, open(), PROJECTIONS, open);
+    first.start();
+    await first.waitForPosition(51, 5_000);
+    await first.stop();
+
+    const bumped = PROJECTIONS.map((p) => (p === participantsProjection ? { ...p, version: p.version + 1 } : p));
+    const db = open();
+    const engine = new ProjectionEngine(store, db, bumped, open);
+    engine.start();
+    expect(engine.rebuilding(['participants']).map((s) => s.name)).toEqual(['participants']);
+    expect(engine.rebuilding(['projects'])).toEqual([]);
+    await until(() => engine.rebuilding(['participants']).length === 0);
+    expect(readProjectionStates(db).get('participants')).toMatchObject({ version: participantsProjection.version + 1, checkpoint: 51 });
+    expect(participants(db).value).toBe(50);
+    // New events after the swap reach the rebuilt projection through the live subscription.
+    const { position } = await store.appendToStream('participant-p-50', [registration(50)]);
+    expect(await engine.waitForPosition(position, 5_000)).toBe(true);
+    expect(participants(db).value).toBe(51);
+    await engine.stop();
+  });
+
+  it('takes in a rebuild swapped in by another process (ledger projections rebuild) and misses nothing appended meanwhile', async () => {
+    for (let n = 0; n < 3_000; n++) await store.appendToStream(`participant-p-${n}`, [registration(n, n % 2 ? 'man' : 'woman')]);
+    const db = open();
+    const engine = new ProjectionEngine(store, db, PROJECTIONS, open);
+    engine.start();
+    await engine.waitForPosition(3_001, 10_000);
+
+    const progress: RebuildProgress[] = [];
+    const rebuilding = rebuildProjections(store, open(), PROJECTIONS, { batchSize: 200, onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
+    // Appends keep arriving while the shadow tables fill, and after they caught up.
+    for (let n = 3_000; n < 3_100; n++) await store.appendToStream(`participant-p-${n}`, [registration(n)]);
+    const result = await rebuilding;
+    for (let n = 3_100; n < 3_150; n++) await store.appendToStream(`participant-p-${n}`, [registration(n)]);
+    expect(await engine.waitForPosition(3_151, 10_000)).toBe(true);
+
+    expect(result.events).toBeGreaterThanOrEqual(3_001);
+    expect(progress.some((p) => p.phase === 'loading' && p.eventsDone > 0 && p.eventsPerSecond > 0)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', secondsLeft: 0 });
+    expect(participants(db).value).toBe(3_150);
+    expect(dumpReadModels(db)).toEqual(dumpReadModels(new ReadModelReplay().apply(await store.readAll()).db));
+    await engine.stop();
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
