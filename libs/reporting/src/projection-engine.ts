@@ -41,6 +41,7 @@ export class ProjectionEngine {
   private applied = 0;
   private restartNeeded = false;
   private failed = false;
+  private busy = false;
   private readonly stopController = new AbortController();
   private positionValue = 0;
   private waiters: Array<{ position: number; resolve: (reached: boolean) => void }> = [];
@@ -137,8 +138,11 @@ export class ProjectionEngine {
         for await (const event of subscription) {
           if (this.stopped || this.restartNeeded) break;
           this.buffer.push(event);
-          if (this.buffer.length >= MAX_BATCH && !this.flushScheduled) this.flush();
-          else if (!this.flushScheduled) {
+          if (this.buffer.length >= MAX_BATCH) {
+            if (!this.busy) this.flush();
+            // A catch-up reads pages without ever waiting; let requests and timers run between batches.
+            await new Promise((resolve) => setImmediate(resolve));
+          } else if (!this.flushScheduled) {
             this.flushScheduled = true;
             setImmediate(() => this.flush());
           }
@@ -170,8 +174,12 @@ export class ProjectionEngine {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
         // Another process (a rebuild) holds the write lock: try again shortly rather than block the service.
         this.buffer = [...events, ...this.buffer];
+        this.busy = true;
         this.flushScheduled = true;
-        setTimeout(() => this.flush(), BUSY_RETRY_MS);
+        setTimeout(() => {
+          this.busy = false;
+          this.flush();
+        }, BUSY_RETRY_MS);
         return;
       }
       if (!(error instanceof CheckpointMoved)) {
