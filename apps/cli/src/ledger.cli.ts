@@ -6,6 +6,7 @@ import {
   rebuildProjections,
   type RebuildProgress,
 } from '@app/reporting';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface CliIo {
@@ -52,22 +53,30 @@ export async function runLedgerCli(args: string[], io: CliIo): Promise<number> {
   let db: ReturnType<typeof openReadModelDatabase> | undefined;
   try {
     const file = join(dataDirectory(io.env), 'reporting.sqlite');
+    if (command === 'rebuild') {
+      // Check the configuration and find the log before creating anything.
+      const config = eventStoreConfigFromEnv(io.env);
+      if (config.kind === 'sqlite' && !existsSync(config.file)) {
+        io.err(`There is no event store at ${config.file}; set LEDGER_DATA_DIR to the service's data directory\n`);
+        return 1;
+      }
+      store = openEventStore(config);
+    }
     db = openReadModelDatabase(file);
     if (command === 'status') {
       const states = readProjectionStates(db);
-      io.out(`${'projection'.padEnd(16)}${'version'.padEnd(10)}${'checkpoint'.padEnd(14)}last rebuilt\n`);
+      io.out(`${'projection'.padEnd(16)}${'version'.padEnd(16)}${'checkpoint'.padEnd(14)}last rebuilt\n`);
       for (const projection of PROJECTIONS) {
         const state = states.get(projection.name);
         const version = state ? (state.version === projection.version ? `${state.version}` : `${state.version} (code: ${projection.version})`) : 'not built';
-        io.out(`${projection.name.padEnd(16)}${version.padEnd(10)}${String(state?.checkpoint ?? 0).padEnd(14)}${state?.rebuiltAt ?? '-'}\n`);
+        io.out(`${projection.name.padEnd(16)}${version.padEnd(16)}${String(state?.checkpoint ?? 0).padEnd(14)}${state?.rebuiltAt ?? '-'}\n`);
       }
       return 0;
     }
-    store = openEventStore(eventStoreConfigFromEnv(io.env));
     const projections = rest.length > 0 ? PROJECTIONS.filter((p) => rest.includes(p.name)) : PROJECTIONS;
     io.err(`Rebuilding ${projections.map((p) => p.name).join(', ')} into ${file}\n`);
     const bar = progressBar(io);
-    const result = await rebuildProjections(store, db, projections, { onProgress: bar, progressIntervalMs: io.interactive ? 200 : 2_000 });
+    const result = await rebuildProjections(store!, db, projections, { onProgress: bar, progressIntervalMs: io.interactive ? 200 : 2_000 });
     io.out(
       `Rebuilt ${result.projections.join(', ')} from ${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s ` +
         `(${Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en')} events/s); swapped in at position ${result.position}\n`,
@@ -78,7 +87,7 @@ export async function runLedgerCli(args: string[], io: CliIo): Promise<number> {
     return 1;
   } finally {
     db?.close();
-    await store?.close();
+    await store?.close().catch(() => {});
   }
 }
 
