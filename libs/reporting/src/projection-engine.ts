@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent, Subscription } from '@app/event-store';
-import { createTables, liveTables, type Projection } from './projection.js';
+import { appliersByType, createTables, liveTables, type Applier, type Projection } from './projection.js';
 import { rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
 import { readProjectionStates, registerNewProjections } from './read-model.database.js';
 
@@ -31,7 +31,7 @@ const RETRY_MS = 1_000;
  * in the background (shadow tables, then an atomic swap) while the others keep answering.
  */
 export class ProjectionEngine {
-  private readonly byType = new Map<string, Array<{ projection: Projection; apply: (event: RecordedEvent) => void }>>();
+  private readonly byType: Map<string, Applier[]>;
   private subscription?: Subscription;
   private loop?: Promise<void>;
   private stopped = false;
@@ -42,6 +42,7 @@ export class ProjectionEngine {
   private restartNeeded = false;
   private failed = false;
   private busy = false;
+  private updateCheckpoint?: Database.Statement;
   private readonly stopController = new AbortController();
   private positionValue = 0;
   private waiters: Array<{ position: number; resolve: (reached: boolean) => void }> = [];
@@ -55,13 +56,13 @@ export class ProjectionEngine {
     private readonly openRebuildConnection: () => Database.Database,
     private readonly logger: EngineLogger = { log: () => {}, error: () => {} },
   ) {
-    for (const projection of projections) {
-      const apply = projection.prepare.bind(projection);
-      // Statements compile lazily: a projection being rebuilt may not have tables of this version yet.
-      let compiled: ((event: RecordedEvent) => void) | undefined;
-      const entry = { projection, apply: (event: RecordedEvent) => (compiled ??= apply(this.db, liveTables))(event) };
-      for (const type of projection.eventTypes) this.byType.set(type, [...(this.byType.get(type) ?? []), entry]);
-    }
+    this.byType = appliersByType(
+      projections.map((projection) => {
+        // Statements compile lazily: a projection being rebuilt may not have tables of this version yet.
+        let compiled: ((event: RecordedEvent) => void) | undefined;
+        return { projection, apply: (event: RecordedEvent) => (compiled ??= projection.prepare(this.db, liveTables))(event) };
+      }),
+    );
   }
 
   /** Creates what is missing, starts rebuilding what is outdated, and follows the log. */
@@ -127,9 +128,7 @@ export class ProjectionEngine {
 
   private async follow(): Promise<void> {
     while (!this.stopped) {
-      const states = readProjectionStates(this.db);
-      const live = this.projections.filter((p) => states.get(p.name)?.version === p.version);
-      this.applied = live.length > 0 ? Math.min(...live.map((p) => states.get(p.name)!.checkpoint)) : this.applied;
+      this.applied = this.liveCheckpoint() ?? this.applied;
       this.buffer = [];
       this.restartNeeded = false;
       const subscription = this.store.subscribeToAll({ fromPosition: this.applied === 0 ? 'start' : this.applied });
@@ -226,16 +225,21 @@ export class ProjectionEngine {
           }
         }
         const last = events[events.length - 1].position;
-        const update = this.db.prepare(`UPDATE projection_state SET checkpoint = ? WHERE name = ? AND checkpoint < ?`);
-        for (const name of checkpoints.keys()) update.run(last, name, last);
+        this.updateCheckpoint ??= this.db.prepare(`UPDATE projection_state SET checkpoint = ? WHERE name = ? AND checkpoint < ?`);
+        for (const name of checkpoints.keys()) this.updateCheckpoint.run(last, name, last);
       })
       .immediate();
 
   private refreshPosition(): void {
+    this.positionValue = this.liveCheckpoint() ?? 0;
+    for (const waiter of [...this.waiters]) if (this.positionValue >= waiter.position) waiter.resolve(true);
+  }
+
+  /** The checkpoint every projection answering from tables of the code's version has reached. */
+  private liveCheckpoint(): number | undefined {
     const states = readProjectionStates(this.db);
     const live = this.projections.filter((p) => states.get(p.name)?.version === p.version);
-    this.positionValue = live.length > 0 ? Math.min(...live.map((p) => states.get(p.name)!.checkpoint)) : 0;
-    for (const waiter of [...this.waiters]) if (this.positionValue >= waiter.position) waiter.resolve(true);
+    return live.length > 0 ? Math.min(...live.map((p) => states.get(p.name)!.checkpoint)) : undefined;
   }
 
   private rebuildInBackground(projections: Projection[]): void {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { createIndexes, createTables, dropTables, liveTables, shadowTables, type Projection } from './projection.js';
+import { appliersByType, createIndexes, createTables, dropTables, liveTables, shadowTables, type Projection } from './projection.js';
 import { readProjectionStates } from './read-model.database.js';
 
 export interface RebuildProgress {
@@ -52,11 +52,7 @@ export async function rebuildProjections(
   const started = performance.now();
 
   prepareShadows(db, projections);
-  const appliers = projections.map((p) => ({ projection: p, apply: p.prepare(db, shadowTables) }));
-  const byType = new Map<string, typeof appliers>();
-  for (const applier of appliers) {
-    for (const type of applier.projection.eventTypes) byType.set(type, [...(byType.get(type) ?? []), applier]);
-  }
+  const byType = appliersByType(projections.map((p) => ({ projection: p, apply: p.prepare(db, shadowTables) })));
   const setShadowCheckpoint = db.prepare(`UPDATE projection_state SET shadow_checkpoint = ? WHERE name = ?`);
   const checkpoints = new Map(names.map((name) => [name, readProjectionStates(db).get(name)!.shadowCheckpoint ?? 0]));
   const applyBatch = db.transaction((events: RecordedEvent[]) => {

@@ -53,3 +53,18 @@ export function createIndexes(db: Database.Database, spec: TableSpec, table: Tab
 export function dropTables(db: Database.Database, projection: Projection, table: TableNames): void {
   for (const spec of projection.tables) db.exec(`DROP TABLE IF EXISTS "${table(spec.name)}"`);
 }
+
+/** A projection with its statements compiled against one set of tables. */
+export interface Applier {
+  projection: Projection;
+  apply: (event: RecordedEvent) => void;
+}
+
+/** Who reads which event type: the one dispatch table the engine, a rebuild and a replay all use. */
+export function appliersByType(appliers: readonly Applier[]): Map<string, Applier[]> {
+  const byType = new Map<string, Applier[]>();
+  for (const applier of appliers) {
+    for (const type of applier.projection.eventTypes) byType.set(type, [...(byType.get(type) ?? []), applier]);
+  }
+  return byType;
+}

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@app/event-store';
-import { createTables, liveTables, type Projection } from './projection.js';
+import { appliersByType, createTables, liveTables, type Applier, type Projection } from './projection.js';
 import { PROJECTIONS } from './projections/index.js';
 import { openReadModelDatabase } from './read-model.database.js';
 
@@ -10,7 +10,7 @@ import { openReadModelDatabase } from './read-model.database.js';
  */
 export class ReadModelReplay {
   readonly db: Database.Database;
-  private readonly byType = new Map<string, Array<(event: RecordedEvent) => void>>();
+  private readonly byType: Map<string, Applier[]>;
   private checkpoint = 0;
 
   constructor(projections: readonly Projection[] = PROJECTIONS) {
@@ -20,9 +20,8 @@ export class ReadModelReplay {
       this.db
         .prepare(`INSERT INTO projection_state (name, version, checkpoint) VALUES (?, ?, 0)`)
         .run(projection.name, projection.version);
-      const apply = projection.prepare(this.db, liveTables);
-      for (const type of projection.eventTypes) this.byType.set(type, [...(this.byType.get(type) ?? []), apply]);
     }
+    this.byType = appliersByType(projections.map((projection) => ({ projection, apply: projection.prepare(this.db, liveTables) })));
   }
 
   apply(events: readonly RecordedEvent[]): this {
@@ -30,7 +29,7 @@ export class ReadModelReplay {
     this.db.transaction(() => {
       for (const event of events) {
         if (event.position <= this.checkpoint) continue;
-        for (const apply of this.byType.get(event.type) ?? []) apply(event);
+        for (const { apply } of this.byType.get(event.type) ?? []) apply(event);
         this.checkpoint = event.position;
       }
       this.db.prepare(`UPDATE projection_state SET checkpoint = ?`).run(this.checkpoint);
