@@ -966,6 +966,19 @@ describe('RCO81 participations in joint actions across borders', () => {
     expect(figures.RCO81.value).toBe(2);
     expect(figures.RCO81.breakdown).toEqual(genders({ another: 2 }));
   });
+
+  it('counts earlier attendance by the gender as corrected later', () => {
+    const figures = given(
+      project(),
+      participant('anna', { gender: 'man' }),
+      activity('w1', 'workshop', { crossBorder: true }),
+      attended('w1', 'anna'),
+      attended('w1', 'anna', ON_TO),
+      corrected('anna', { gender: 'woman' }),
+    ).count(cis, Q2);
+
+    expect(figures.RCO81.breakdown).toEqual(genders({ woman: 2 }));
+  });
 });
 
 describe('RCO83 strategies and action plans jointly developed', () => {
@@ -1108,6 +1121,23 @@ describe('RCO87 organisations cooperating across borders', () => {
     ).count(cis, Q2);
 
     expect(figures.RCO87.value).toBe(2);
+    expect(figures.RCO87.breakdown).toEqual({ country: { SE: 1, NO: 1 } });
+  });
+
+  it('counts an attendee under the organisation as corrected after the attendance', () => {
+    const figures = given(
+      project(),
+      enterprise('se1', 'small', 'SE'),
+      enterprise('no1', 'micro', 'NO'),
+      participant('anna', { organisationId: 'se1' }),
+      participant('kari'),
+      activity('w1', 'workshop', { crossBorder: true }),
+      attended('w1', 'anna'),
+      attended('w1', 'kari'),
+      corrected('anna', { organisationId: 'no1' }),
+      corrected('kari', { organisationId: 'se1' }),
+    ).count(cis, Q2);
+
     expect(figures.RCO87.breakdown).toEqual({ country: { SE: 1, NO: 1 } });
   });
 });

@@ -34,7 +34,9 @@ const SME_SIZE: Breakdown = { dimension: 'size_class', categories: ['micro', 'sm
 const SIZE: Breakdown = { dimension: 'size_class', categories: ['micro', 'small', 'medium', 'large'] };
 const COUNTRY: Breakdown = { dimension: 'country' };
 
-const inScope = (alias: string) => `${alias}.project_id IN (SELECT project_id FROM scope)`;
+/** How `items` says "in one of the projects asked about"; see {@link scopedItems}. */
+export const IN_SCOPE = 'IN (SELECT project_id FROM scope)';
+const inScope = (alias: string) => `${alias}.project_id ${IN_SCOPE}`;
 const inPeriod = (column: string) => `${column} BETWEEN :from AND :to`;
 const RESEARCH_TYPES = `('university', 'research-organisation')`;
 const SME = (alias: string) => `${alias}.type = 'enterprise' AND ${alias}.size_class IN ('micro', 'small', 'medium')`;
@@ -226,7 +228,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
     breakdowns: [GENDER],
     counting: 'rows',
     items: `SELECT a.activity_id || '/' || a.participant_id || '/' || a.date AS key, p.gender AS gender, a.position AS position
-      FROM attendance a JOIN participants p ON p.participant_id = a.participant_id
+      FROM attendance a JOIN attendees p ON p.attendee = a.attendee
       WHERE ${inScope('a')} AND a.cross_border = 1 AND a.kind <> 'public-event' AND ${inPeriod('a.date')}`,
   },
   {
@@ -275,9 +277,11 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
         JOIN pilot_cases pc ON pc.pilot_case_id = pp.pilot_case_id JOIN organisations o ON o.organisation_id = pp.organisation_id
         WHERE ${inScope('pc')} AND ${inPeriod('pc.start_date')} AND ${partnerCountries('pp.pilot_case_id')} >= 2
       UNION ALL
-      SELECT p.organisation_id, o.country, a.position FROM attendance a
-        JOIN participants p ON p.participant_id = a.participant_id JOIN organisations o ON o.organisation_id = p.organisation_id
-        WHERE ${inScope('a')} AND a.cross_border = 1 AND ${inPeriod('a.date')}`,
+      SELECT p.organisation_id, o.country, x.position FROM (
+          -- One row per attendee (their first such attendance): a project has thousands of attendances.
+          SELECT a.attendee, MIN(a.position) AS position FROM attendance a
+          WHERE ${inScope('a')} AND a.cross_border = 1 AND ${inPeriod('a.date')} GROUP BY a.attendee
+        ) x JOIN attendees p ON p.attendee = x.attendee JOIN organisations o ON o.organisation_id = p.organisation_id`,
   },
   {
     code: 'RCO115',

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { INDICATOR_CATALOGUE, indicatorDefinition, type IndicatorDefinition } from './indicator-catalogue.js';
+import { IN_SCOPE, INDICATOR_CATALOGUE, indicatorDefinition, type IndicatorDefinition } from './indicator-catalogue.js';
 
 export type IndicatorScope =
   | { kind: 'project'; projectId: string }
@@ -133,8 +133,13 @@ export class IndicatorCalculator {
   }
 
   private statement(definition: IndicatorDefinition, scope: IndicatorScope['kind'], what: 'counts' | 'evidence'): Database.Statement {
-    // Materialised once, the items feed the total and every breakdown in one statement.
-    const head = `WITH scope(project_id) AS (${SCOPES[scope]}), items AS MATERIALIZED (${definition.items})`;
+    // SQLite cannot estimate how many rows the scope holds, and with table statistics it may then scan a whole
+    // table behind a Bloom filter instead of seeking one project's rows (seen: 5 ms instead of 0.4 ms). One
+    // project is an equality, which it always plans as a seek.
+    const items = scope === 'project' ? definition.items.replaceAll(IN_SCOPE, '= :projectId') : definition.items;
+    // Materialised once, the items feed the total and every breakdown in one statement. Counting stays in SQL:
+    // handing thousands of item rows to JavaScript costs more than the counting itself.
+    const head = `WITH scope(project_id) AS (${SCOPES[scope]}), items AS MATERIALIZED (${items})`;
     const count = definition.counting === 'distinct' ? 'COUNT(DISTINCT key)' : 'COUNT(*)';
     const tail =
       what === 'evidence'
