@@ -2,7 +2,7 @@
  * A synthetic programme written through the event store port, shaped like the real ones: projects with
  * labs and other activities, enterprises of every size class supported in several projects, people
  * attending several days, corrections, reclassifications, retractions and erasures. Deterministic: the
- * same scale gives the same log.
+ * same scale and seed give the same log.
  */
 import type { EventStore, NewEvent } from '@app/event-store';
 
@@ -44,8 +44,9 @@ export async function writeSyntheticProgramme(
   store: EventStore,
   scale: ProgrammeScale,
   onProgress?: (events: number) => void,
+  seed = 42,
 ): Promise<{ events: number; projectIds: string[] }> {
-  const rnd = random(42);
+  const rnd = random(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)];
   let events = 0;
   const pending: Array<Promise<unknown>> = [];

@@ -5,6 +5,8 @@ import { EventStoreModule, type EventStore } from '@app/event-store';
 import { ProgrammeModule } from '@app/programme';
 import { ReportingModule } from '@app/reporting';
 import type { ApiConfig } from './api.config.js';
+import { HistoryController } from './audit/history.controller.js';
+import { ReportsController } from './audit/reports.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { API_KEY, ApiKeyGuard } from './http/api-key.guard.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
@@ -41,6 +43,8 @@ export class AppModule {
         RecordsController,
         IndicatorsController,
         ListsController,
+        HistoryController,
+        ReportsController,
       ],
       providers: [
         { provide: API_KEY, useValue: config.apiKey },

@@ -20,3 +20,5 @@ export * from './pilot-case/pilot-case.decider.js';
 export * from './pilot-case/pilot-case.commands.js';
 export * from './outcome/outcome.decider.js';
 export * from './outcome/outcome.commands.js';
+export * from './report/report.decider.js';
+export * from './report/report.commands.js';

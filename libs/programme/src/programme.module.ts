@@ -10,6 +10,7 @@ import { pilotCaseHandlers } from './pilot-case/pilot-case.handlers.js';
 import { projectHandlers } from './project/project.handlers.js';
 import { AggregateStore } from './shared/aggregate-store.js';
 import { FactsReader } from './shared/facts.reader.js';
+import { reportHandlers } from './report/report.handlers.js';
 import { supportHandlers } from './support/support.handlers.js';
 
 export interface ProgrammeModuleOptions {
@@ -44,6 +45,7 @@ export class ProgrammeModule {
         ...supportHandlers,
         ...pilotCaseHandlers,
         ...outcomeHandlers,
+        ...reportHandlers,
       ],
       exports: [EntityReader, AggregateStore, CqrsModule, PERSONAL_DATA_VAULT],
     };

@@ -10,3 +10,5 @@ export * from './lists/programme-lists.queries.js';
 export * from './read-models.js';
 export * from './reporting.errors.js';
 export * from './reporting.module.js';
+export * from './audit/project-log.js';
+export * from './audit/project-audit.js';

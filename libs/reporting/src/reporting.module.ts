@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicat
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import type Database from 'better-sqlite3';
 import { DEFAULT_COUNTING, IndicatorCalculator, type CountingOptions } from './indicators/indicator.calculator.js';
+import { ProjectAudit } from './audit/project-audit.js';
 import { ProgrammeLists } from './lists/programme-lists.queries.js';
 import { ProjectionEngine } from './projection-engine.js';
 import { PROJECTIONS } from './projections/index.js';
@@ -62,9 +63,14 @@ export class ReportingModule {
           useFactory: (db: Database.Database) => new IndicatorCalculator(db, options.counting ?? DEFAULT_COUNTING),
         },
         { provide: ProgrammeLists, inject: [READ_MODEL_DATABASE], useFactory: (db: Database.Database) => new ProgrammeLists(db) },
+        {
+          provide: ProjectAudit,
+          inject: [EVENT_STORE, READ_MODEL_DATABASE],
+          useFactory: (store: EventStore, db: Database.Database) => new ProjectAudit(store, db, options.counting ?? DEFAULT_COUNTING),
+        },
         EngineLifecycle,
       ],
-      exports: [ProjectionEngine, ReadModels, IndicatorCalculator, ProgrammeLists],
+      exports: [ProjectionEngine, ReadModels, IndicatorCalculator, ProgrammeLists, ProjectAudit, READ_MODEL_DATABASE],
     };
   }
 }

@@ -18,3 +18,25 @@ export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/** A log position (digits) or an ISO 8601 timestamp with a time and a zone, e.g. 2025-01-15T12:00:00Z. */
+export function IsPositionOrTimestamp(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPositionOrTimestamp',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && parseAsOf(value) !== undefined,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'the value'} must be a log position (an integer >= 0) or an ISO 8601 timestamp with time zone, e.g. 2025-01-15T12:00:00Z`,
+      },
+    },
+    options,
+  );
+}
+
+export function parseAsOf(value: string): { position: number } | { timestamp: string } | undefined {
+  if (/^\d{1,15}$/.test(value)) return { position: Number(value) };
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : { timestamp: new Date(time).toISOString() };
+}

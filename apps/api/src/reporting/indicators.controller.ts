@@ -1,13 +1,14 @@
-import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { NotFound } from '@app/programme';
-import { INDICATOR_CATALOGUE, IndicatorCalculator, ProgrammeLists, ReadModels, type IndicatorScope } from '@app/reporting';
+import { INDICATOR_CATALOGUE, IndicatorCalculator, indicatorDefinition, ProgrammeLists, ProjectAudit, ReadModels, type IndicatorScope } from '@app/reporting';
 import type { FastifyReply } from 'fastify';
 import { ErrorDto } from '../programme/common.dto.js';
 import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { indicatorsCsv } from './indicators.csv.js';
-import { assertPeriod, PeriodQueryDto, ProgrammeIndicatorsQueryDto } from './reporting-query.dto.js';
+import { parseAsOf } from '../programme/validators.js';
+import { assertPeriod, PeriodQueryDto, ProgrammeIndicatorsQueryDto, ProjectIndicatorsQueryDto } from './reporting-query.dto.js';
 
 const NOT_READY = ApiResponse({ status: 503, type: ErrorDto, description: 'Read models rebuilding, or not yet at minPosition; see Retry-After' });
 
@@ -19,6 +20,7 @@ export class IndicatorsController {
     private readonly readModels: ReadModels,
     private readonly calculator: IndicatorCalculator,
     private readonly lists: ProgrammeLists,
+    private readonly audit: ProjectAudit,
   ) {}
 
   @Get('indicators/catalogue')
@@ -37,9 +39,27 @@ export class IndicatorsController {
   @Get('projects/:id/indicators')
   @ReadRoute()
   @NOT_READY
-  async project(@IdParam() projectId: string, @Query() query: PeriodQueryDto) {
+  async project(@IdParam() projectId: string, @Query() query: ProjectIndicatorsQueryDto) {
     const { position, indicators } = await this.projectFigures(projectId, query);
-    return { projectId, period: this.period(query), position, indicators };
+    return { projectId, period: this.period(query), ...(query.asOf ? { asOf: query.asOf } : {}), position, indicators };
+  }
+
+  @Get('projects/:id/indicators/:code/evidence')
+  @ReadRoute()
+  @NOT_READY
+  @ApiOkResponse({ description: 'What one indicator counted: each entity with the position of the event that made it count' })
+  async evidence(@IdParam() projectId: string, @Param('code') code: string, @Query() query: ProjectIndicatorsQueryDto) {
+    const period = assertPeriod(query);
+    if (!indicatorDefinition(code)) {
+      throw new NotFoundException(`There is no indicator ${code.slice(0, 40)}; GET /api/indicators/catalogue lists them`);
+    }
+    await this.readModels.ready('all', query.minPosition);
+    if (!this.lists.projectExists(projectId)) throw new NotFound('Project', projectId);
+    const asOf = query.asOf ? parseAsOf(query.asOf)! : undefined;
+    const { position, value, items } = asOf
+      ? await this.audit.evidence(projectId, code, period, asOf)
+      : this.calculator.evidence(code, { kind: 'project', projectId }, period);
+    return { projectId, code, period: this.period(query), ...(query.asOf ? { asOf: query.asOf } : {}), position, value, items };
   }
 
   @Get('projects/:id/indicators.csv')
@@ -47,7 +67,7 @@ export class IndicatorsController {
   @ApiProduces('text/csv')
   @ReadRoute()
   @NOT_READY
-  async projectCsv(@IdParam() projectId: string, @Query() query: PeriodQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async projectCsv(@IdParam() projectId: string, @Query() query: ProjectIndicatorsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { position, indicators } = await this.projectFigures(projectId, query);
     reply.header('Content-Disposition', `attachment; filename="indicators-${projectId}${this.fileSuffix(query)}.csv"`);
     return indicatorsCsv({ period: this.period(query), position, indicators });
@@ -72,10 +92,11 @@ export class IndicatorsController {
     return indicatorsCsv({ period: this.period(query), position, indicators });
   }
 
-  private async projectFigures(projectId: string, query: PeriodQueryDto) {
+  private async projectFigures(projectId: string, query: ProjectIndicatorsQueryDto) {
     const period = assertPeriod(query);
     await this.readModels.ready('all', query.minPosition);
     if (!this.lists.projectExists(projectId)) throw new NotFound('Project', projectId);
+    if (query.asOf) return this.audit.figures(projectId, period, parseAsOf(query.asOf)!, query.lang);
     return this.calculator.compute({ kind: 'project', projectId }, period, query.lang);
   }
 

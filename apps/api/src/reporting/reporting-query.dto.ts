@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, Max, Min } from 'class-validator';
 import { FUNDS, type Fund } from '@app/programme';
-import { IsIsoDate } from '../programme/validators.js';
+import { IsIsoDate, IsPositionOrTimestamp } from '../programme/validators.js';
 
 /** Read-your-writes: the `position` a command answered with. */
 export class ConsistencyQueryDto {
@@ -51,6 +51,18 @@ export class PeriodQueryDto extends ConsistencyQueryDto {
   @IsOptional()
   @IsIn(['en', 'sv'])
   lang?: 'en' | 'sv';
+}
+
+export class ProjectIndicatorsQueryDto extends PeriodQueryDto {
+  @ApiPropertyOptional({
+    example: '2025-01-15T12:00:00Z',
+    description:
+      'The figures as they stood at this moment of recording: a log position, or a timestamp (what had been recorded by then). ' +
+      'Combines with from/to, which say when things happened.',
+  })
+  @IsOptional()
+  @IsPositionOrTimestamp()
+  asOf?: string;
 }
 
 export class ProgrammeIndicatorsQueryDto extends PeriodQueryDto {

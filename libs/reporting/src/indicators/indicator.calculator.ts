@@ -76,12 +76,13 @@ export class IndicatorCalculator {
     })();
   }
 
-  /** What one indicator counted: the entities and the positions of the events that made them count. */
-  evidence(code: string, scope: IndicatorScope, period: Period): { position: number; items: EvidenceItem[] } {
+  /** What one indicator counted: its value, and the entities with the positions of the events that made them count. */
+  evidence(code: string, scope: IndicatorScope, period: Period): { position: number; value: number; items: EvidenceItem[] } {
     const definition = indicatorDefinition(code);
     if (!definition) throw new Error(`Unknown indicator ${code}`);
     return this.db.transaction(() => ({
       position: this.position(),
+      value: this.count(definition, scope, period).value,
       items: this.statement(definition, scope.kind, 'evidence').all(this.parameters(scope, period)) as EvidenceItem[],
     }))();
   }

@@ -5,6 +5,7 @@ import { outcomesProjection } from './outcomes.projection.js';
 import { participantsProjection } from './participants.projection.js';
 import { pilotCasesProjection } from './pilot-cases.projection.js';
 import { projectsProjection } from './projects.projection.js';
+import { reportsProjection } from './reports.projection.js';
 import { supportProjection } from './support.projection.js';
 
 /** Every read model the service keeps, in the order `ledger projections status` lists them. */
@@ -16,4 +17,5 @@ export const PROJECTIONS: readonly Projection[] = [
   supportProjection,
   pilotCasesProjection,
   outcomesProjection,
+  reportsProjection,
 ];

@@ -1,0 +1,102 @@
+import { Body, Controller, Get, Inject, NotFoundException, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, StreamNotFoundError, streamName, type EventStore } from '@app/event-store';
+import { NotFound, SubmitReportCommand, type CommandContext, type ReportEvent } from '@app/programme';
+import { IndicatorCalculator, ProgrammeLists, ProjectAudit, READ_MODEL_DATABASE, ReadModels, reportDigest, reportFigures } from '@app/reporting';
+import type Database from 'better-sqlite3';
+import { Ctx } from '../http/command-context.decorator.js';
+import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
+import { IdParam } from '../programme/id.param.js';
+import { assertPeriod } from '../reporting/reporting-query.dto.js';
+import { SubmitReportDto } from './audit-query.dto.js';
+
+/**
+ * Reports to funders, frozen as events: the figures, the log position they were computed at, and a
+ * SHA-256 digest of their canonical JSON, so that anyone can later recompute and compare.
+ */
+@ApiTags('audit')
+@Controller('api')
+export class ReportsController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DATABASE) private readonly db: Database.Database,
+    private readonly readModels: ReadModels,
+    private readonly calculator: IndicatorCalculator,
+    private readonly lists: ProgrammeLists,
+    private readonly audit: ProjectAudit,
+  ) {}
+
+  @Post('projects/:id/reports')
+  @CommandRoute(201, [404, 409, 422])
+  async submit(@IdParam() projectId: string, @Body() body: SubmitReportDto, @Ctx() context: CommandContext) {
+    const period = assertPeriod(body);
+    await this.readModels.ready('all', body.minPosition);
+    if (!this.lists.projectExists(projectId)) throw new NotFound('Project', projectId);
+    const { position, indicators } = this.calculator.compute({ kind: 'project', projectId }, period);
+    const figures = reportFigures(projectId, period, position, indicators);
+    const digest = reportDigest(figures);
+    const result = await this.commands.execute(
+      new SubmitReportCommand(randomUUID(), { projectId, label: body.label, figures, digest }, context),
+    );
+    return { ...result, figuresPosition: position, digest };
+  }
+
+  @Get('projects/:id/reports')
+  @ReadRoute()
+  async list(@IdParam() projectId: string) {
+    await this.readModels.ready(['projects', 'reports']);
+    if (!this.lists.projectExists(projectId)) throw new NotFound('Project', projectId);
+    const items = this.db
+      .prepare(
+        `SELECT report_id AS id, label, period_from AS "from", period_to AS "to", figures_position AS figuresPosition, digest,
+           submitted_at AS submittedAt, submitted_by AS submittedBy, position FROM reports WHERE project_id = ? ORDER BY position`,
+      )
+      .all(projectId);
+    return { projectId, items };
+  }
+
+  @Get('reports/:id')
+  @ReadRoute()
+  @ApiOkResponse({ description: 'The report as submitted: figures, the position they stand for, digest, who and when' })
+  async get(@IdParam() reportId: string) {
+    const { event, position, metadata } = await this.report(reportId);
+    return {
+      id: reportId,
+      projectId: event.data.projectId,
+      label: event.data.label,
+      period: event.data.figures.period,
+      figuresPosition: event.data.figures.position,
+      digest: event.data.digest,
+      figures: event.data.figures,
+      submittedAt: metadata.recordedAt,
+      submittedBy: metadata.actor,
+      position,
+    };
+  }
+
+  @Get('reports/:id/verification')
+  @ReadRoute()
+  @ApiOkResponse({
+    description:
+      'Recomputes the figures at the stored position: match or mismatch with the differences; and what changed for the period since',
+  })
+  async verification(@IdParam() reportId: string) {
+    const { event } = await this.report(reportId);
+    await this.readModels.ready('all');
+    const verification = await this.audit.verifyReport(event.data);
+    return { reportId, figuresPosition: event.data.figures.position, ...verification };
+  }
+
+  private async report(reportId: string) {
+    try {
+      const [recorded] = await this.store.readStream(streamName('report', reportId), { maxCount: 1 });
+      return { event: recorded as unknown as ReportEvent, position: recorded.position, metadata: recorded.metadata };
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) throw new NotFoundException(`Report ${reportId} does not exist`);
+      throw error;
+    }
+  }
+}

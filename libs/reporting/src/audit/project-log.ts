@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@app/event-store';
+
+/** A moment of recording: a log position, or a time (the store's recordedAt). */
+export type AsOf = { position: number } | { timestamp: string };
+
+/**
+ * The events behind one project's figures, read stream by stream from the log: the project's own streams
+ * (found through the read models) and the organisations those events name. Reading a few thousand
+ * streams is far cheaper than scanning a log of a million events for one project.
+ */
+export class ProjectLog {
+  constructor(
+    private readonly store: EventStore,
+    private readonly db: Database.Database,
+  ) {}
+
+  /** Every stream that belongs to the project: its own, and each entity recorded under it. */
+  streams(projectId: string): string[] {
+    return this.db
+      .prepare(
+        `SELECT 'project-' || project_id FROM projects WHERE project_id = :projectId
+         UNION ALL SELECT 'participant-' || participant_id FROM participants WHERE project_id = :projectId
+         UNION ALL SELECT 'activity-' || activity_id FROM activities WHERE project_id = :projectId
+         UNION ALL SELECT 'support-' || support_id FROM support WHERE project_id = :projectId
+         UNION ALL SELECT 'pilotCase-' || pilot_case_id FROM pilot_cases WHERE project_id = :projectId
+         UNION ALL SELECT 'outcome-' || outcome_id FROM outcomes WHERE project_id = :projectId
+         UNION ALL SELECT 'report-' || report_id FROM reports WHERE project_id = :projectId`,
+      )
+      .pluck()
+      .all({ projectId }) as string[];
+  }
+
+  /** The project's own events, in log order. */
+  async ownEvents(projectId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
+    return this.read(this.streams(projectId), asOf);
+  }
+
+  /**
+   * What a replay of the project's figures needs: its own events, and those of every organisation and person
+   * they name (as partner, supported enterprise, employer or attendee, also before a correction), in log order.
+   */
+  async eventsForFigures(projectId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
+    const ownStreams = this.streams(projectId);
+    const own = await this.read(ownStreams, asOf);
+    const named = new Set<string>();
+    for (const event of own) collectNamedStreams(event.data, named);
+    for (const stream of ownStreams) named.delete(stream);
+    const theirs = await this.read([...named], asOf);
+    return [...own, ...theirs].sort((a, b) => a.position - b.position);
+  }
+
+  private async read(streams: readonly string[], asOf?: AsOf): Promise<RecordedEvent[]> {
+    const included = asOf === undefined ? () => true : inclusion(asOf);
+    const events: RecordedEvent[] = [];
+    for (const stream of streams) {
+      try {
+        for (const event of await this.store.readStream(stream)) if (included(event)) events.push(event);
+      } catch (error) {
+        if (!(error instanceof StreamNotFoundError)) throw error;
+      }
+    }
+    return events.sort((a, b) => a.position - b.position);
+  }
+}
+
+function inclusion(asOf: AsOf): (event: RecordedEvent) => boolean {
+  if ('position' in asOf) return (event) => event.position <= asOf.position;
+  const at = Date.parse(asOf.timestamp);
+  return (event) => Date.parse(event.recordedAt) <= at;
+}
+
+/** The streams of the organisations and people an event's data names. */
+function collectNamedStreams(value: unknown, into: Set<string>): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === 'organisationId' || key === 'participantId') {
+      if (typeof inner === 'string') into.add(`${key === 'organisationId' ? 'organisation' : 'participant'}-${inner}`);
+    } else if (key === 'organisationIds' && Array.isArray(inner)) {
+      for (const id of inner) if (typeof id === 'string') into.add(`organisation-${id}`);
+    } else if (key !== 'person') {
+      collectNamedStreams(inner, into);
+    }
+  }
+}
