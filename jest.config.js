@@ -7,6 +7,7 @@ export default {
     '^@app/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@app/programme$': '<rootDir>/libs/programme/src/index.ts',
     '^@app/reporting$': '<rootDir>/libs/reporting/src/index.ts',
+    '^@app/access$': '<rootDir>/libs/access/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
   },

@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(eventStore: Parameters<typeof createApp>[0]['eventStore']): Promise<NestFastifyApplication> {
   const app = await createApp(
-    { host: '127.0.0.1', port: 0, eventStore, dataDir: dir, apiKey: 'health-test-key-0123456789' },
+    { host: '127.0.0.1', port: 0, eventStore, dataDir: dir, adminToken: 'health-test-admin-token-0123456789' },
     { logger: false },
   );
   // A real loopback listener: fastify's inject() loads ESM-only helpers that jest's CJS loader cannot.

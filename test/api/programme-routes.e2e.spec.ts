@@ -505,15 +505,15 @@ describe('every write route', () => {
   it.each(named(writeRoutes))('%s: 401 without an Authorization header, nothing written', async (_, route) => {
     const { url, body } = await route.arrange();
     const res = await nothingWritten(() => postWithoutKey(url, body));
-    expectError(res, 401, 'A valid API key is required: send Authorization: Bearer <key>');
+    expectError(res, 401, 'A token is required: send Authorization: Bearer <token>');
   });
 
   it.each(named(writeRoutes))('%s: 401 with a wrong key or scheme, nothing written', async (_, route) => {
     const { url, body } = await route.arrange();
     await nothingWritten(async () => {
-      expectError(await postWithoutKey(url, body, 'Bearer not-the-key'), 401, /valid API key is required/);
-      expectError(await postWithoutKey(url, body, `Basic ${API_KEY}`), 401, /valid API key is required/);
-      expectError(await postWithoutKey(url, body, `Bearer ${API_KEY}x`), 401, /valid API key is required/);
+      expectError(await postWithoutKey(url, body, 'Bearer not-the-key'), 401, /token is (required|not valid)/);
+      expectError(await postWithoutKey(url, body, `Basic ${API_KEY}`), 401, /token is (required|not valid)/);
+      expectError(await postWithoutKey(url, body, `Bearer ${API_KEY}x`), 401, /token is (required|not valid)/);
     });
   });
 
@@ -630,8 +630,8 @@ describe('every read route', () => {
 
   it.each(named(readRoutes))('%s: 401 without a key or with a wrong one', async (_, route) => {
     const url = route.url(await route.existing());
-    expectError(await getWithoutKey(url), 401, /valid API key is required/);
-    expectError(await getWithoutKey(url, 'Bearer wrong-key'), 401, /valid API key is required/);
+    expectError(await getWithoutKey(url), 401, /token is (required|not valid)/);
+    expectError(await getWithoutKey(url, 'Bearer wrong-key'), 401, /token is (required|not valid)/);
   });
 
   it.each(named(readRoutes))('%s: 400 for an id that is not a uuid', async (_, route) => {
@@ -1867,7 +1867,7 @@ describe('event metadata and correlation', () => {
       position: res.body.position,
       metadata: {
         correlationId: 'abc-123',
-        actor: 'api-key',
+        actor: expect.stringMatching(/^token:[0-9a-f-]{36}$/),
         command: 'OpenLab',
         recordedAt: '2026-11-22T10:00:00.000Z',
         schemaVersion: 1,
@@ -1907,7 +1907,7 @@ describe('event metadata and correlation', () => {
         route: route.route,
         written: [commands[route.route]],
       });
-      expect(written[0].metadata).toMatchObject({ actor: 'api-key', recordedAt: '2026-11-22T10:00:00.000Z', schemaVersion: 1 });
+      expect(written[0].metadata).toMatchObject({ actor: expect.stringMatching(/^token:[0-9a-f-]{36}$/), recordedAt: '2026-11-22T10:00:00.000Z', schemaVersion: 1 });
     }
   });
 

@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AccessRegistry } from '@app/access';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@app/event-store';
 import request from 'supertest';
+import type { ApiConfig } from '../../apps/api/src/api.config.js';
 import { createApp } from '../../apps/api/src/create-app.js';
 
-export const API_KEY = 'e2e-test-api-key-0123456789';
+/** The first admin's token (LEDGER_ADMIN_TOKEN) of every fixture. */
+export const API_KEY = 'e2e-test-admin-token-0123456789';
 
 export interface ApiFixture {
   app: NestFastifyApplication;
@@ -21,7 +24,7 @@ export interface ApiFixture {
 }
 
 /** The real application on a loopback port, with its data in a fresh directory and the clock pinned. */
-export async function startApi(now = new Date('2026-11-22T10:00:00Z')): Promise<ApiFixture> {
+export async function startApi(now = new Date('2026-11-22T10:00:00Z'), overrides: Partial<ApiConfig> = {}): Promise<ApiFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
   const app = await createApp(
     {
@@ -29,12 +32,15 @@ export async function startApi(now = new Date('2026-11-22T10:00:00Z')): Promise<
       port: 0,
       eventStore: { kind: 'sqlite', file: join(dataDir, 'events.sqlite') },
       dataDir,
-      apiKey: API_KEY,
+      adminToken: API_KEY,
+      ...overrides,
       clock: () => now,
     },
     { logger: false },
   );
   await app.listen(0, '127.0.0.1');
+  // The first admin token (API_KEY) is granted in the background on first start; tests begin after it.
+  await app.get(AccessRegistry).whenReady(10_000);
   const server = app.getHttpServer();
   const store = app.get<EventStore>(EVENT_STORE);
   const withKey = (test: request.Test, headers: Record<string, string> = {}) => {

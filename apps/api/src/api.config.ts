@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { MIN_TOKEN_LENGTH, type OidcOptions } from '@app/access';
 import { ConfigurationError, dataDirectory, eventStoreConfigFromEnv, type EventStoreConfig } from '@app/event-store';
 import { DEFAULT_COUNTING, type CountingOptions } from '@app/reporting';
 
@@ -10,8 +8,14 @@ export interface ApiConfig {
   eventStore: EventStoreConfig;
   /** Where the key store and the idempotency records live (and the embedded event store by default). */
   dataDir: string;
-  /** The bearer key that opens the API until access control arrives. */
-  apiKey: string;
+  /** LEDGER_ADMIN_TOKEN: the first admin's token when the store holds no grant yet (else one is generated and printed). */
+  adminToken?: string;
+  /** Single sign-on through an OpenID Connect issuer (LEDGER_OIDC_*); off when absent. */
+  oidc?: OidcOptions;
+  /** Requests per minute per token (and failed sign-ins per address): LEDGER_RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute?: number;
+  /** Origins allowed to call the API from a browser (LEDGER_CORS_ORIGINS, comma-separated); CORS is off when empty. */
+  corsOrigins?: string[];
   /** How long a query with minPosition waits for the read models (LEDGER_MIN_POSITION_TIMEOUT_MS). */
   minPositionTimeoutMs?: number;
   /** Configurable counting rules (LEDGER_NEW_ENTERPRISE_YEARS for RCO05). */
@@ -20,10 +24,9 @@ export interface ApiConfig {
   clock?: () => Date;
 }
 
-const MIN_API_KEY_LENGTH = 16;
 
 /** Everything the API reads from the environment, checked once at start-up; every problem is listed. */
-export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig & { apiKeySource: string } {
+export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
   const problems: string[] = [];
   const host = env.HOST?.trim() || '127.0.0.1';
   const portText = env.PORT?.trim() || '3000';
@@ -31,9 +34,18 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig & { apiKeySo
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
     problems.push(`PORT must be a whole number from 1 to 65535 (got "${portText}")`);
   }
-  const configuredKey = env.LEDGER_API_KEY?.trim();
-  if (configuredKey !== undefined && configuredKey.length > 0 && configuredKey.length < MIN_API_KEY_LENGTH) {
-    problems.push(`LEDGER_API_KEY must be at least ${MIN_API_KEY_LENGTH} characters (or unset, to have one generated)`);
+  const adminToken = env.LEDGER_ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken !== undefined && (adminToken.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(adminToken))) {
+    problems.push(`LEDGER_ADMIN_TOKEN must be at least ${MIN_TOKEN_LENGTH} printable characters without spaces (or unset, to have one generated)`);
+  }
+  if (env.LEDGER_API_KEY?.trim()) {
+    problems.push('LEDGER_API_KEY is no longer read: tokens are granted per person now; set LEDGER_ADMIN_TOKEN for the first admin');
+  }
+  const oidc = oidcFromEnv(env, problems);
+  const rateLimitPerMinute = wholeNumber(env, 'LEDGER_RATE_LIMIT_PER_MINUTE', 1_200, 1, 1_000_000, problems);
+  const corsOrigins = (env.LEDGER_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`LEDGER_CORS_ORIGINS: "${origin.slice(0, 80)}" is not an origin such as https://dashboard.example.se`);
   }
   const minPositionTimeoutMs = wholeNumber(env, 'LEDGER_MIN_POSITION_TIMEOUT_MS', 5_000, 0, 60_000, problems);
   const newEnterpriseYears = wholeNumber(env, 'LEDGER_NEW_ENTERPRISE_YEARS', DEFAULT_COUNTING.newEnterpriseYears, 1, 20, problems);
@@ -46,16 +58,34 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig & { apiKeySo
   }
   if (problems.length > 0 || !eventStore) throw new ConfigurationError(problems);
   const dataDir = dataDirectory(env);
-  const { apiKey, source } = configuredKey ? { apiKey: configuredKey, source: 'LEDGER_API_KEY' } : localApiKey(dataDir);
   return {
     host,
     port,
     eventStore,
     dataDir,
-    apiKey,
-    apiKeySource: source,
+    adminToken,
+    oidc,
+    rateLimitPerMinute,
+    corsOrigins,
     minPositionTimeoutMs,
     counting: { ...DEFAULT_COUNTING, newEnterpriseYears },
+  };
+}
+
+function oidcFromEnv(env: NodeJS.ProcessEnv, problems: string[]): OidcOptions | undefined {
+  const issuer = env.LEDGER_OIDC_ISSUER?.trim();
+  const audience = env.LEDGER_OIDC_AUDIENCE?.trim();
+  if (!issuer && !audience) return undefined;
+  if (!issuer || !audience) {
+    problems.push('LEDGER_OIDC_ISSUER and LEDGER_OIDC_AUDIENCE go together: set both for single sign-on, or neither');
+    return undefined;
+  }
+  if (!/^https?:\/\/\S+$/.test(issuer)) problems.push(`LEDGER_OIDC_ISSUER must be the issuer's URL (got "${issuer.slice(0, 80)}")`);
+  return {
+    issuer,
+    audience,
+    roleClaim: env.LEDGER_OIDC_ROLE_CLAIM?.trim() || 'ledger_role',
+    projectsClaim: env.LEDGER_OIDC_PROJECTS_CLAIM?.trim() || 'ledger_projects',
   };
 }
 
@@ -68,14 +98,4 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
     return fallback;
   }
   return value;
-}
-
-/** Zero set-up: without LEDGER_API_KEY, a key is generated once and kept (owner-only) in the data directory. */
-function localApiKey(dataDir: string): { apiKey: string; source: string } {
-  const file = join(dataDir, 'api-key');
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-  }
-  return { apiKey: readFileSync(file, 'utf8').trim(), source: file };
 }

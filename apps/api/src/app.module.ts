@@ -2,13 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { join } from 'node:path';
 import { EventStoreModule, type EventStore } from '@app/event-store';
+import { AccessModule, OidcVerifier } from '@app/access';
 import { ProgrammeModule } from '@app/programme';
 import { ReportingModule } from '@app/reporting';
 import type { ApiConfig } from './api.config.js';
 import { HistoryController } from './audit/history.controller.js';
 import { ReportsController } from './audit/reports.controller.js';
 import { HealthController } from './health/health.controller.js';
-import { API_KEY, ApiKeyGuard } from './http/api-key.guard.js';
+import { AccessGuard, OIDC_VERIFIER } from './http/access.guard.js';
+import { RATE_LIMITER, RateLimiter } from './http/rate-limiter.js';
+import { AccessController } from './access/access.controller.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { IdempotencyStore } from './http/idempotency.store.js';
@@ -28,6 +31,7 @@ export class AppModule {
       imports: [
         EventStoreModule.forRoot(config.eventStore, store),
         ProgrammeModule.forRoot({ keyStoreFile: join(config.dataDir, 'keys.sqlite') }),
+        AccessModule.forRoot({ adminToken: config.adminToken, clock: config.clock }),
         ReportingModule.forRoot({
           file: join(config.dataDir, 'reporting.sqlite'),
           minPositionTimeoutMs: config.minPositionTimeoutMs,
@@ -45,10 +49,12 @@ export class AppModule {
         ListsController,
         HistoryController,
         ReportsController,
+        AccessController,
       ],
       providers: [
-        { provide: API_KEY, useValue: config.apiKey },
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: OIDC_VERIFIER, useValue: config.oidc ? new OidcVerifier(config.oidc) : null },
+        { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitPerMinute ?? 1_200) },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: IDEMPOTENCY_STORE, useFactory: () => IdempotencyStore.open(join(config.dataDir, 'service.sqlite')) },
         EtagInterceptor,
         IdempotencyInterceptor,

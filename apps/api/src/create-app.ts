@@ -6,6 +6,7 @@ import type { ApiConfig } from './api.config.js';
 import { AppModule } from './app.module.js';
 import { correlationIdOf, type LedgerRequest } from './http/command-context.decorator.js';
 import { ErrorFilter } from './http/error.filter.js';
+import { harden } from './http/hardening.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import type { IdempotencyStore } from './http/idempotency.store.js';
@@ -23,6 +24,11 @@ export async function createApp(config: ApiConfig, options: { logger?: false } =
     { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false },
   );
   app.enableShutdownHooks();
+  harden(app.getHttpAdapter().getInstance());
+  // Browsers may call the API only from the origins configured; without any, no CORS headers are sent at all.
+  if (config.corsOrigins && config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Correlation-Id'] });
+  }
   const clock = config.clock ?? (() => new Date());
   app
     .getHttpAdapter()

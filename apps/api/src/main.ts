@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { AccessRegistry } from '@app/access';
 import { ConfigurationError, StoreUnavailableError } from '@app/event-store';
 import { apiConfigFromEnv } from './api.config.js';
 import { createApp } from './create-app.js';
@@ -7,10 +8,10 @@ async function main(): Promise<void> {
   const config = apiConfigFromEnv(process.env);
   const app = await createApp(config);
   await app.listen(config.port, config.host);
+  await app.get(AccessRegistry).whenReady(10_000);
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB';
   console.log(`Programme Ledger listening on http://${config.host}:${config.port} (event store: ${where})`);
-  // Where the key is, never the key itself: logs are read by more people than the API key is meant for.
-  console.log(`API key: send Authorization: Bearer <key>, the key from ${config.apiKeySource}`);
+  if (config.oidc) console.log(`Single sign-on: JWTs from ${config.oidc.issuer} for audience ${config.oidc.audience}`);
 }
 
 main().catch((error: unknown) => {

@@ -31,6 +31,8 @@ export class ProgrammeModule {
   static forRoot(options: ProgrammeModuleOptions): DynamicModule {
     return {
       module: ProgrammeModule,
+      // Global: other contexts (access control) write through the same AggregateStore.
+      global: true,
       imports: [CqrsModule.forRoot()],
       providers: [
         AggregateStore,

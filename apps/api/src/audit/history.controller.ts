@@ -6,6 +6,7 @@ import { auditEvent, ProgrammeLists, ProjectAudit, ReadModels } from '@app/repor
 import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { GlobalLogQueryDto, LogQueryDto, StreamEventsQueryDto } from './audit-query.dto.js';
+import { Access } from '../http/access.decorator.js';
 
 /**
  * History for auditors: one entity's events, the global log, and everything recorded under a project, each
@@ -22,6 +23,7 @@ export class HistoryController {
   ) {}
 
   @Get('streams/:streamName/events')
+  @Access('log:read')
   @ReadRoute()
   @ApiOkResponse({ description: "One entity's history, oldest first, paged by revision" })
   async stream(@Param('streamName') streamName: string, @Query() query: StreamEventsQueryDto) {
@@ -44,6 +46,7 @@ export class HistoryController {
   }
 
   @Get('events')
+  @Access('log:read')
   @ApiOkResponse({ description: 'The global log in order, paged by position; filter by event type and stream or category' })
   async log(@Query() query: GlobalLogQueryDto) {
     const limit = query.limit ?? 100;
@@ -67,6 +70,7 @@ export class HistoryController {
   }
 
   @Get('projects/:id/history')
+  @Access('records:read', 'project')
   @ReadRoute()
   @ApiOkResponse({ description: 'Every event recorded under a project (its own and its entities\' streams), in log order, paged by position' })
   async project(@IdParam() projectId: string, @Query() query: LogQueryDto) {

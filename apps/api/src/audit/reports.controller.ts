@@ -11,6 +11,7 @@ import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
 import { assertPeriod } from '../reporting/reporting-query.dto.js';
 import { SubmitReportDto } from './audit-query.dto.js';
+import { Access } from '../http/access.decorator.js';
 
 /**
  * Reports to funders, frozen as events: the figures, the log position they were computed at, and a
@@ -30,6 +31,7 @@ export class ReportsController {
   ) {}
 
   @Post('projects/:id/reports')
+  @Access('reports:submit', 'project')
   @CommandRoute(201, [404, 409, 422])
   async submit(@IdParam() projectId: string, @Body() body: SubmitReportDto, @Ctx() context: CommandContext) {
     const period = assertPeriod(body);
@@ -45,6 +47,7 @@ export class ReportsController {
   }
 
   @Get('projects/:id/reports')
+  @Access('figures:read', 'project')
   @ReadRoute()
   async list(@IdParam() projectId: string) {
     await this.readModels.ready(['projects', 'reports']);
@@ -59,6 +62,7 @@ export class ReportsController {
   }
 
   @Get('reports/:id')
+  @Access('figures:read', 'report')
   @ReadRoute()
   @ApiOkResponse({ description: 'The report as submitted: figures, the position they stand for, digest, who and when' })
   async get(@IdParam() reportId: string) {
@@ -78,6 +82,7 @@ export class ReportsController {
   }
 
   @Get('reports/:id/verification')
+  @Access('figures:read', 'report')
   @ReadRoute()
   @ApiOkResponse({
     description:

@@ -22,6 +22,7 @@ import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
 import { IsIsoDate } from './validators.js';
+import { Access } from '../http/access.decorator.js';
 
 export class LabCapacityDto {
   @ApiPropertyOptional({ example: 4, default: 4 })
@@ -127,18 +128,21 @@ export class ActivitiesController {
   ) {}
 
   @Post('projects/:id/labs')
+  @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   openLab(@IdParam() projectId: string, @Body() { id, ...input }: OpenLabDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new OpenLabCommand(id ?? randomUUID(), { ...input, projectId }, context));
   }
 
   @Post('projects/:id/activities')
+  @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   openActivity(@IdParam() projectId: string, @Body() { id, ...input }: OpenActivityDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new OpenActivityCommand(id ?? randomUUID(), { ...input, projectId }, context));
   }
 
   @Post('labs/:id/companies')
+  @Access('records:write', 'activity')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   admitCompany(@IdParam() labId: string, @Body() input: AdmitCompanyDto, @Ctx() context: CommandContext) {
@@ -146,6 +150,7 @@ export class ActivitiesController {
   }
 
   @Post('labs/:id/creatives')
+  @Access('records:write', 'activity')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   admitCreative(@IdParam() labId: string, @Body() input: AdmitCreativeDto, @Ctx() context: CommandContext) {
@@ -153,6 +158,7 @@ export class ActivitiesController {
   }
 
   @Post('activities/:id/attendance')
+  @Access('records:write', 'activity')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   recordAttendance(@IdParam() activityId: string, @Body() input: RecordAttendanceDto, @Ctx() context: CommandContext) {
@@ -160,6 +166,7 @@ export class ActivitiesController {
   }
 
   @Post('activities/:id/close')
+  @Access('records:write', 'activity')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   close(@IdParam() activityId: string, @Body() input: CloseActivityDto, @Ctx() context: CommandContext) {
@@ -167,6 +174,7 @@ export class ActivitiesController {
   }
 
   @Get('labs/:id')
+  @Access('records:read', 'activity')
   @ReadRoute()
   async getLab(@IdParam() id: string) {
     const view = await this.view(id);
@@ -175,6 +183,7 @@ export class ActivitiesController {
   }
 
   @Get('activities/:id')
+  @Access('records:read', 'activity')
   @ReadRoute()
   getActivity(@IdParam() id: string) {
     return this.view(id);

@@ -17,6 +17,7 @@ import { Ctx } from '../http/command-context.decorator.js';
 import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
+import { Access } from '../http/access.decorator.js';
 
 export class RegisterOrganisationDto extends CreateDto {
   @ApiProperty({ example: 'Havsfabriken AB', maxLength: 300 })
@@ -74,12 +75,14 @@ export class OrganisationsController {
   ) {}
 
   @Post()
+  @Access('organisations:write')
   @CommandRoute(201, [409, 422])
   register(@Body() { id, ...input }: RegisterOrganisationDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new RegisterOrganisationCommand(id ?? randomUUID(), input, context));
   }
 
   @Post(':id/reclassification')
+  @Access('organisations:write')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   reclassify(@IdParam() id: string, @Body() input: ReclassifyOrganisationDto, @Ctx() context: CommandContext) {
@@ -87,6 +90,7 @@ export class OrganisationsController {
   }
 
   @Get(':id')
+  @Access('organisations:read')
   @ReadRoute()
   async get(@IdParam() id: string) {
     const { revision, entity } = await this.entities.organisation(id);

@@ -34,6 +34,7 @@ import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
 import { IsIsoDate } from './validators.js';
+import { Access } from '../http/access.decorator.js';
 
 export class PersonDto {
   @ApiProperty({ example: 'Anna Söderberg', maxLength: 200 })
@@ -99,12 +100,14 @@ export class ParticipantsController {
   ) {}
 
   @Post('projects/:id/participants')
+  @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   register(@IdParam() projectId: string, @Body() { id, ...input }: RegisterParticipantDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new RegisterParticipantCommand(id ?? randomUUID(), { ...input, projectId }, context));
   }
 
   @Post('participants/:id/corrections')
+  @Access('records:write', 'participant')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   correct(@IdParam() id: string, @Body() input: CorrectParticipantDto, @Ctx() context: CommandContext) {
@@ -112,6 +115,7 @@ export class ParticipantsController {
   }
 
   @Post('participants/:id/erasure')
+  @Access('personal-data:erase', 'participant')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   erase(@IdParam() id: string, @Body() input: ReasonDto, @Ctx() context: CommandContext) {
@@ -119,6 +123,7 @@ export class ParticipantsController {
   }
 
   @Get('participants/:id')
+  @Access('records:read', 'participant')
   @ReadRoute()
   async get(@IdParam() id: string) {
     const { revision, entity } = await this.entities.participant(id);

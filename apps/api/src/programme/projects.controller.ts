@@ -31,6 +31,7 @@ import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
 import { IsIsoDate } from './validators.js';
+import { Access } from '../http/access.decorator.js';
 
 export class RegisterProjectDto extends CreateDto {
   @ApiProperty({ example: 'Cross Innovation Southern Sweden', maxLength: 300 })
@@ -93,12 +94,14 @@ export class ProjectsController {
   ) {}
 
   @Post()
+  @Access('projects:register')
   @CommandRoute(201, [409, 422])
   register(@Body() { id, ...input }: RegisterProjectDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new RegisterProjectCommand(id ?? randomUUID(), input, context));
   }
 
   @Post(':id/targets')
+  @Access('records:write', 'project')
   @HttpCode(200)
   @CommandRoute(200, [404, 412])
   setTarget(@IdParam() projectId: string, @Body() input: SetIndicatorTargetDto, @Ctx() context: CommandContext) {
@@ -106,6 +109,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @Access('figures:read', 'project')
   @ReadRoute()
   async get(@IdParam() id: string) {
     const { revision, entity } = await this.entities.project(id);

@@ -34,6 +34,7 @@ import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
 import { IsIsoDate } from './validators.js';
+import { Access } from '../http/access.decorator.js';
 
 export class RecordSupportDto extends CreateDto {
   @ApiProperty({ format: 'uuid' })
@@ -146,12 +147,14 @@ export class RecordsController {
   ) {}
 
   @Post('projects/:id/support')
+  @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   recordSupport(@IdParam() projectId: string, @Body() { id, ...input }: RecordSupportDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new RecordEnterpriseSupportCommand(id ?? randomUUID(), { ...input, projectId }, context));
   }
 
   @Get('support/:id')
+  @Access('records:read', 'support')
   @ReadRoute()
   async getSupport(@IdParam() id: string) {
     const { revision, entity } = await this.entities.support(id);
@@ -160,12 +163,14 @@ export class RecordsController {
   }
 
   @Post('projects/:id/pilot-cases')
+  @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   startPilotCase(@IdParam() projectId: string, @Body() { id, ...input }: StartPilotCaseDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new StartPilotCaseCommand(id ?? randomUUID(), { ...input, projectId }, context));
   }
 
   @Post('pilot-cases/:id/completion')
+  @Access('records:write', 'pilotCase')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   completePilotCase(@IdParam() id: string, @Body() input: CompletePilotCaseDto, @Ctx() context: CommandContext) {
@@ -173,6 +178,7 @@ export class RecordsController {
   }
 
   @Get('pilot-cases/:id')
+  @Access('records:read', 'pilotCase')
   @ReadRoute()
   async getPilotCase(@IdParam() id: string) {
     const { revision, entity } = await this.entities.pilotCase(id);
@@ -181,12 +187,14 @@ export class RecordsController {
   }
 
   @Post('projects/:id/outcomes')
+  @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   recordOutcome(@IdParam() projectId: string, @Body() { id, ...input }: RecordOutcomeDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new RecordOutcomeCommand(id ?? randomUUID(), { ...input, projectId }, context));
   }
 
   @Post('outcomes/:id/retraction')
+  @Access('records:write', 'outcome')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
   retractOutcome(@IdParam() id: string, @Body() input: ReasonDto, @Ctx() context: CommandContext) {
@@ -194,6 +202,7 @@ export class RecordsController {
   }
 
   @Get('outcomes/:id')
+  @Access('records:read', 'outcome')
   @ReadRoute()
   async getOutcome(@IdParam() id: string) {
     const { revision, entity } = await this.entities.outcome(id);

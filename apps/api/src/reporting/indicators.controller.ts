@@ -9,6 +9,7 @@ import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { indicatorsCsv } from './indicators.csv.js';
 import { parseAsOf } from '../programme/validators.js';
 import { assertPeriod, PeriodQueryDto, ProgrammeIndicatorsQueryDto, ProjectIndicatorsQueryDto } from './reporting-query.dto.js';
+import { Access } from '../http/access.decorator.js';
 
 const NOT_READY = ApiResponse({ status: 503, type: ErrorDto, description: 'Read models rebuilding, or not yet at minPosition; see Retry-After' });
 
@@ -24,6 +25,7 @@ export class IndicatorsController {
   ) {}
 
   @Get('indicators/catalogue')
+  @Access('figures:read')
   @ApiOkResponse({ description: 'Every indicator: code, names (English and Swedish), unit, counting rule, breakdowns' })
   catalogue() {
     return INDICATOR_CATALOGUE.map(({ code, name, unit, rule, breakdowns, counting }) => ({
@@ -37,6 +39,7 @@ export class IndicatorsController {
   }
 
   @Get('projects/:id/indicators')
+  @Access('figures:read', 'project')
   @ReadRoute()
   @NOT_READY
   async project(@IdParam() projectId: string, @Query() query: ProjectIndicatorsQueryDto) {
@@ -45,6 +48,7 @@ export class IndicatorsController {
   }
 
   @Get('projects/:id/indicators/:code/evidence')
+  @Access('figures:read', 'project')
   @ReadRoute()
   @NOT_READY
   @ApiOkResponse({ description: 'What one indicator counted: each entity with the position of the event that made it count' })
@@ -63,6 +67,7 @@ export class IndicatorsController {
   }
 
   @Get('projects/:id/indicators.csv')
+  @Access('figures:read', 'project')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
   @ReadRoute()
@@ -74,6 +79,7 @@ export class IndicatorsController {
   }
 
   @Get('indicators')
+  @Access('programme:read')
   @ReadRoute()
   @NOT_READY
   async programme(@Query() query: ProgrammeIndicatorsQueryDto) {
@@ -82,6 +88,7 @@ export class IndicatorsController {
   }
 
   @Get('indicators.csv')
+  @Access('programme:read')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
   @ReadRoute()

@@ -18,6 +18,8 @@ import { ProgrammeLists, ReadModels } from '@app/reporting';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
 import { page, PageQueryDto } from './reporting-query.dto.js';
+import type { Principal } from '@app/access';
+import { Access, CurrentPrincipal } from '../http/access.decorator.js';
 
 class ProjectsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: FUNDS }) @IsOptional() @IsIn(FUNDS) fund?: string;
@@ -70,13 +72,16 @@ export class ListsController {
   ) {}
 
   @Get('projects')
+  @Access('figures:read', 'listing')
   @ReadRoute()
-  async projects(@Query() { fund, country, name, ...query }: ProjectsQueryDto) {
+  async projects(@Query() { fund, country, name, ...query }: ProjectsQueryDto, @CurrentPrincipal() principal: Principal) {
     await this.readModels.ready(['projects'], query.minPosition);
-    return this.lists.projects({ fund, country, name }, page(query));
+    const only = principal.projects === 'all' ? undefined : principal.projects;
+    return this.lists.projects({ fund, country, name, only }, page(query));
   }
 
   @Get('organisations')
+  @Access('organisations:read')
   @ReadRoute()
   async organisations(@Query() { type, sizeClass, country, name, ...query }: OrganisationsQueryDto) {
     await this.readModels.ready(['organisations'], query.minPosition);
@@ -85,6 +90,7 @@ export class ListsController {
 
   /** Names, e-mail and phone are decrypted for the page only; an erased person shows as erased, without them. */
   @Get('projects/:id/participants')
+  @Access('records:read', 'project')
   @ReadRoute()
   async participants(@IdParam() projectId: string, @Query() { gender, role, activityId, ...query }: ParticipantsQueryDto) {
     await this.projectReady(projectId, ['participants', 'activities'], query.minPosition);
@@ -99,6 +105,7 @@ export class ListsController {
   }
 
   @Get('projects/:id/activities')
+  @Access('figures:read', 'project')
   @ReadRoute()
   async activities(@IdParam() projectId: string, @Query() { format, status, ...query }: ActivitiesQueryDto) {
     await this.projectReady(projectId, ['activities'], query.minPosition);
@@ -106,6 +113,7 @@ export class ListsController {
   }
 
   @Get('projects/:id/outcomes')
+  @Access('figures:read', 'project')
   @ReadRoute()
   async outcomes(@IdParam() projectId: string, @Query() { kind, retracted, ...query }: OutcomesQueryDto) {
     await this.projectReady(projectId, ['outcomes'], query.minPosition);
@@ -113,6 +121,7 @@ export class ListsController {
   }
 
   @Get('projects/:id/pilot-cases')
+  @Access('figures:read', 'project')
   @ReadRoute()
   async pilotCases(@IdParam() projectId: string, @Query() { status, ...query }: PilotCasesQueryDto) {
     await this.projectReady(projectId, ['pilot-cases'], query.minPosition);

@@ -21,14 +21,16 @@ type Filters = Record<string, string | number | boolean | undefined>;
 export class ProgrammeLists {
   constructor(private readonly db: Database.Database) {}
 
-  projects(filters: { fund?: string; country?: string; name?: string }, page: Page) {
+  /** `only`: the projects a staff member or viewer is granted; the list holds no other. */
+  projects(filters: { fund?: string; country?: string; name?: string; only?: readonly string[] }, page: Page) {
+    const { only, ...rest } = filters;
     return this.page(
       `SELECT project_id AS id, name, programme, fund, start_date AS startDate, end_date AS endDate, countries FROM projects p
-       WHERE (:fund IS NULL OR fund = :fund)
+       WHERE (:only IS NULL OR project_id IN (SELECT value FROM json_each(:only))) AND (:fund IS NULL OR fund = :fund)
          AND (:country IS NULL OR project_id IN (SELECT project_id FROM project_countries WHERE country = :country))
          AND (:name IS NULL OR instr(fold(name), fold(:name)) > 0)`,
       'name COLLATE NOCASE, project_id',
-      filters,
+      { ...rest, only: only ? JSON.stringify(only) : undefined },
       page,
       (row) => ({ ...row, countries: JSON.parse(row.countries as string) }),
     );

@@ -1,0 +1,47 @@
+import type { Principal } from './access.registry.js';
+import type { Role } from './access-token.decider.js';
+
+/**
+ * What a route needs. `project` permissions are checked against the project the route touches as well;
+ * the others are programme-wide.
+ */
+export const PERMISSIONS = {
+  /** Indicators, evidence, reports and the lists without personal data (activities, outcomes, pilot cases). */
+  'figures:read': 'project',
+  /** Records that may hold personal data: participants, entities, a project's history. */
+  'records:read': 'project',
+  'records:write': 'project',
+  'reports:submit': 'project',
+  /** Organisations are legal entities shared by all projects. */
+  'organisations:read': 'programme',
+  'organisations:write': 'programme',
+  /** Figures across all projects, and the list of every project. */
+  'programme:read': 'programme',
+  /** The global log and any stream's history. */
+  'log:read': 'programme',
+  'projects:register': 'programme',
+  'personal-data:erase': 'project',
+  'access:manage': 'programme',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  admin: Object.keys(PERMISSIONS) as Permission[],
+  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'organisations:read', 'organisations:write'],
+  auditor: ['figures:read', 'records:read', 'organisations:read', 'programme:read', 'log:read'],
+  viewer: ['figures:read', 'organisations:read'],
+};
+
+export function roleMay(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}
+
+/** Whether the principal may touch this project (admin and auditor: every project). */
+export function mayTouchProject(principal: Principal, projectId: string): boolean {
+  return principal.projects === 'all' || principal.projects.includes(projectId);
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return GRANTS[role];
+}

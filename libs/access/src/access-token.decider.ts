@@ -1,0 +1,78 @@
+import { assertNever, type Decider, type DomainEvent } from '@app/programme';
+import { AlreadyExists, NotFound, RuleViolation } from '@app/programme';
+
+export const ROLES = ['admin', 'staff', 'auditor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that see only the projects they are granted; the others see every project. */
+export const SCOPED_ROLES: readonly Role[] = ['staff', 'viewer'];
+
+export interface AccessGrant {
+  name: string;
+  role: Role;
+  /** The projects a staff member or viewer may touch; absent for admin and auditor (everything). */
+  projectIds?: string[];
+  /** ISO 8601; absent: until revoked. */
+  expiresAt?: string;
+  /** The first 16 hex digits of the token's SHA-256: finds the grant without trying every hash. */
+  lookup: string;
+  /** scrypt of the token with this salt (both base64url): the token itself is never stored. */
+  salt: string;
+  hash: string;
+}
+
+export type AccessEvent =
+  | DomainEvent<'AccessGranted', { tokenId: string } & AccessGrant>
+  | DomainEvent<'AccessRevoked', { tokenId: string; reason?: string }>;
+
+export type AccessCommand =
+  | { type: 'GrantAccess'; data: { tokenId: string } & AccessGrant; now: Date }
+  | { type: 'RevokeAccess'; data: { tokenId: string; reason?: string } };
+
+export type AccessState =
+  | { status: 'none' }
+  | ({ status: 'granted' | 'revoked'; tokenId: string } & AccessGrant);
+
+/** A token's life: granted once (with a role, projects and an expiry), revoked at most once. */
+export const accessTokenDecider: Decider<AccessState, AccessCommand, AccessEvent> = {
+  initialState: () => ({ status: 'none' }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'GrantAccess': {
+        const { data, now } = command;
+        if (state.status !== 'none') throw new AlreadyExists('Access token', data.tokenId);
+        const scoped = SCOPED_ROLES.includes(data.role);
+        if (scoped && !(data.projectIds && data.projectIds.length > 0)) {
+          throw new RuleViolation(`A ${data.role} token needs projectIds: the projects it may touch`);
+        }
+        if (!scoped && data.projectIds !== undefined) {
+          throw new RuleViolation(`An ${data.role} token sees every project; leave projectIds out`);
+        }
+        if (data.expiresAt !== undefined && Date.parse(data.expiresAt) <= now.getTime()) {
+          throw new RuleViolation(`expiresAt (${data.expiresAt}) must be in the future`);
+        }
+        const { projectIds, ...rest } = data;
+        return [{ type: 'AccessGranted', data: { ...rest, ...(projectIds ? { projectIds: [...new Set(projectIds)] } : {}) } }];
+      }
+      case 'RevokeAccess': {
+        if (state.status === 'none') throw new NotFound('Access token', command.data.tokenId);
+        if (state.status === 'revoked') throw new RuleViolation(`Access token ${command.data.tokenId} is already revoked`);
+        return [{ type: 'AccessRevoked', data: command.data }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'AccessGranted':
+        return { status: 'granted', ...event.data };
+      case 'AccessRevoked':
+        return state.status === 'none' ? state : { ...state, status: 'revoked' };
+      default:
+        return assertNever(event);
+    }
+  },
+};

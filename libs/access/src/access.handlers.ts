@@ -1,0 +1,55 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
+import { AggregateStore } from '@app/programme';
+import { accessTokenDecider } from './access-token.decider.js';
+import { hashToken, newToken, tokenLookup } from './access-token.secret.js';
+import { GrantAccessCommand, RevokeAccessCommand } from './access.commands.js';
+import { AccessRegistry } from './access.registry.js';
+
+/** After a grant or revocation is appended, the registry learns it before the answer goes out. */
+async function applyWritten(store: EventStore, registry: AccessRegistry, streamName: string): Promise<void> {
+  for (const event of await store.readStream(streamName)) registry.apply(event);
+}
+
+@CommandHandler(GrantAccessCommand)
+export class GrantAccessHandler implements ICommandHandler<GrantAccessCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly registry: AccessRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute({ input, context, token = newToken() }: GrantAccessCommand) {
+    const tokenId = randomUUID();
+    const { salt, hash } = await hashToken(token);
+    const result = await this.aggregates.handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'GrantAccess', context, () => ({
+      type: 'GrantAccess' as const,
+      data: { tokenId, ...input, lookup: tokenLookup(token), salt, hash },
+      now: context.now,
+    }));
+    await applyWritten(this.store, this.registry, result.streamName);
+    return { ...result, token };
+  }
+}
+
+@CommandHandler(RevokeAccessCommand)
+export class RevokeAccessHandler implements ICommandHandler<RevokeAccessCommand> {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly registry: AccessRegistry,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute({ tokenId, reason, context }: RevokeAccessCommand) {
+    const result = await this.aggregates.handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'RevokeAccess', context, () => ({
+      type: 'RevokeAccess' as const,
+      data: { tokenId, ...(reason ? { reason } : {}) },
+    }));
+    await applyWritten(this.store, this.registry, result.streamName);
+    return result;
+  }
+}
+
+export const accessHandlers = [GrantAccessHandler, RevokeAccessHandler];

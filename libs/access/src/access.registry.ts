@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import type { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import type { AccessEvent, AccessGrant, Role } from './access-token.decider.js';
+import { tokenLookup, tokenMatches } from './access-token.secret.js';
+
+/** Who is asking: a token of the ledger, or a user signed in through the OpenID Connect issuer. */
+export interface Principal {
+  /** Recorded as the actor of every event this principal causes. */
+  actor: string;
+  role: Role;
+  /** The projects a scoped role may touch; `all` for admin and auditor. */
+  projects: readonly string[] | 'all';
+}
+
+export type Authentication = { principal: Principal } | { refused: 'unknown' | 'expired' | 'revoked' };
+
+export interface TokenRecord extends Omit<AccessGrant, 'salt' | 'hash' | 'lookup'> {
+  id: string;
+  status: 'active' | 'expired' | 'revoked';
+  grantedAt: string;
+  grantedBy: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  position: number;
+}
+
+interface Entry {
+  tokenId: string;
+  grant: AccessGrant;
+  grantedAt: string;
+  grantedBy: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  position: number;
+}
+
+export const ACCESS_STREAM_PREFIX = 'accessToken-';
+const ACCESS_FILTER = { kind: 'streamNamePrefix' as const, prefixes: [ACCESS_STREAM_PREFIX] };
+
+/**
+ * Every grant and revocation, folded from the log into memory: the guard asks it on every request, so it
+ * must not wait on read models. The service applies its own grants and revocations the moment they are
+ * appended (a revocation takes effect at once); a subscription brings in those written elsewhere.
+ */
+export class AccessRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byLookup = new Map<string, Set<string>>();
+  /** Tokens already checked with scrypt, by their SHA-256: each token pays the slow hash once per process. */
+  private readonly verified = new Map<string, string>();
+  private subscription?: Subscription;
+
+  constructor(private readonly store: EventStore) {}
+
+  private ready?: Promise<void>;
+  private stopped = false;
+
+  /**
+   * Loads every grant in the log (retrying while the store is unreachable, so the service still starts and
+   * says so on /health), runs `afterLoad` (the first start's admin token), then follows new grants.
+   */
+  start(afterLoad?: () => Promise<void>): void {
+    this.ready ??= (async () => {
+      let last = 0;
+      for (;;) {
+        try {
+          last = await this.load();
+          break;
+        } catch (error) {
+          if (this.stopped) return;
+          await new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+        }
+      }
+      await afterLoad?.();
+      if (this.stopped) return;
+      const subscription = this.store.subscribeToAll({ fromPosition: last, filter: ACCESS_FILTER });
+      this.subscription = subscription;
+      void (async () => {
+        try {
+          for await (const event of subscription) this.apply(event);
+        } catch {
+          // Closed with the store; nothing to follow any more.
+        }
+      })();
+    })();
+  }
+
+  /** Whether the grants are loaded (and the first admin created) within the time given. */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    if (!this.ready) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([this.ready.then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.close();
+  }
+
+  private async load(): Promise<number> {
+    let last = 0;
+    for (;;) {
+      const page = await this.store.readAll({ fromPosition: last + 1, maxCount: 1000, filter: ACCESS_FILTER });
+      for (const event of page) this.apply(event);
+      if (page.length < 1000) return page.length > 0 ? page[page.length - 1].position : last;
+      last = page[page.length - 1].position;
+    }
+  }
+
+  get empty(): boolean {
+    return this.entries.size === 0;
+  }
+
+  apply(recorded: RecordedEvent): void {
+    const event = recorded as unknown as AccessEvent & RecordedEvent;
+    switch (event.type) {
+      case 'AccessGranted': {
+        const { tokenId, ...grant } = event.data;
+        if (this.entries.has(tokenId)) return;
+        this.entries.set(tokenId, {
+          tokenId,
+          grant,
+          grantedAt: recorded.metadata.recordedAt,
+          grantedBy: recorded.metadata.actor,
+          position: recorded.position,
+        });
+        const ids = this.byLookup.get(grant.lookup) ?? new Set<string>();
+        ids.add(tokenId);
+        this.byLookup.set(grant.lookup, ids);
+        return;
+      }
+      case 'AccessRevoked': {
+        const entry = this.entries.get(event.data.tokenId);
+        if (entry && !entry.revokedAt) {
+          entry.revokedAt = recorded.metadata.recordedAt;
+          entry.revokedBy = recorded.metadata.actor;
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  async authenticate(token: string, now: Date): Promise<Authentication> {
+    const digest = createHash('sha256').update(token).digest('hex');
+    let tokenId = this.verified.get(digest);
+    if (!tokenId) {
+      for (const candidate of this.byLookup.get(tokenLookup(token)) ?? []) {
+        const { grant } = this.entries.get(candidate)!;
+        if (await tokenMatches(token, grant.salt, grant.hash)) {
+          tokenId = candidate;
+          this.verified.set(digest, candidate);
+          break;
+        }
+      }
+    }
+    const entry = tokenId ? this.entries.get(tokenId) : undefined;
+    if (!entry) return { refused: 'unknown' };
+    if (entry.revokedAt) return { refused: 'revoked' };
+    if (entry.grant.expiresAt && Date.parse(entry.grant.expiresAt) <= now.getTime()) return { refused: 'expired' };
+    return {
+      principal: { actor: `token:${entry.tokenId}`, role: entry.grant.role, projects: entry.grant.projectIds ?? 'all' },
+    };
+  }
+
+  list(now: Date): TokenRecord[] {
+    return [...this.entries.values()]
+      .sort((a, b) => a.position - b.position)
+      .map(({ tokenId, grant, grantedAt, grantedBy, revokedAt, revokedBy, position }) => ({
+        id: tokenId,
+        name: grant.name,
+        role: grant.role,
+        ...(grant.projectIds ? { projectIds: grant.projectIds } : {}),
+        ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
+        status: revokedAt ? 'revoked' : grant.expiresAt && Date.parse(grant.expiresAt) <= now.getTime() ? 'expired' : 'active',
+        grantedAt,
+        grantedBy,
+        ...(revokedAt ? { revokedAt, revokedBy } : {}),
+        position,
+      }));
+  }
+}
