@@ -33,8 +33,8 @@ export async function startApi(now = new Date('2026-11-22T10:00:00Z'), overrides
       eventStore: { kind: 'sqlite', file: join(dataDir, 'events.sqlite') },
       dataDir,
       adminToken: API_KEY,
-      ...overrides,
       clock: () => now,
+      ...overrides,
     },
     { logger: false },
   );

@@ -1,0 +1,56 @@
+import { AlreadyExists, NotFound, RuleViolation } from '@app/programme';
+import { deciderSpec } from '../../../test/support/decider-spec.js';
+import { accessTokenDecider, type AccessCommand, type AccessEvent, type AccessGrant } from './access-token.decider.js';
+
+const spec = deciderSpec(accessTokenDecider);
+const tokenId = 'tok-1';
+const now = new Date('2026-11-22T10:00:00Z');
+const secret = { lookup: '0123456789abcdef', salt: 'c2FsdA', hash: 'aGFzaA' };
+/** A project economist at Cross Innovation, recording for her project only. */
+const staff: AccessGrant = { name: 'Anna Svensson', role: 'staff', projectIds: ['cis'], ...secret };
+
+const granted = (grant: Partial<AccessGrant> = {}): AccessEvent => ({ type: 'AccessGranted', data: { tokenId, ...staff, ...grant } });
+const grant = (details: Partial<AccessGrant> = {}): AccessCommand => ({ type: 'GrantAccess', data: { tokenId, ...staff, ...details }, now });
+const revoke: AccessCommand = { type: 'RevokeAccess', data: { tokenId, reason: 'Slutat i projektet' } };
+
+describe('access token decider', () => {
+  it('grants a staff member their projects', () => {
+    spec.given([]).when(grant()).then([granted()]);
+  });
+
+  it('lists each project once', () => {
+    spec.given([]).when(grant({ projectIds: ['cis', 'cis'] })).then([granted({ projectIds: ['cis'] })]);
+  });
+
+  it('grants an auditor every project, without a project list', () => {
+    const auditor = { name: 'Tillväxtverket, revision', role: 'auditor' as const, projectIds: undefined };
+    const { projectIds: _, ...rest } = { ...staff, ...auditor };
+    spec.given([]).when({ type: 'GrantAccess', data: { tokenId, ...rest }, now }).then([{ type: 'AccessGranted', data: { tokenId, ...rest } }]);
+  });
+
+  it('keeps an expiry in the future', () => {
+    spec.given([]).when(grant({ expiresAt: '2027-06-30T00:00:00.000Z' })).then([granted({ expiresAt: '2027-06-30T00:00:00.000Z' })]);
+  });
+
+  it.each([
+    ['a staff token without projects', { projectIds: undefined }, 'needs projectIds'],
+    ['a viewer token with an empty project list', { role: 'viewer' as const, projectIds: [] }, 'needs projectIds'],
+    ['an admin token limited to projects', { role: 'admin' as const }, 'leave projectIds out'],
+    ['an expiry in the past', { expiresAt: '2026-11-22T09:59:59.000Z' }, 'must be in the future'],
+  ])('refuses %s', (_, details, message) => {
+    spec.given([]).when(grant(details)).thenThrows(RuleViolation, message);
+  });
+
+  it('never grants the same token twice', () => {
+    spec.given([granted()]).when(grant()).thenThrows(AlreadyExists);
+  });
+
+  it('revokes a granted token, with the reason', () => {
+    spec.given([granted()]).when(revoke).then([{ type: 'AccessRevoked', data: { tokenId, reason: 'Slutat i projektet' } }]);
+  });
+
+  it('refuses to revoke a token twice, or one never granted', () => {
+    spec.given([granted(), { type: 'AccessRevoked', data: { tokenId } }]).when(revoke).thenThrows(RuleViolation, 'already revoked');
+    spec.given([]).when(revoke).thenThrows(NotFound);
+  });
+});
