@@ -1,0 +1,256 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { API_KEY, crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
+
+const anna = { name: 'Anna Söderberg', email: 'anna.soderberg@example.se', phone: '+46 70 123 45 67' };
+
+describe('access tokens', () => {
+  let api: ApiFixture;
+  let projectId: string;
+  beforeAll(async () => {
+    api = await startApi();
+    projectId = (await api.post('/api/projects', crossInnovation).expect(201)).body.id;
+  });
+  afterAll(() => api.close());
+
+  it('shows a new token once, stores only a salted hash, and records grant and revocation with who did them', async () => {
+    const granted = await api.post('/api/access/tokens', { name: 'Anna, projektekonom', role: 'staff', projectIds: [projectId] }).expect(201);
+    const { id, token } = granted.body;
+    expect(token).toMatch(/^plt_[A-Za-z0-9_-]{43}$/);
+    const list = await api.get('/api/access/tokens').expect(200);
+    expect(JSON.stringify(list.body)).not.toContain(token);
+    expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id, role: 'staff', projectIds: [projectId], status: 'active' })]));
+    const log = JSON.stringify(await api.allEvents());
+    expect(log).not.toContain(token);
+
+    await api.raw().get(`/api/projects/${projectId}`).set('Authorization', `Bearer ${token}`).expect(200);
+    await api.post(`/api/access/tokens/${id}/revocation`, { reason: 'Slutat i projektet' }).expect(200);
+    const refused = await api.raw().get(`/api/projects/${projectId}`).set('Authorization', `Bearer ${token}`).expect(401);
+    expect(refused.body.message).toBe('This token has been revoked');
+    await api.post(`/api/access/tokens/${id}/revocation`, {}).expect(422);
+
+    const history = await api.get('/api/events?stream=accessToken&limit=1000').expect(200);
+    const admin = history.body.events.find((e: { type: string; metadata: { actor: string } }) => e.type === 'AccessGranted' && e.metadata.actor === 'system:first-start');
+    expect(admin).toBeDefined();
+    const adminActor = `token:${admin.data.tokenId}`;
+    const ours = history.body.events.filter((e: { streamName: string }) => e.streamName === `accessToken-${id}`);
+    expect(ours.map((e: { type: string; metadata: { actor: string; command: string } }) => [e.type, e.metadata.actor, e.metadata.command])).toEqual([
+      ['AccessGranted', adminActor, 'GrantAccess'],
+      ['AccessRevoked', adminActor, 'RevokeAccess'],
+    ]);
+    expect(ours[1].metadata.reason).toBe('Slutat i projektet');
+  });
+
+  it('records the caller as actor on every event, never anonymous', async () => {
+    const { token, id } = (await api.post('/api/access/tokens', { name: 'Bodil', role: 'staff', projectIds: [projectId] }).expect(201)).body;
+    const written = await api.raw().post(`/api/projects/${projectId}/participants`).set('Authorization', `Bearer ${token}`)
+      .send({ person: anna, gender: 'woman', role: 'creative', registeredOn: '2024-01-10' }).expect(201);
+    const events = await api.allEvents();
+    expect(events.find((e) => e.position === written.body.position)!.metadata.actor).toBe(`token:${id}`);
+    expect(events.every((e) => typeof e.metadata.actor === 'string' && e.metadata.actor.length > 0 && e.metadata.actor !== 'anonymous')).toBe(true);
+  });
+
+  it('refuses a grant that breaks the rules, naming the field, and writes nothing', async () => {
+    const before = (await api.allEvents()).length;
+    const wrongRole = await api.post('/api/access/tokens', { name: 'X', role: 'superuser' }).expect(400);
+    expect(wrongRole.body.problems).toEqual([expect.objectContaining({ field: 'role', rule: 'isIn' })]);
+    await api.post('/api/access/tokens', { name: 'X', role: 'staff' }).expect(422);
+    await api.post('/api/access/tokens', { name: 'X', role: 'auditor', expiresAt: '2020-01-01T00:00:00Z' }).expect(422);
+    await api.post('/api/access/tokens', { name: 'X', role: 'viewer', projectIds: ['not-a-uuid'] }).expect(400);
+    expect((await api.allEvents()).length).toBe(before);
+  });
+
+  it("gives a viewer figures and no one's name, e-mail address or phone number", async () => {
+    await api.post(`/api/projects/${projectId}/participants`, { person: anna, gender: 'woman', role: 'creative', registeredOn: '2024-02-10' }).expect(201);
+    const { token } = (await api.post('/api/access/tokens', { name: 'Styrgruppen', role: 'viewer', projectIds: [projectId] }).expect(201)).body;
+    const asViewer = (url: string) => api.raw().get(url).set('Authorization', `Bearer ${token}`);
+    const answers: string[] = [];
+    for (const url of [
+      `/api/projects/${projectId}`,
+      `/api/projects/${projectId}/indicators`,
+      `/api/projects/${projectId}/indicators.csv`,
+      `/api/projects/${projectId}/indicators/participants/evidence`,
+      `/api/projects/${projectId}/activities`,
+      `/api/projects/${projectId}/outcomes`,
+      `/api/projects/${projectId}/pilot-cases`,
+      `/api/projects/${projectId}/reports`,
+      '/api/projects',
+      '/api/organisations',
+      '/api/indicators/catalogue',
+    ]) {
+      const response = await asViewer(url).expect(200);
+      answers.push(response.text);
+    }
+    for (const url of [`/api/projects/${projectId}/participants`, `/api/projects/${projectId}/history`, '/api/events']) {
+      await asViewer(url).expect(403);
+    }
+    const everything = answers.join('\n');
+    expect(everything).toContain('participants');
+    for (const secret of [anna.name, anna.email, anna.phone, 'Söderberg', 'example.se']) expect(everything).not.toContain(secret);
+  });
+});
+
+describe('first start', () => {
+  it('without LEDGER_ADMIN_TOKEN creates an admin token of its own, recorded as granted at first start', async () => {
+    const api = await startApi(undefined, { adminToken: undefined });
+    try {
+      const events = await api.allEvents();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'AccessGranted', data: { role: 'admin' }, metadata: { actor: 'system:first-start' } });
+      await api.get('/api/projects').expect(401);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('hardening', () => {
+  let api: ApiFixture;
+  beforeAll(async () => {
+    api = await startApi(undefined, { rateLimitPerMinute: 20 });
+  });
+  afterAll(() => api.close());
+
+  it('sends security headers and no CORS headers unless origins are configured', async () => {
+    const response = await api.get('/api/projects').set('Origin', 'https://evil.example').expect(200);
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'cache-control': 'no-store',
+    });
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('bounds the URL and the nesting of JSON bodies, writing nothing', async () => {
+    await api.get(`/api/projects?name=${'a'.repeat(5000)}`).expect(414);
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = { a: deep };
+    const response = await api.post('/api/organisations', { name: 'Djup AB', country: 'SE', type: 'enterprise', sizeClass: 'micro', deep }).expect(400);
+    expect(response.body.message).toContain('deeper than 32');
+    expect(JSON.stringify(response.body)).not.toMatch(/at \w+ \(|node_modules/);
+  });
+
+  it('answers 429 with Retry-After once a token has used its requests for the minute', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | undefined;
+    for (let i = 0; i < 25; i++) {
+      const response = await api.get('/api/indicators/catalogue');
+      statuses.push(response.status);
+      retryAfter ??= response.headers['retry-after'];
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('slows down guessing: wrong tokens from one address run into 429 as well', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await api.raw().get('/api/projects').set('Authorization', `Bearer guess-${i}-${'x'.repeat(30)}`)).status);
+    expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
+    expect(statuses).toContain(429);
+  });
+});
+
+describe('CORS when configured', () => {
+  it('answers the configured origin and no other', async () => {
+    const api = await startApi(undefined, { corsOrigins: ['https://dashboard.example.se'] });
+    try {
+      const allowed = await api.get('/api/projects').set('Origin', 'https://dashboard.example.se').expect(200);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://dashboard.example.se');
+      const other = await api.get('/api/projects').set('Origin', 'https://evil.example').expect(200);
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+/** A local OpenID Connect issuer on 127.0.0.1 with its own keys: discovery document and JWKS. */
+async function localIssuer() {
+  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  let issuer = '';
+  const server: Server = createServer((request, response) => {
+    response.setHeader('Content-Type', 'application/json');
+    if (request.url === '/.well-known/openid-configuration') response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+    else if (request.url === '/jwks') response.end(JSON.stringify({ keys: [jwk] }));
+    else response.writeHead(404).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sign = (claims: Record<string, unknown>, options: { key?: CryptoKey; audience?: string; expires?: string | Date; issuer?: string } = {}) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(options.issuer ?? issuer)
+      .setAudience(options.audience ?? 'programme-ledger')
+      .setSubject('anna@region.se')
+      .setIssuedAt()
+      .setExpirationTime(options.expires ?? '5m')
+      .sign(options.key ?? privateKey);
+  return { issuer, sign, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+describe('single sign-on through an OpenID Connect issuer', () => {
+  let api: ApiFixture;
+  let idp: Awaited<ReturnType<typeof localIssuer>>;
+  let projectId: string;
+  let otherProjectId: string;
+  beforeAll(async () => {
+    idp = await localIssuer();
+    // The issuer's tokens carry real expiry times, so this service reads the real clock.
+    api = await startApi(undefined, {
+      clock: () => new Date(),
+      oidc: { issuer: idp.issuer, audience: 'programme-ledger', roleClaim: 'ledger_role', projectsClaim: 'ledger_projects' },
+    });
+    projectId = (await api.post('/api/projects', crossInnovation).expect(201)).body.id;
+    otherProjectId = (await api.post('/api/projects', crossInnovation).expect(201)).body.id;
+  });
+  afterAll(async () => {
+    await api.close();
+    await idp.close();
+  });
+  const withJwt = (jwt: string) => ({
+    get: (url: string) => api.raw().get(url).set('Authorization', `Bearer ${jwt}`),
+    post: (url: string, body: object) => api.raw().post(url).set('Authorization', `Bearer ${jwt}`).send(body),
+  });
+
+  it('accepts a signed-in staff member for her projects, records her as actor, and refuses other projects', async () => {
+    const jwt = await idp.sign({ ledger_role: 'staff', ledger_projects: [projectId] });
+    const written = await withJwt(jwt)
+      .post(`/api/projects/${projectId}/participants`, { person: anna, gender: 'woman', role: 'creative', registeredOn: '2024-01-10' })
+      .expect(201);
+    const event = (await api.allEvents()).find((e) => e.position === written.body.position)!;
+    expect(event.metadata.actor).toBe('oidc:anna@region.se');
+    await withJwt(jwt).get(`/api/projects/${otherProjectId}`).expect(403);
+    await withJwt(jwt).get('/api/events').expect(403);
+  });
+
+  it('refuses tokens for another audience, from another issuer, signed with another key, expired, or without a role', async () => {
+    const stranger = (await generateKeyPair('RS256')).privateKey;
+    for (const jwt of [
+      await idp.sign({ ledger_role: 'admin' }, { audience: 'someone-else' }),
+      await idp.sign({ ledger_role: 'admin' }, { issuer: 'http://127.0.0.1:1' }),
+      await idp.sign({ ledger_role: 'admin' }, { key: stranger }),
+      await idp.sign({ ledger_role: 'admin' }, { expires: new Date('2020-01-01T00:00:00Z') }),
+      await idp.sign({}),
+      await idp.sign({ ledger_role: 'staff' }),
+    ]) {
+      const before = (await api.allEvents()).length;
+      await withJwt(jwt).post('/api/organisations', { name: 'Obehörig AB', country: 'SE', type: 'enterprise', sizeClass: 'micro' }).expect(401);
+      expect((await api.allEvents()).length).toBe(before);
+    }
+  });
+
+  it('lets an auditor signed in through the issuer read the log and write nothing', async () => {
+    const jwt = await idp.sign({ ledger_role: 'auditor' });
+    await withJwt(jwt).get('/api/events?limit=3').expect(200);
+    await withJwt(jwt).post('/api/organisations', { name: 'Revisor AB', country: 'SE', type: 'enterprise', sizeClass: 'micro' }).expect(403);
+  });
+
+  it('still takes the ledger tokens', async () => {
+    await api.raw().get('/api/projects').set('Authorization', `Bearer ${API_KEY}`).expect(200);
+  });
+});
