@@ -80,6 +80,14 @@ describe('start-up configuration', () => {
     expect(result.stderr).toContain('EVENTSTORE_CONNECTION_STRING is required when LEDGER_EVENT_STORE=eventstoredb');
   });
 
+  it('stops with a clear message when access settings are wrong, listing each', () => {
+    const result = run({ LEDGER_ADMIN_TOKEN: 'short', LEDGER_API_KEY: 'old-style-key-0123456789', LEDGER_OIDC_ISSUER: 'https://idp.example' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('LEDGER_ADMIN_TOKEN must be at least 24 printable characters');
+    expect(result.stderr).toContain('LEDGER_API_KEY is no longer read');
+    expect(result.stderr).toContain('LEDGER_OIDC_ISSUER and LEDGER_OIDC_AUDIENCE go together');
+  });
+
   it('stops with a clear message when the data directory holds a file that is not a store', () => {
     const foreign = mkdtempSync(join(tmpdir(), 'ledger-foreign-'));
     spawnSync('sh', ['-c', `printf 'not a database' > ${join(foreign, 'events.sqlite')}`]);
