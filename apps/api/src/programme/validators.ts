@@ -1,4 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { parseAsOf } from '@app/reporting';
 
 /** A real calendar date written YYYY-MM-DD (2023-02-30 is refused). */
 export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
@@ -32,11 +33,4 @@ export function IsPositionOrTimestamp(options?: ValidationOptions): PropertyDeco
     },
     options,
   );
-}
-
-export function parseAsOf(value: string): { position: number } | { timestamp: string } | undefined {
-  if (/^\d{1,15}$/.test(value)) return { position: Number(value) };
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : { timestamp: new Date(time).toISOString() };
 }

@@ -1,13 +1,21 @@
 import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { NotFound } from '@app/programme';
-import { INDICATOR_CATALOGUE, IndicatorCalculator, indicatorDefinition, ProgrammeLists, ProjectAudit, ReadModels, type IndicatorScope } from '@app/reporting';
+import {
+  INDICATOR_CATALOGUE,
+  IndicatorCalculator,
+  indicatorDefinition,
+  parseAsOf,
+  ProgrammeLists,
+  ProjectAudit,
+  ReadModels,
+  type IndicatorScope,
+} from '@app/reporting';
 import type { FastifyReply } from 'fastify';
 import { ErrorDto } from '../programme/common.dto.js';
 import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { indicatorsCsv } from './indicators.csv.js';
-import { parseAsOf } from '../programme/validators.js';
 import { assertPeriod, PeriodQueryDto, ProgrammeIndicatorsQueryDto, ProjectIndicatorsQueryDto } from './reporting-query.dto.js';
 import { Access } from '../http/access.decorator.js';
 

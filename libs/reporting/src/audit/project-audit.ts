@@ -4,7 +4,7 @@ import type { ReportedIndicator, ReportFigures } from '@app/programme';
 import { DEFAULT_COUNTING, IndicatorCalculator, type CountingOptions, type EvidenceItem, type IndicatorFigure, type Period } from '../indicators/indicator.calculator.js';
 import { INDICATOR_CATALOGUE } from '../indicators/indicator-catalogue.js';
 import { ReadModelReplay } from '../read-model.replay.js';
-import { ProjectLog, type AsOf } from './project-log.js';
+import { ProjectLog, type AsOf, type ReplayProgress } from './project-log.js';
 
 /** The figures a report states, in the form its digest is computed over. */
 export function reportFigures(projectId: string, period: Period, position: number, indicators: readonly IndicatorFigure[]): ReportFigures {
@@ -70,15 +70,15 @@ export class ProjectAudit {
     this.log = new ProjectLog(store, db);
   }
 
-  async figures(projectId: string, period: Period, asOf: AsOf, language: 'en' | 'sv' = 'en') {
-    return this.withReplay(projectId, asOf, (calculator, position) => ({
+  async figures(projectId: string, period: Period, asOf: AsOf, language: 'en' | 'sv' = 'en', onProgress?: ReplayProgress) {
+    return this.withReplay(projectId, asOf, onProgress, (calculator, position) => ({
       position,
       indicators: calculator.compute({ kind: 'project', projectId }, period, language).indicators,
     }));
   }
 
   async evidence(projectId: string, code: string, period: Period, asOf: AsOf) {
-    return this.withReplay(projectId, asOf, (calculator, position) => ({
+    return this.withReplay(projectId, asOf, undefined, (calculator, position) => ({
       ...calculator.evidence(code, { kind: 'project', projectId }, period),
       position,
     }));
@@ -119,8 +119,13 @@ export class ProjectAudit {
     }
   }
 
-  private async withReplay<T>(projectId: string, asOf: AsOf, use: (calculator: IndicatorCalculator, position: number) => T): Promise<T> {
-    const events = await this.log.eventsForFigures(projectId, asOf);
+  private async withReplay<T>(
+    projectId: string,
+    asOf: AsOf,
+    onProgress: ReplayProgress | undefined,
+    use: (calculator: IndicatorCalculator, position: number) => T,
+  ): Promise<T> {
+    const events = await this.log.eventsForFigures(projectId, asOf, onProgress);
     const { replay, calculator } = this.replay(events);
     try {
       // As of a position, the figures stand for that position; as of a time, for the last event recorded by then.

@@ -4,6 +4,17 @@ import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@app/e
 /** A moment of recording: a log position, or a time (the store's recordedAt). */
 export type AsOf = { position: number } | { timestamp: string };
 
+/** A log position (digits) or an ISO 8601 timestamp with a time and a zone; undefined for anything else. */
+export function parseAsOf(value: string): AsOf | undefined {
+  if (/^\d{1,15}$/.test(value)) return { position: Number(value) };
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : { timestamp: new Date(time).toISOString() };
+}
+
+/** Streams read so far of those a replay needs. */
+export type ReplayProgress = (streamsRead: number, streams: number) => void;
+
 /**
  * The events behind one project's figures, read stream by stream from the log: the project's own streams
  * (found through the read models) and the organisations those events name. Reading a few thousand
@@ -40,20 +51,22 @@ export class ProjectLog {
    * What a replay of the project's figures needs: its own events, and those of every organisation and person
    * they name (as partner, supported enterprise, employer or attendee, also before a correction), in log order.
    */
-  async eventsForFigures(projectId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
+  async eventsForFigures(projectId: string, asOf?: AsOf, onProgress?: ReplayProgress): Promise<RecordedEvent[]> {
     const ownStreams = this.streams(projectId);
-    const own = await this.read(ownStreams, asOf);
+    const own = await this.read(ownStreams, asOf, onProgress && ((done) => onProgress(done, ownStreams.length)));
     const named = new Set<string>();
     for (const event of own) collectNamedStreams(event.data, named);
     for (const stream of ownStreams) named.delete(stream);
-    const theirs = await this.read([...named], asOf);
+    const total = ownStreams.length + named.size;
+    const theirs = await this.read([...named], asOf, onProgress && ((done) => onProgress(ownStreams.length + done, total)));
     return [...own, ...theirs].sort((a, b) => a.position - b.position);
   }
 
-  private async read(streams: readonly string[], asOf?: AsOf): Promise<RecordedEvent[]> {
+  private async read(streams: readonly string[], asOf?: AsOf, onProgress?: (done: number) => void): Promise<RecordedEvent[]> {
     const included = asOf === undefined ? () => true : inclusion(asOf);
     const events: RecordedEvent[] = [];
-    for (const stream of streams) {
+    for (const [index, stream] of streams.entries()) {
+      if (onProgress && index % 200 === 0) onProgress(index);
       try {
         for (const event of await this.store.readStream(stream)) if (included(event)) events.push(event);
       } catch (error) {
