@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  eventHash,
   InvalidEventError,
+  LogVerifier,
   InvalidStreamNameError,
   StreamNotFoundError,
   WrongExpectedVersionError,
@@ -89,7 +91,7 @@ export function describeEventStoreContract(
           position: result.position,
           type: 'ParticipantRegistered',
           data,
-          metadata: meta,
+          metadata: { ...meta, previousHash: null, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
           recordedAt: expect.any(String),
         });
         expect(Number.isNaN(Date.parse(stored.recordedAt))).toBe(false);
@@ -222,6 +224,87 @@ export function describeEventStoreContract(
       }
     });
 
+    describe('the hash chain', () => {
+      const hashOf = (e: RecordedEvent) => e.metadata.hash as string;
+
+      it('gives every event a hash that recomputes from what is read back, chained across appends', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [event('A', { a: 1, nested: { z: [1, 'två'], y: null } })], { expectedRevision: 'no_stream' });
+        await store.appendToStream(stream, [event('B', { b: 2 }), event('C', { c: 3 }), event('D', { d: 4 })], {
+          expectedRevision: 0,
+        });
+        await store.appendToStream(stream, [event('E', { e: 5 })], { expectedRevision: 'any' });
+        await store.appendToStream(stream, [event('F', { f: 6 })], { expectedRevision: 'stream_exists' });
+        const events = await store.readStream(stream);
+        expect(events.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+        expect(events[0].metadata.previousHash).toBeNull();
+        events.forEach((e, index) => {
+          expect(hashOf(e)).toMatch(/^[0-9a-f]{64}$/);
+          expect(eventHash(e)).toBe(hashOf(e));
+          if (index > 0) expect(e.metadata.previousHash).toBe(hashOf(events[index - 1]));
+        });
+        expect(new Set(events.map(hashOf)).size).toBe(events.length);
+        // The whole stream passes the verifier as read back from the store.
+        const verifier = new LogVerifier();
+        for (const e of events) expect(verifier.check(e)).toBeUndefined();
+        expect(verifier.result()).toMatchObject({ ok: true, events: 6, streams: 1 });
+      });
+
+      it('overwrites a hash and previousHash the writer put in the metadata', async () => {
+        const stream = uniqueStream();
+        const forged = 'f'.repeat(64);
+        await store.appendToStream(stream, [event('A')]);
+        await store.appendToStream(stream, [
+          { type: 'B', data: { b: 1 }, metadata: metadata({ hash: forged, previousHash: forged }) },
+          { type: 'C', data: { c: 1 }, metadata: metadata({ hash: 'not a hash', previousHash: null }) },
+        ]);
+        const [a, b, c] = await store.readStream(stream);
+        expect(b.metadata.hash).not.toBe(forged);
+        expect(b.metadata.previousHash).toBe(hashOf(a));
+        expect(c.metadata.previousHash).toBe(hashOf(b));
+        for (const e of [a, b, c]) expect(eventHash(e)).toBe(hashOf(e));
+      });
+
+      it('a hash covers the content and the place of the event', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [event('A', { n: 1 }), event('A', { n: 1 })]);
+        const [first, second] = await store.readStream(stream);
+        expect(hashOf(first)).not.toBe(hashOf(second));
+        expect(eventHash({ ...first, data: { n: 2 } })).not.toBe(hashOf(first));
+        expect(eventHash({ ...first, revision: 1 })).not.toBe(hashOf(first));
+        expect(eventHash({ ...first, streamName: uniqueStream() })).not.toBe(hashOf(first));
+        expect(eventHash({ ...first, metadata: { ...first.metadata, actor: 'someone else' } })).not.toBe(hashOf(first));
+        expect(eventHash({ ...second, metadata: { ...second.metadata, previousHash: null } })).not.toBe(hashOf(second));
+      });
+
+      it('keeps one chain when writers with any race for a stream', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [event('Start')]);
+        await Promise.all(
+          Array.from({ length: 8 }, (_, n) =>
+            store.appendToStream(stream, [event('Raced', { n }), event('Raced', { n, second: true })], { expectedRevision: 'any' }),
+          ),
+        );
+        const events = await store.readStream(stream);
+        expect(events).toHaveLength(17);
+        const verifier = new LogVerifier();
+        for (const e of events) expect(verifier.check(e)).toBeUndefined();
+      });
+
+      it('answers a retried append without writing, and the chain stays whole', async () => {
+        const stream = uniqueStream();
+        const events = [event('A', { a: 1 }, randomUUID()), event('B', { b: 2 }, randomUUID())];
+        const first = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+        await expect(store.appendToStream(stream, events, { expectedRevision: 'no_stream' })).resolves.toEqual(first);
+        await expect(store.appendToStream(stream, events, { expectedRevision: 'any' })).resolves.toEqual(first);
+        await store.appendToStream(stream, [event('C')], { expectedRevision: 1 });
+        const [a, b, c] = await store.readStream(stream);
+        expect([a.type, b.type, c.type]).toEqual(['A', 'B', 'C']);
+        expect(c.metadata.previousHash).toBe(hashOf(b));
+        expect(eventHash(c)).toBe(hashOf(c));
+      });
+    });
+
     describe('refusals write nothing', () => {
       it.each([
         ['', /must not be empty/],
@@ -241,6 +324,7 @@ export function describeEventStoreContract(
         ['an id that is not a uuid', [{ ...event(), id: 'not-a-uuid' }]],
         ['metadata without an actor', [{ ...event(), metadata: { ...metadata(), actor: '' } }]],
         ['a $-prefixed type', [event('$metadata')]],
+        ['data without a canonical JSON form (NaN)', [event('A', { n: Number.NaN })]],
       ])('an append with %s', async (_, events) => {
         const stream = uniqueStream();
         await expect(store.appendToStream(stream, events as NewEvent[])).rejects.toBeInstanceOf(InvalidEventError);

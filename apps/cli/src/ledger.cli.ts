@@ -8,6 +8,8 @@ import {
 } from '@app/reporting';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { auditExportCommand, verifyCommand } from './audit.command.js';
+import { replayCommand } from './replay.command.js';
 
 export interface CliIo {
   env: NodeJS.ProcessEnv;
@@ -22,6 +24,17 @@ const USAGE = `Usage: ledger <command>
   projections status              where each read model stands (version, checkpoint, last rebuild)
   projections rebuild [name...]   rebuild read models (all when no name is given) into shadow tables and
                                   swap them in at once; the service keeps answering meanwhile
+  verify                          check the whole event log: every event's hash, every stream's hash chain,
+                                  positions (and, on the embedded store, its global chain); names the first
+                                  broken event
+  verify --file <file.jsonl>      check an audit export offline: its header, every hash, every stream's
+                                  chain from revision 0, the header's counts and head hashes
+  audit export --project <id> --out <file.jsonl>
+                                  write every event of the project's streams, with metadata and hashes,
+                                  in log order, for an auditor
+  replay --as-of <position|timestamp> --project <id> [--from D] [--to D] [--lang sv] [--json]
+                                  a project's indicators as they stood at that moment of recording,
+                                  replayed from the log
 
 Projections: ${PROJECTIONS.map((p) => p.name).join(', ')}
 Configuration comes from the same variables as the service: LEDGER_EVENT_STORE, LEDGER_DATA_DIR,
@@ -35,6 +48,9 @@ export async function runLedgerCli(args: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return group ? 0 : 2;
   }
+  if (group === 'verify') return verifyCommand(args.slice(1), io);
+  if (group === 'audit' && command === 'export') return auditExportCommand(rest, io);
+  if (group === 'replay') return replayCommand(args.slice(1), io);
   if (group !== 'projections' || (command !== 'status' && command !== 'rebuild')) {
     io.err(`Unknown command "${args.join(' ')}".\n\n${USAGE}`);
     return 2;

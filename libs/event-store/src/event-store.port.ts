@@ -19,6 +19,13 @@ export interface EventMetadata {
   actor: string;
   /** When the command was recorded, as the command handler saw it (ISO 8601). */
   recordedAt: string;
+  /**
+   * Set by the store on every append, whatever the writer passed: the hash of the previous event in the
+   * stream (null at revision 0), and this event's own hash (see `eventHash`). Together they chain each
+   * stream, so an edited, removed or reordered event shows when the log is verified.
+   */
+  previousHash?: string | null;
+  hash?: string;
   [key: string]: unknown;
 }
 

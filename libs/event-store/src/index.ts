@@ -1,7 +1,23 @@
 export * from './event-store.port.js';
 export * from './event-store.errors.js';
 export * from './stream-name.js';
-export { prepareEvents, assertValidExpectedRevision } from './new-event.js';
+export { prepareEvents, chainEvents, chainedMetadata, assertValidExpectedRevision, type ChainedEvent } from './new-event.js';
+export { canonicalJson, sha256Hex, eventHash, logChainHash, isSha256Hex, type HashedEventFields } from './event-hash.js';
+export {
+  LogVerifier,
+  verifyEventStore,
+  readWholeLog,
+  progressReporter,
+  describeEvent,
+  logProblem,
+  type VerifiableEvent,
+  type LogProblem,
+  type LogProblemKind,
+  type LogVerification,
+  type VerifyProgress,
+  type VerifyEventStoreOptions,
+} from './log-verifier.js';
+export { verifySqliteEventLog, type SqliteLogVerification } from './sqlite/sqlite-log-verifier.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
 export {
   EventStoreDbEventStore,

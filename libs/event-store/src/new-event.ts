@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { canonicalEventContent, eventHashFromParts, type CanonicalEventContent, type EventHashParts } from './event-hash.js';
 import { InvalidEventError } from './event-store.errors.js';
 import type { EventMetadata, ExpectedRevision, NewEvent } from './event-store.port.js';
 
@@ -6,8 +7,22 @@ export interface PreparedEvent {
   id: string;
   type: string;
   data: unknown;
+  /** The caller's metadata without `previousHash` and `hash`: the store sets those when it appends. */
   metadata: EventMetadata;
+  /** Canonical JSON of the data (see canonicalJson): stored as it was hashed. */
   dataJson: string;
+  /** Canonical JSON of `metadata` (without the two hash fields). */
+  metadataJson: string;
+  hashParts: EventHashParts;
+}
+
+/** A prepared event with its place in its stream's hash chain. */
+export interface ChainedEvent {
+  event: PreparedEvent;
+  revision: number;
+  previousHash: string | null;
+  hash: string;
+  /** The metadata as stored: the writer's, plus `previousHash` and `hash`. */
   metadataJson: string;
 }
 
@@ -48,26 +63,55 @@ export function prepareEvents(events: readonly NewEvent[]): PreparedEvent[] {
         throw new InvalidEventError(`${where}: metadata.${field} must be a non-empty string`);
       }
     }
-    return {
-      id: lowered,
-      type: event.type,
-      data: event.data,
-      metadata,
-      dataJson: toJson(event.data, `${where}: data`),
-      metadataJson: toJson(metadata, `${where}: metadata`),
-    };
+    const own = withoutChainFields(metadata);
+    let content: CanonicalEventContent;
+    try {
+      // One canonical form, for storing and for hashing. Unlike JSON.stringify it refuses NaN and Infinity
+      // rather than storing null for them, so what is read back is what was written.
+      content = canonicalEventContent({ id: lowered, type: event.type, data: event.data, metadata: own });
+    } catch (error) {
+      throw new InvalidEventError(`${where}: data and metadata must be JSON values (${(error as Error).message})`);
+    }
+    const { dataJson, metadataJson, parts: hashParts } = content;
+    return { id: lowered, type: event.type, data: event.data, metadata: own, dataJson, metadataJson, hashParts };
   });
 }
 
-function toJson(value: unknown, what: string): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    throw new InvalidEventError(`${what} is not serialisable as JSON (${(error as Error).message})`);
-  }
-  if (json === undefined) throw new InvalidEventError(`${what} must be a JSON value`);
-  return json;
+/**
+ * Puts prepared events into their stream's hash chain: each gets `metadata.previousHash` (the hash of the
+ * event before it in the stream, null at revision 0) and `metadata.hash`, overwriting whatever the writer
+ * put there, so a writer can neither forge a link nor break one. Both adapters call this once they know
+ * the stream's last event, which is why the chain lives in metadata: EventStoreDB stores it unchanged.
+ */
+export function chainEvents(
+  streamName: string,
+  firstRevision: number,
+  previousHash: string | null,
+  events: readonly PreparedEvent[],
+): ChainedEvent[] {
+  let previous = previousHash;
+  return events.map((event, index) => {
+    const revision = firstRevision + index;
+    const hash = eventHashFromParts(event.hashParts, streamName, revision, previous);
+    // Splicing onto the JSON made in prepareEvents saves serialising the metadata a second time.
+    const metadataJson =
+      `${event.metadataJson.slice(0, -1)}${event.metadataJson.length > 2 ? ',' : ''}` +
+      `"previousHash":${JSON.stringify(previous)},"hash":"${hash}"}`;
+    const link = { event, revision, previousHash: previous, hash, metadataJson };
+    previous = hash;
+    return link;
+  });
+}
+
+/** The metadata of a chained event as an object, for a store that serialises it itself. */
+export function chainedMetadata({ event, previousHash, hash }: ChainedEvent): EventMetadata {
+  return { ...event.metadata, previousHash, hash };
+}
+
+function withoutChainFields(metadata: EventMetadata): EventMetadata {
+  if (!('hash' in metadata) && !('previousHash' in metadata)) return metadata;
+  const { hash: _hash, previousHash: _previousHash, ...rest } = metadata;
+  return rest as EventMetadata;
 }
 
 export function assertValidExpectedRevision(expected: unknown): asserts expected is ExpectedRevision {

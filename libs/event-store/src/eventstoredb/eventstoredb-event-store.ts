@@ -41,7 +41,7 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from '../event-store.port.js';
-import { assertValidExpectedRevision, prepareEvents } from '../new-event.js';
+import { assertValidExpectedRevision, chainedMetadata, chainEvents, prepareEvents, type PreparedEvent } from '../new-event.js';
 import { assertValidStreamName } from '../stream-name.js';
 
 export interface EventStoreDbEventStoreOptions {
@@ -52,6 +52,9 @@ export interface EventStoreDbEventStoreOptions {
 }
 
 type EsdbRecordedEvent = NonNullable<ResolvedEvent['event']>;
+
+/** How often an append with `any` or `stream_exists` is tried again after another writer moved the stream. */
+const CHAIN_ATTEMPTS = 10;
 
 /**
  * The port on EventStoreDB. Positions: EventStoreDB addresses `$all` by `{commit, prepare}`; every event
@@ -81,27 +84,73 @@ export class EventStoreDbEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     assertValidExpectedRevision(expected);
     const prepared = prepareEvents(events);
-    const eventData = prepared.map(
-      (event) =>
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appendChained(streamName, prepared, expected);
+      } catch (error) {
+        // The writer asked for no particular revision, so losing the race for the stream's head between our
+        // read and our append is not its conflict: chain onto the new head and try again.
+        const raced = error instanceof EsdbWrongExpectedVersionError && (expected === 'any' || expected === 'stream_exists');
+        if (!raced || attempt >= CHAIN_ATTEMPTS) throw mapError(error, streamName, expected);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  /**
+   * One attempt. The hash chain needs the hash of the event the new ones will follow, so the stream's last
+   * event is read first and the append expects exactly that revision: should another writer get in
+   * between, EventStoreDB refuses rather than storing a link to the wrong event.
+   */
+  private async appendChained(streamName: string, prepared: PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const last = await this.readLastEvent(streamName);
+    let esdbExpected: AppendExpectedRevision;
+    if (expected === 'any' || expected === 'stream_exists') {
+      if (!last && expected === 'stream_exists') throw new WrongExpectedVersionError(streamName, expected, 'no_stream');
+      // The stream ends with this append's last event: most likely a retry of it. EventStoreDB's own
+      // idempotency check then answers as it did before the chain, without writing.
+      const retry = last !== undefined && last.id === prepared[prepared.length - 1].id;
+      esdbExpected = retry ? toEsdbExpected(expected) : last ? BigInt(last.revision) : NO_STREAM;
+    } else {
+      const current = last?.revision ?? -1;
+      const wanted = expected === 'no_stream' ? -1 : expected;
+      // Behind the expected revision the append must fail; sending it could let it land on a head that
+      // other writers moved there meanwhile, linked to the event we read. Beyond it, EventStoreDB either
+      // recognises a retry (and writes nothing) or refuses, so the hashes sent never reach the stream.
+      if (current < wanted) throw new WrongExpectedVersionError(streamName, expected, last?.revision ?? 'no_stream');
+      esdbExpected = toEsdbExpected(expected);
+    }
+    const eventData = chainEvents(streamName, (last?.revision ?? -1) + 1, last?.hash ?? null, prepared).map(
+      (link) =>
         ({
-          id: event.id,
+          id: link.event.id,
           contentType: 'application/json',
-          type: event.type,
-          data: event.data,
-          metadata: event.metadata,
+          type: link.event.type,
+          data: link.event.data,
+          metadata: chainedMetadata(link),
         }) as EventData,
     );
-    try {
-      const result = await this.client.appendToStream(streamName, eventData, {
-        expectedRevision: toEsdbExpected(expected),
-      });
-      if (!result.position) {
-        throw new StoreUnavailableError('EventStoreDB answered an append without a log position');
-      }
-      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: toPortPosition(result.position) };
-    } catch (error) {
-      throw mapError(error, streamName, expected);
+    const result = await this.client.appendToStream(streamName, eventData, { expectedRevision: esdbExpected });
+    if (!result.position) {
+      throw new StoreUnavailableError('EventStoreDB answered an append without a log position');
     }
+    return { nextExpectedRevision: Number(result.nextExpectedRevision), position: toPortPosition(result.position) };
+  }
+
+  private async readLastEvent(streamName: string): Promise<{ revision: number; id: string; hash: string | null } | undefined> {
+    let last: { revision: number; id: string; hash: string | null } | undefined;
+    try {
+      // Read to the end (one event at most) rather than return from inside the loop: a read left with its
+      // end unconsumed never finishes, and the client's dispose() then waits for it forever.
+      for await (const { event } of this.client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+        if (!event || last) continue;
+        const hash = (event.metadata as { hash?: unknown } | undefined)?.hash;
+        last = { revision: Number(event.revision), id: event.id, hash: typeof hash === 'string' ? hash : null };
+      }
+    } catch (error) {
+      if (!(error instanceof EsdbStreamNotFoundError)) throw error;
+    }
+    return last;
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

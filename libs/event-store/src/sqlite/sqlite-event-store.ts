@@ -21,7 +21,8 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from '../event-store.port.js';
-import { assertValidExpectedRevision, prepareEvents, type PreparedEvent } from '../new-event.js';
+import { logChainHash } from '../event-hash.js';
+import { assertValidExpectedRevision, chainEvents, prepareEvents, type PreparedEvent } from '../new-event.js';
 import { assertValidStreamName } from '../stream-name.js';
 import { openStoreDatabase } from './sqlite-schema.js';
 
@@ -55,6 +56,13 @@ type Row = [
   recordedAt: string,
 ];
 
+interface LastEvent {
+  revision: number;
+  event_id: string;
+  /** Null for an event stored before the log was hash-chained (schema version 1). */
+  hash: unknown;
+}
+
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 const SUBSCRIPTION_PAGE = 512;
 
@@ -69,6 +77,12 @@ export class SqliteEventStore implements EventStore {
   private readonly maxBatchSize: number;
   private readonly pollIntervalMs: number;
   private queue: PendingAppend[] = [];
+  /**
+   * The global chain value of the log's last row, while a flush's transaction is open: read at its start
+   * (another process may have appended since the last flush), advanced by each insert, and put back when
+   * an append's savepoint is rolled back, so the next row chains onto what is really stored.
+   */
+  private chainHead: string | null = null;
   private flushScheduled = false;
   private closed = false;
   private readonly appendWaiters = new Set<() => void>();
@@ -82,9 +96,12 @@ export class SqliteEventStore implements EventStore {
     this.maxBatchSize = options.maxBatchSize ?? 1024;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.statements = {
-      last: db.prepare('SELECT revision, event_id FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+      last: db.prepare(
+        `SELECT revision, event_id, json_extract(metadata, '$.hash') AS hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`,
+      ),
+      lastChain: db.prepare('SELECT chain FROM events ORDER BY position DESC LIMIT 1').pluck(),
       insert: db.prepare(
-        'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       streamForwards: db.prepare(
         `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
@@ -266,6 +283,7 @@ export class SqliteEventStore implements EventStore {
     const recordedAt = this.clock().toISOString();
     try {
       this.db.transaction(() => {
+        this.chainHead = (this.statements.lastChain.get() as string | null | undefined) ?? null;
         for (const pending of batch) outcomes.push(this.applyInSavepoint(pending, recordedAt));
       })();
     } catch (error) {
@@ -290,12 +308,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   private applyInSavepoint(pending: PendingAppend, recordedAt: string): { ok: AppendResult } | { error: unknown } {
+    const chainHead = this.chainHead;
     try {
       // A multi-event append runs in a savepoint so a failure half-way leaves nothing of it behind; a
       // single insert either happens or not, and skipping the savepoint keeps group commit lean.
       const apply = () => this.applyAppend(pending, recordedAt);
       return { ok: pending.events.length > 1 ? this.db.transaction(apply)() : apply() };
     } catch (error) {
+      this.chainHead = chainHead;
       if (error instanceof EventStoreError) return { error };
       return {
         error: new StoreUnavailableError(`The event store refused the append: ${(error as Error).message}`, {
@@ -307,29 +327,32 @@ export class SqliteEventStore implements EventStore {
 
   private applyAppend(pending: PendingAppend, recordedAt: string): AppendResult {
     const { streamName, events, expected } = pending;
-    const last = this.statements.last.get(streamName) as { revision: number; event_id: string } | undefined;
+    const last = this.statements.last.get(streamName) as LastEvent | undefined;
     const current = last?.revision;
     const retried = this.findRetry(pending, last);
     if (retried) return retried;
     if (!satisfies(expected, current)) {
       throw new WrongExpectedVersionError(streamName, expected, current ?? 'no_stream');
     }
-    let revision = current ?? -1;
     let position = 0;
-    for (const event of events) {
-      revision += 1;
+    const previousHash = typeof last?.hash === 'string' ? last.hash : null;
+    const chained = chainEvents(streamName, (current ?? -1) + 1, previousHash, events);
+    for (const { event, revision, metadataJson, hash } of chained) {
+      const chain = logChainHash(this.chainHead, hash);
       const info = this.statements.insert.run(
         event.id,
         streamName,
         revision,
         event.type,
         event.dataJson,
-        event.metadataJson,
+        metadataJson,
         recordedAt,
+        chain,
       );
       position = Number(info.lastInsertRowid);
+      this.chainHead = chain;
     }
-    return { nextExpectedRevision: revision, position };
+    return { nextExpectedRevision: chained[chained.length - 1].revision, position };
   }
 
   /**
@@ -339,7 +362,7 @@ export class SqliteEventStore implements EventStore {
    */
   private findRetry(
     { streamName, events, expected }: PendingAppend,
-    last: { revision: number; event_id: string } | undefined,
+    last: LastEvent | undefined,
   ): AppendResult | undefined {
     if (!last) return undefined;
     let first: number;

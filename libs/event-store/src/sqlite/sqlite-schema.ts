@@ -4,7 +4,10 @@ import { StoreUnavailableError } from '../event-store.errors.js';
 
 /** "LEDG": marks a SQLite file as a Programme Ledger event store, so we never write into a stranger's file. */
 export const LEDGER_APPLICATION_ID = 0x4c454447;
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: the `chain` column (the hash chain over the whole log). Version 1 files are migrated on open.
+ */
+export const SCHEMA_VERSION = 2;
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
@@ -20,6 +23,9 @@ const SCHEMA = `
     data        TEXT    NOT NULL,
     metadata    TEXT    NOT NULL,
     recorded_at TEXT    NOT NULL,
+    -- sha256(previous row's chain || this event's metadata.hash): see logChainHash. Nullable only because
+    -- rows written before schema version 2 have none.
+    chain       TEXT,
     UNIQUE (stream, revision)
   ) STRICT;
   -- Events are immutable facts: corrections are new events, never edits.
@@ -62,6 +68,7 @@ export function openStoreDatabase(file: string): Database.Database {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
+    if (exists) migrate(db);
     return db;
   } catch (error) {
     db?.close();
@@ -72,6 +79,44 @@ export function openStoreDatabase(file: string): Database.Database {
       { cause: error },
     );
   }
+}
+
+/**
+ * Opens an existing store file for reading only, after the same checks as `openStoreDatabase`, and never
+ * migrates it: verifying a store must not change it.
+ */
+export function openStoreReadOnly(file: string): Database.Database {
+  if (!existsSync(file) || statSync(file).size === 0) {
+    throw new StoreUnavailableError(`There is no event store at ${file}`);
+  }
+  assertSqliteHeader(file);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    assertOurs(db, file);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -65536');
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof StoreUnavailableError) throw error;
+    throw new StoreUnavailableError(`Cannot open the event store ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Brings an older file up to SCHEMA_VERSION. Version 1 had no `chain` column: its rows keep NULL there and
+ * `ledger verify` reports the first of them as not chained. That is acceptable because no version 1 store
+ * holds production data (the hash chain arrived before the first deployment); a store that did would need
+ * its chain computed once, as a reviewed migration, rather than silently here.
+ */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== 1) return;
+    db.exec('ALTER TABLE events ADD COLUMN chain TEXT');
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }
 
 function assertSqliteHeader(file: string): void {
