@@ -73,7 +73,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return answer(statusCode, (error as Error).message);
     }
-    this.logger.error(`${correlationId}: ${(error as Error)?.stack ?? String(error)}`);
+    this.logger.error(`${correlationId}: ${withoutMessage(error)}`);
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       body: {
@@ -83,4 +83,14 @@ export class ErrorFilter implements ExceptionFilter {
       },
     };
   }
+}
+
+/**
+ * An unexpected error's class and where it happened, without its message: messages of lower layers (SQLite
+ * constraints, JSON parsing) can quote the values involved, and logs must never hold personal data.
+ */
+function withoutMessage(error: unknown): string {
+  if (!(error instanceof Error)) return `a thrown ${typeof error}`;
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return [error.name, ...frames].join('\n');
 }
