@@ -11,6 +11,7 @@ type Permission =
   | 'records:read'
   | 'records:write'
   | 'reports:submit'
+  | 'reports:verify'
   | 'organisations:read'
   | 'organisations:write'
   | 'programme:read'
@@ -22,11 +23,11 @@ type Permission =
 /** The policy as users were promised it (README, "Access control"); the code must agree. */
 const MAY: Record<Role, Permission[] | 'all'> = {
   admin: 'all',
-  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'organisations:read', 'organisations:write'],
-  auditor: ['figures:read', 'records:read', 'organisations:read', 'programme:read', 'log:read'],
+  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'organisations:read', 'organisations:write'],
+  auditor: ['figures:read', 'records:read', 'reports:verify', 'organisations:read', 'programme:read', 'log:read'],
   viewer: ['figures:read', 'organisations:read'],
 };
-const PROJECT_SCOPED: Permission[] = ['figures:read', 'records:read', 'records:write', 'reports:submit', 'personal-data:erase'];
+const PROJECT_SCOPED: Permission[] = ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'personal-data:erase'];
 
 interface Ids {
   project: string;
@@ -72,6 +73,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/projects/{id}/outcomes', permission: 'records:write', scoped: true, url: (i) => `/api/projects/${p(i)}/outcomes`, body: () => ({ kind: 'business-idea', date: '2024-03-01', description: 'Idé' }) },
   { method: 'POST', path: '/api/outcomes/{id}/retraction', permission: 'records:write', scoped: true, url: (i) => `/api/outcomes/${i.retractable}/retraction`, body: () => ({ reason: 'Dubblett' }) },
   { method: 'POST', path: '/api/projects/{id}/reports', permission: 'reports:submit', scoped: true, url: (i) => `/api/projects/${p(i)}/reports`, body: () => ({ label: 'Lägesrapport', from: '2024-01-01', to: '2024-06-30' }) },
+  { method: 'POST', path: '/api/reports/{id}/verifications', permission: 'reports:verify', scoped: true, url: (i) => `/api/reports/${i.report}/verifications` },
   { method: 'POST', path: '/api/participants/{id}/erasure', permission: 'personal-data:erase', scoped: true, url: (i) => `/api/participants/${i.erasable}/erasure`, body: () => ({ reason: 'GDPR art. 17' }) },
   { method: 'POST', path: '/api/access/tokens', permission: 'access:manage', scoped: false, url: () => '/api/access/tokens', body: (i) => ({ name: 'Ny läsare', role: 'viewer', projectIds: [i.project] }) },
   { method: 'POST', path: '/api/access/tokens/{id}/revocation', permission: 'access:manage', scoped: false, url: async (_, s) => `/api/access/tokens/${await s.revocable()}/revocation`, body: () => ({ reason: 'Slutat' }) },

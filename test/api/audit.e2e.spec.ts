@@ -190,6 +190,16 @@ describe('audit and replay over HTTP', () => {
       expect(correction.metadata).toMatchObject({ reason: 'Fel kön registrerat', command: 'CorrectParticipant' });
     });
 
+    it('records a verification with its outcome and who checked, beside the report', async () => {
+      const recorded = await api.post(`/api/reports/${reportId}/verifications`).expect(201);
+      expect(recorded.body).toMatchObject({ reportId, result: 'match', streamName: `report-${reportId}`, revision: 1 });
+      const report = await api.get(`/api/reports/${reportId}`).expect(200);
+      expect(report.body.verifications).toEqual([
+        expect.objectContaining({ result: 'match', digestMatches: true, differences: 0, verifiedBy: expect.stringMatching(/^token:/) }),
+      ]);
+      expect(report.body.verifications[0].changedSince).toBeGreaterThan(0);
+    });
+
     it('refuses a period that ends before it starts, and writes nothing', async () => {
       const before = (await api.allEvents()).length;
       const response = await api.post(`/api/projects/${projectId}/reports`, { label: 'Fel', from: '2024-06-30', to: '2024-01-01' }).expect(400);

@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'records:read': 'project',
   'records:write': 'project',
   'reports:submit': 'project',
+  /** Recording that a report was checked: the one thing an auditor writes. */
+  'reports:verify': 'project',
   /** Organisations are legal entities shared by all projects. */
   'organisations:read': 'programme',
   'organisations:write': 'programme',
@@ -28,8 +30,8 @@ export type Permission = keyof typeof PERMISSIONS;
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: Object.keys(PERMISSIONS) as Permission[],
-  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'organisations:read', 'organisations:write'],
-  auditor: ['figures:read', 'records:read', 'organisations:read', 'programme:read', 'log:read'],
+  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'organisations:read', 'organisations:write'],
+  auditor: ['figures:read', 'records:read', 'reports:verify', 'organisations:read', 'programme:read', 'log:read'],
   viewer: ['figures:read', 'organisations:read'],
 };
 

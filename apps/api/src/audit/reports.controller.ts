@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, StreamNotFoundError, streamName, type EventStore } from '@app/event-store';
-import { NotFound, SubmitReportCommand, type CommandContext, type ReportEvent } from '@app/programme';
+import { NotFound, RecordReportVerificationCommand, SubmitReportCommand, type CommandContext, type ReportEvent } from '@app/programme';
 import { IndicatorCalculator, ProgrammeLists, ProjectAudit, READ_MODEL_DATABASE, ReadModels, reportDigest, reportFigures } from '@app/reporting';
 import type Database from 'better-sqlite3';
 import { Ctx } from '../http/command-context.decorator.js';
@@ -66,7 +66,7 @@ export class ReportsController {
   @ReadRoute()
   @ApiOkResponse({ description: 'The report as submitted: figures, the position they stand for, digest, who and when' })
   async get(@IdParam() reportId: string) {
-    const { event, position, metadata } = await this.report(reportId);
+    const { event, position, metadata, verifications } = await this.report(reportId);
     return {
       id: reportId,
       projectId: event.data.projectId,
@@ -78,6 +78,7 @@ export class ReportsController {
       submittedAt: metadata.recordedAt,
       submittedBy: metadata.actor,
       position,
+      verifications,
     };
   }
 
@@ -95,10 +96,45 @@ export class ReportsController {
     return { reportId, figuresPosition: event.data.figures.position, ...verification };
   }
 
+  @Post('reports/:id/verifications')
+  @Access('reports:verify', 'report')
+  @CommandRoute(201, [404])
+  @ApiOkResponse({ description: 'Verifies the report as GET .../verification does, and records the outcome (ReportVerified) with who checked' })
+  async recordVerification(@IdParam() reportId: string, @Ctx() context: CommandContext) {
+    const { event } = await this.report(reportId);
+    await this.readModels.ready('all');
+    const verification = await this.audit.verifyReport(event.data);
+    const result = await this.commands.execute(
+      new RecordReportVerificationCommand(
+        reportId,
+        {
+          result: verification.result,
+          digestMatches: verification.digestMatches,
+          differences: verification.differences.length,
+          changedSince: verification.changesSince.differences.length,
+          checkedAtPosition: verification.changesSince.position,
+        },
+        context,
+      ),
+    );
+    return { ...result, reportId, figuresPosition: event.data.figures.position, ...verification };
+  }
+
   private async report(reportId: string) {
     try {
-      const [recorded] = await this.store.readStream(streamName('report', reportId), { maxCount: 1 });
-      return { event: recorded as unknown as ReportEvent, position: recorded.position, metadata: recorded.metadata };
+      const [recorded, ...later] = await this.store.readStream(streamName('report', reportId));
+      const verifications = later
+        .filter((e) => e.type === 'ReportVerified')
+        .map((e) => {
+          const { reportId: _, projectId: __, ...check } = (e as unknown as Extract<ReportEvent, { type: 'ReportVerified' }>).data;
+          return { ...check, verifiedAt: e.metadata.recordedAt, verifiedBy: e.metadata.actor, position: e.position };
+        });
+      return {
+        event: recorded as unknown as Extract<ReportEvent, { type: 'ReportSubmitted' }>,
+        position: recorded.position,
+        metadata: recorded.metadata,
+        verifications,
+      };
     } catch (error) {
       if (error instanceof StreamNotFoundError) throw new NotFoundException(`Report ${reportId} does not exist`);
       throw error;

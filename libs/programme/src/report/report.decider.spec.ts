@@ -1,5 +1,5 @@
 import { deciderSpec } from '../../../../test/support/decider-spec.js';
-import { AlreadyExists, RuleViolation } from '../shared/domain-errors.js';
+import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
 import type { ProjectFacts } from '../project/project.decider.js';
 import { reportDecider, type ReportCommand, type ReportDetails, type ReportEvent } from './report.decider.js';
 
@@ -61,5 +61,18 @@ describe('report decider', () => {
 
   it('refuses a digest that is not a SHA-256', () => {
     spec.given([]).when(submit({ digest: 'abc' })).thenThrows(RuleViolation, 'SHA-256');
+  });
+
+  it('records a verification of a submitted report, under its project', () => {
+    const check = { result: 'match' as const, digestMatches: true, differences: 0, changedSince: 2, checkedAtPosition: 530 };
+    spec
+      .given([submitted()])
+      .when({ type: 'RecordReportVerification', data: { reportId, ...check } })
+      .then([{ type: 'ReportVerified', data: { reportId, projectId: 'cis', ...check } }]);
+  });
+
+  it('cannot verify a report that was never submitted', () => {
+    const check = { result: 'match' as const, digestMatches: true, differences: 0, changedSince: 0, checkedAtPosition: 1 };
+    spec.given([]).when({ type: 'RecordReportVerification', data: { reportId, ...check } }).thenThrows(NotFound);
   });
 });

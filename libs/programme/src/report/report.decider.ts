@@ -1,5 +1,5 @@
 import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
-import { AlreadyExists, RuleViolation } from '../shared/domain-errors.js';
+import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
 import type { IsoDate } from '../shared/dates.js';
 import type { ProjectFacts } from '../project/project.decider.js';
 
@@ -30,13 +30,24 @@ export interface ReportDetails {
   digest: string;
 }
 
-export type ReportEvent = DomainEvent<'ReportSubmitted', { reportId: string } & ReportDetails>;
+/** The outcome of recomputing a report's figures at its stored position, recorded by whoever checked. */
+export interface ReportCheck {
+  result: 'match' | 'mismatch';
+  digestMatches: boolean;
+  /** How many figures differ from the recomputed ones. */
+  differences: number;
+  /** How many figures for the same period differ today, and the log position "today" was. */
+  changedSince: number;
+  checkedAtPosition: number;
+}
 
-export type ReportCommand = {
-  type: 'SubmitReport';
-  data: { reportId: string } & ReportDetails;
-  project: ProjectFacts;
-};
+export type ReportEvent =
+  | DomainEvent<'ReportSubmitted', { reportId: string } & ReportDetails>
+  | DomainEvent<'ReportVerified', { reportId: string; projectId: string } & ReportCheck>;
+
+export type ReportCommand =
+  | { type: 'SubmitReport'; data: { reportId: string } & ReportDetails; project: ProjectFacts }
+  | { type: 'RecordReportVerification'; data: { reportId: string } & ReportCheck };
 
 export type ReportState = { status: 'none' } | ({ status: 'submitted'; reportId: string } & ReportDetails);
 
@@ -44,7 +55,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * A report to the funder, frozen: the figures as computed, the log position they stand for, and their
- * digest. It is never changed; a corrected report is a new report.
+ * digest. It is never changed; a corrected report is a new report. Checks of it are recorded beside it.
  */
 export const reportDecider: Decider<ReportState, ReportCommand, ReportEvent> = {
   initialState: () => ({ status: 'none' }),
@@ -68,17 +79,23 @@ export const reportDecider: Decider<ReportState, ReportCommand, ReportEvent> = {
         if (!SHA256_HEX.test(data.digest)) throw new RuleViolation('The digest must be a SHA-256 in hex');
         return [{ type: 'ReportSubmitted', data }];
       }
+      case 'RecordReportVerification': {
+        if (state.status === 'none') throw new NotFound('Report', command.data.reportId);
+        return [{ type: 'ReportVerified', data: { ...command.data, projectId: state.projectId } }];
+      }
       default:
-        return assertNever(command.type);
+        return assertNever(command);
     }
   },
 
-  evolve(_, event) {
+  evolve(state, event) {
     switch (event.type) {
       case 'ReportSubmitted':
         return { status: 'submitted', ...event.data };
+      case 'ReportVerified':
+        return state;
       default:
-        return assertNever(event.type);
+        return assertNever(event);
     }
   },
 };

@@ -1,7 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateStore } from '../shared/aggregate-store.js';
 import { FactsReader } from '../shared/facts.reader.js';
-import { SubmitReportCommand } from './report.commands.js';
+import { RecordReportVerificationCommand, SubmitReportCommand } from './report.commands.js';
 import { reportDecider } from './report.decider.js';
 
 @CommandHandler(SubmitReportCommand)
@@ -20,4 +20,16 @@ export class SubmitReportHandler implements ICommandHandler<SubmitReportCommand>
   }
 }
 
-export const reportHandlers = [SubmitReportHandler];
+@CommandHandler(RecordReportVerificationCommand)
+export class RecordReportVerificationHandler implements ICommandHandler<RecordReportVerificationCommand> {
+  constructor(private readonly aggregates: AggregateStore) {}
+
+  execute({ reportId, check, context }: RecordReportVerificationCommand) {
+    return this.aggregates.handle(reportDecider, { category: 'report', id: reportId }, 'RecordReportVerification', context, () => ({
+      type: 'RecordReportVerification' as const,
+      data: { reportId, ...check },
+    }));
+  }
+}
+
+export const reportHandlers = [SubmitReportHandler, RecordReportVerificationHandler];

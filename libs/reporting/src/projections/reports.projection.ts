@@ -6,6 +6,7 @@ import { assertNeverEvent, domainEvent } from './projection-events.js';
 export const reportsProjection: Projection = {
   name: 'reports',
   version: 1,
+  // Verifications are read from the report's own stream; the list needs only the submissions.
   eventTypes: ['ReportSubmitted'] satisfies ReportEvent['type'][],
   tables: [
     {
@@ -19,7 +20,7 @@ export const reportsProjection: Projection = {
   prepare(db, t) {
     const insert = db.prepare(`INSERT INTO "${t('reports')}" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     return (recorded) => {
-      const event = domainEvent<ReportEvent>(recorded);
+      const event = domainEvent<Extract<ReportEvent, { type: 'ReportSubmitted' }>>(recorded);
       switch (event.type) {
         case 'ReportSubmitted': {
           const d = event.data;
