@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { EventStoreDbEventStore, eventHash, SqliteEventStore, type NewEvent, type RecordedEvent } from '@app/event-store';
 import { startEsdbTestServer } from '../../../test/esdb/esdb-test-server.js';
-import { runLedgerCli } from './ledger.cli.js';
+import { cliRunner } from '../../../test/support/cli-runner.js';
 
 const PROJECT = '11111111-1111-4111-8111-111111111111';
 const OTHER_PROJECT = '22222222-2222-4222-8222-222222222222';
@@ -57,17 +57,7 @@ describe('ledger verify and ledger audit export', () => {
   let dir: string;
   const storeFile = () => join(dir, 'events.sqlite');
 
-  const run = async (args: string[], { env = {}, interactive = false }: { env?: NodeJS.ProcessEnv; interactive?: boolean } = {}) => {
-    let out = '';
-    let err = '';
-    const code = await runLedgerCli(args, {
-      env: { LEDGER_DATA_DIR: dir, ...env },
-      out: (text) => (out += text),
-      err: (text) => (err += text),
-      interactive,
-    });
-    return { code, out, err };
-  };
+  const run = cliRunner(() => dir);
 
   /** Writes LOG through the store as the service would, and closes it (which checkpoints the WAL). */
   const writeLog = async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SqliteEventStore, type NewEvent } from '@app/event-store';
 import { IndicatorCalculator, openReadModelDatabase, PROJECTIONS, readProjectionStates, ReadModelReplay } from '@app/reporting';
 import { dumpReadModels } from '../../../test/support/read-model-dump.js';
-import { runLedgerCli } from './ledger.cli.js';
+import { cliRunner } from '../../../test/support/cli-runner.js';
 
 const PROJECT = '11111111-1111-4111-8111-111111111111';
 const meta = { correlationId: 'c', causationId: 'c', actor: 'test', recordedAt: '2025-01-01T00:00:00.000Z' };
@@ -32,17 +32,7 @@ describe('the ledger command line', () => {
   let dir: string;
 
   /** Runs the CLI against the temporary data directory, capturing what it writes. */
-  const run = async (args: string[], { env = {}, interactive = false }: { env?: NodeJS.ProcessEnv; interactive?: boolean } = {}) => {
-    let out = '';
-    let err = '';
-    const code = await runLedgerCli(args, {
-      env: { LEDGER_DATA_DIR: dir, ...env },
-      out: (text) => (out += text),
-      err: (text) => (err += text),
-      interactive,
-    });
-    return { code, out, err };
-  };
+  const run = cliRunner(() => dir);
 
   /** Appends to `<dir>/events.sqlite` as the service would, then closes the store; answers the last position. */
   const append = async (streams: Array<[string, NewEvent[]]>) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type NewEvent } from '@app/event-store';
 import { openReadModelDatabase, PROJECTIONS, rebuildProjections } from '@app/reporting';
-import { runLedgerCli } from './ledger.cli.js';
+import { cliRunner } from '../../../test/support/cli-runner.js';
 
 const PROJECT = '22222222-2222-4222-8222-222222222222';
 const PARTICIPANT = '33333333-3333-4333-8333-333333333333';
@@ -16,12 +16,7 @@ describe('ledger replay', () => {
   let beforeCorrection: number;
   let correctedAt: string;
 
-  const run = async (args: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await runLedgerCli(args, { env: { LEDGER_DATA_DIR: dir }, out: (t) => (out += t), err: (t) => (err += t), interactive: false });
-    return { code, out, err };
-  };
+  const run = cliRunner(() => dir);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-replay-'));

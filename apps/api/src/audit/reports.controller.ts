@@ -4,8 +4,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, StreamNotFoundError, streamName, type EventStore } from '@app/event-store';
 import { NotFound, RecordReportVerificationCommand, SubmitReportCommand, type CommandContext, type ReportEvent } from '@app/programme';
-import { IndicatorCalculator, ProgrammeLists, ProjectAudit, READ_MODEL_DATABASE, ReadModels, reportDigest, reportFigures } from '@app/reporting';
-import type Database from 'better-sqlite3';
+import { IndicatorCalculator, ProgrammeLists, ProjectAudit, ReadModels, reportDigest, reportFigures } from '@app/reporting';
 import { Ctx } from '../http/command-context.decorator.js';
 import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
@@ -23,7 +22,6 @@ export class ReportsController {
   constructor(
     private readonly commands: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_MODEL_DATABASE) private readonly db: Database.Database,
     private readonly readModels: ReadModels,
     private readonly calculator: IndicatorCalculator,
     private readonly lists: ProgrammeLists,
@@ -52,12 +50,7 @@ export class ReportsController {
   async list(@IdParam() projectId: string) {
     await this.readModels.ready(['projects', 'reports']);
     if (!this.lists.projectExists(projectId)) throw new NotFound('Project', projectId);
-    const items = this.db
-      .prepare(
-        `SELECT report_id AS id, label, period_from AS "from", period_to AS "to", figures_position AS figuresPosition, digest,
-           submitted_at AS submittedAt, submitted_by AS submittedBy, position FROM reports WHERE project_id = ? ORDER BY position`,
-      )
-      .all(projectId);
+    const items = this.lists.reports(projectId);
     return { projectId, items };
   }
 

@@ -36,6 +36,16 @@ export class ProgrammeLists {
     );
   }
 
+  /** A project's reports, in the order they were submitted. */
+  reports(projectId: string) {
+    return this.db
+      .prepare(
+        `SELECT report_id AS id, label, period_from AS "from", period_to AS "to", figures_position AS figuresPosition, digest,
+           submitted_at AS submittedAt, submitted_by AS submittedBy, position FROM reports WHERE project_id = ? ORDER BY position`,
+      )
+      .all(projectId);
+  }
+
   projectExists(projectId: string): boolean {
     return this.db.prepare(`SELECT 1 FROM projects WHERE project_id = ?`).get(projectId) !== undefined;
   }
