@@ -5,26 +5,8 @@ import { SqliteEventStore, type NewEvent } from '@app/event-store';
 import { IndicatorCalculator, openReadModelDatabase, PROJECTIONS, readProjectionStates, ReadModelReplay } from '@app/reporting';
 import { dumpReadModels } from '../../../test/support/read-model-dump.js';
 import { cliRunner } from '../../../test/support/cli-runner.js';
+import { PROJECT, projectRegistered, registration } from '../../../test/support/new-events.js';
 
-const PROJECT = '11111111-1111-4111-8111-111111111111';
-const meta = { correlationId: 'c', causationId: 'c', actor: 'test', recordedAt: '2025-01-01T00:00:00.000Z' };
-const projectRegistered: NewEvent = {
-  type: 'ProjectRegistered',
-  data: { projectId: PROJECT, name: 'P', programme: 'x', fund: 'ERDF', startDate: '2024-01-01', endDate: '2026-12-31', countries: ['SE'] },
-  metadata: meta,
-};
-const registration = (n: number, gender = 'woman'): NewEvent => ({
-  type: 'ParticipantRegistered',
-  data: {
-    participantId: `p-${n}`,
-    projectId: PROJECT,
-    person: { keyId: 'k', algorithm: 'AES-256-GCM', iv: '', ciphertext: '', tag: '' },
-    gender,
-    role: 'creative',
-    registeredOn: '2024-03-01',
-  },
-  metadata: meta,
-});
 
 const NAMES = PROJECTIONS.map((p) => p.name);
 

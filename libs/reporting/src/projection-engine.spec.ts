@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { SqliteEventStore, type NewEvent } from '@app/event-store';
+import { SqliteEventStore } from '@app/event-store';
 import { IndicatorCalculator } from './indicators/indicator.calculator.js';
 import { ProjectionEngine } from './projection-engine.js';
 import { rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
@@ -11,21 +11,8 @@ import { participantsProjection } from './projections/participants.projection.js
 import { openReadModelDatabase, readProjectionStates } from './read-model.database.js';
 import { ReadModelReplay } from './read-model.replay.js';
 import { dumpReadModels } from '../../../test/support/read-model-dump.js';
+import { PROJECT, projectRegistered, registration } from '../../../test/support/new-events.js';
 
-const PROJECT = '11111111-1111-4111-8111-111111111111';
-const meta = { correlationId: 'c', causationId: 'c', actor: 'test', recordedAt: '2025-01-01T00:00:00.000Z' };
-const registration = (n: number, gender = 'woman'): NewEvent => ({
-  type: 'ParticipantRegistered',
-  data: {
-    participantId: `p-${n}`,
-    projectId: PROJECT,
-    person: { keyId: 'k', algorithm: 'AES-256-GCM', iv: '', ciphertext: '', tag: '' },
-    gender,
-    role: 'creative',
-    registeredOn: '2024-03-01',
-  },
-  metadata: meta,
-});
 
 describe('the projection engine', () => {
   let dir: string;
@@ -42,13 +29,7 @@ describe('the projection engine', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-engine-'));
     store = SqliteEventStore.open({ file: join(dir, 'events.sqlite'), pollIntervalMs: 20 });
-    await store.appendToStream(`project-${PROJECT}`, [
-      {
-        type: 'ProjectRegistered',
-        data: { projectId: PROJECT, name: 'P', programme: 'x', fund: 'ERDF', startDate: '2024-01-01', endDate: '2026-12-31', countries: ['SE'] },
-        metadata: meta,
-      },
-    ]);
+    await store.appendToStream(`project-${PROJECT}`, [projectRegistered]);
   });
   afterEach(async () => {
     for (const db of databases.splice(0)) if (db.open) db.close();
