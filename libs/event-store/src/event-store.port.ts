@@ -78,6 +78,12 @@ export type EventFilter =
 export interface ReadAllOptions {
   /** Global position to start from, inclusive. */
   fromPosition?: number | 'start' | 'end';
+  /**
+   * Exclusive start: the first event after this position (forwards) or before it (backwards). Positions are
+   * opaque (on EventStoreDB they are byte offsets of variable-size records), so "the next one" is asked for
+   * this way, never as `position + 1`. Give either `fromPosition` or `afterPosition`, not both.
+   */
+  afterPosition?: number;
   direction?: Direction;
   maxCount?: number;
   filter?: EventFilter;
