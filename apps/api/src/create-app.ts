@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { openEventStore } from '@app/event-store';
+import { ensurePrivateDirectory, openEventStore } from '@app/event-store';
 import type { ApiConfig } from './api.config.js';
 import { AppModule } from './app.module.js';
 import { correlationIdOf, type LedgerRequest } from './http/command-context.decorator.js';
@@ -16,6 +16,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Builds the application exactly as `main.ts` serves it, so end-to-end tests exercise the same wiring. */
 export async function createApp(config: ApiConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
+  // Owner-only before anything creates a file in it: keys, token verifiers and personal data live there.
+  ensurePrivateDirectory(config.dataDir);
   // Opened first, outside dependency injection, so a bad store file stops start-up with its own message.
   const store = openEventStore(config.eventStore);
   const app = await NestFactory.create<NestFastifyApplication>(

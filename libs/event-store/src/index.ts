@@ -1,6 +1,7 @@
 export * from './event-store.port.js';
 export * from './event-store.errors.js';
 export * from './stream-name.js';
+export * from './log-follower.js';
 export { prepareEvents, chainEvents, chainedMetadata, assertValidExpectedRevision, type ChainedEvent } from './new-event.js';
 export { canonicalJson, sha256Hex, eventHash, logChainHash, isSha256Hex, type HashedEventFields } from './event-hash.js';
 export {
@@ -19,6 +20,7 @@ export {
 } from './log-verifier.js';
 export { verifySqliteEventLog, type SqliteLogVerification } from './sqlite/sqlite-log-verifier.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
+export { openSqliteFile, ensurePrivateDirectory, createPrivateFile, PRIVATE_FILE_MODE, PRIVATE_DIRECTORY_MODE } from './sqlite/sqlite-file.js';
 export {
   EventStoreDbEventStore,
   type EventStoreDbEventStoreOptions,

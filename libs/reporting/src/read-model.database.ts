@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openSqliteFile } from '@app/event-store';
 import type { Projection } from './projection.js';
 
 /** Where each projection stands: the version and checkpoint of its live tables, and of a rebuild under way. */
@@ -24,7 +25,7 @@ const APPLICATION_ID = 0x4c45_4452; // "LEDR": a reporting database of the ledge
  */
 export function openReadModelDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, { timeout: 10_000 });
+  const db = openSqliteFile(file, { timeout: 10_000 });
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   const tables = db.prepare(`SELECT count(*) FROM sqlite_master`).pluck().get() as number;
   if (applicationId !== APPLICATION_ID && tables > 0) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { openSqliteFile } from '@app/event-store';
 
 export interface StoredAnswer {
   requestHash: string;
@@ -23,7 +24,7 @@ export class IdempotencyStore {
 
   static open(file: string): IdempotencyStore {
     mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+    const db = openSqliteFile(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(`CREATE TABLE IF NOT EXISTS idempotency (

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../event-store.errors.js';
+import { openSqliteFile } from './sqlite-file.js';
 
 /** "LEDG": marks a SQLite file as a Programme Ledger event store, so we never write into a stranger's file. */
 export const LEDGER_APPLICATION_ID = 0x4c454447;
@@ -53,7 +54,7 @@ export function openStoreDatabase(file: string): Database.Database {
         probe.close();
       }
     }
-    db = new Database(file, { fileMustExist: exists });
+    db = openSqliteFile(file, { fileMustExist: exists });
     if (!exists) {
       db.pragma(`application_id = ${LEDGER_APPLICATION_ID}`);
       db.pragma('journal_mode = WAL');

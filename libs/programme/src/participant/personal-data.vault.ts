@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { openSqliteFile } from '@app/event-store';
 import type { PersonalData, SealedPersonalData } from './participant.decider.js';
 
 const ALGORITHM = 'aes-256-gcm';
@@ -24,7 +25,7 @@ export class PersonalDataVault {
 
   static open(file: string): PersonalDataVault {
     mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+    const db = openSqliteFile(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     // Deleted keys are overwritten with zeros, not merely unlinked from the b-tree.
