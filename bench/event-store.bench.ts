@@ -4,12 +4,13 @@
  * test: it prints numbers and ratios and never fails on them, because these machines are noisy.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { benchScratchDir } from './scratch-dir.bench-support.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, verifySqliteEventLog, type NewEvent } from '@app/event-store';
 
-const dir = mkdtempSync(join(process.env.LEDGER_BENCH_DIR ?? join(process.cwd(), 'data'), 'bench-'));
+const dir = benchScratchDir('bench-');
 const PAYLOAD = {
   projectId: '7d5b2a4e-3f0c-4d8e-9a1b-2c3d4e5f6a7b',
   gender: 'woman',

@@ -6,7 +6,8 @@
  *
  * LEDGER_BENCH_SCALE=0.1 runs a tenth of the programme, for a quick look.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { benchScratchDir } from './scratch-dir.bench-support.js';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
 import {
@@ -24,7 +25,7 @@ const scale = {
   organisations: Math.round(FULL_SCALE.organisations * scaleFactor),
   participants: Math.round(FULL_SCALE.participants * scaleFactor),
 };
-const dir = mkdtempSync(join(process.env.LEDGER_BENCH_DIR ?? join(process.cwd(), 'data'), 'bench-reporting-'));
+const dir = benchScratchDir('bench-reporting-');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
