@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import { LOG_RETRY_POLICY, LogFollower, type EventStore, type LogFollowerStatus, type RecordedEvent } from '@app/event-store';
 import type { AccessEvent, AccessGrant, Role } from './access-token.decider.js';
 import { tokenLookup, tokenMatches } from './access-token.secret.js';
 
@@ -47,41 +47,65 @@ export class AccessRegistry {
   private readonly byLookup = new Map<string, Set<string>>();
   /** Tokens already checked with scrypt, by their SHA-256: each token pays the slow hash once per process. */
   private readonly verified = new Map<string, string>();
-  private subscription?: Subscription;
+  private follower?: LogFollower;
 
   constructor(private readonly store: EventStore) {}
 
   private ready?: Promise<void>;
   private stopped = false;
+  private wakeRetry?: () => void;
+  /** Failed attempts at the first load: the registry is not following the log yet, and /health says why. */
+  private loadFailures?: { count: number; lastError: string };
 
   /**
    * Loads every grant in the log (retrying while the store is unreachable, so the service still starts and
-   * says so on /health), runs `afterLoad` (the first start's admin token), then follows new grants.
+   * says so on /health), runs `afterLoad` (the first start's admin token), then follows new grants, and
+   * keeps following them through drops (a revocation written by another instance must reach this one).
    */
   start(afterLoad?: () => Promise<void>): void {
     this.ready ??= (async () => {
-      let last = 0;
-      for (;;) {
+      let last: number | undefined;
+      for (let attempt = 1; ; attempt++) {
         try {
           last = await this.load();
           break;
         } catch (error) {
           if (this.stopped) return;
-          await new Promise((resolve) => setTimeout(resolve, 2_000).unref());
+          this.loadFailures = { count: attempt, lastError: (error as Error).constructor?.name ?? 'Error' };
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, LOG_RETRY_POLICY.delayMs(attempt)).unref();
+            this.wakeRetry = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          if (this.stopped) return;
         }
       }
       await afterLoad?.();
       if (this.stopped) return;
-      const subscription = this.store.subscribeToAll({ fromPosition: last, filter: ACCESS_FILTER });
-      this.subscription = subscription;
-      void (async () => {
-        try {
-          for await (const event of subscription) this.apply(event);
-        } catch {
-          // Closed with the store; nothing to follow any more.
-        }
-      })();
+      this.follower = new LogFollower({
+        name: 'access',
+        store: this.store,
+        filter: ACCESS_FILTER,
+        initial: last ?? 'start',
+        onEvent: (event) => this.apply(event),
+      });
+      this.follower.start();
     })();
+  }
+
+  /** How the registry follows the log: whether it is live, catching up or reconnecting (for /health). */
+  get followerStatus(): LogFollowerStatus {
+    if (this.follower) return this.follower.status;
+    const failures = this.loadFailures;
+    return {
+      name: 'access',
+      state: this.stopped ? 'stopped' : failures ? 'reconnecting' : 'connecting',
+      reconnects: failures?.count ?? 0,
+      lastError: failures?.lastError ?? null,
+      position: null,
+    };
   }
 
   /** Whether the grants are loaded (and the first admin created) within the time given. */
@@ -98,16 +122,22 @@ export class AccessRegistry {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.subscription?.close();
+    this.wakeRetry?.();
+    await this.follower?.stop();
   }
 
-  private async load(): Promise<number> {
-    let last = 0;
+  /** Every grant and revocation in the log; answers the position of the last, or undefined when there is none. */
+  private async load(): Promise<number | undefined> {
+    let last: number | undefined;
     for (;;) {
-      const page = await this.store.readAll({ fromPosition: last + 1, maxCount: 1000, filter: ACCESS_FILTER });
+      const page = await this.store.readAll({
+        ...(last === undefined ? { fromPosition: 'start' as const } : { afterPosition: last }),
+        maxCount: 1000,
+        filter: ACCESS_FILTER,
+      });
       for (const event of page) this.apply(event);
-      if (page.length < 1000) return page.length > 0 ? page[page.length - 1].position : last;
-      last = page[page.length - 1].position;
+      if (page.length > 0) last = page[page.length - 1].position;
+      if (page.length < 1000) return last;
     }
   }
 

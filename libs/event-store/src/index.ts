@@ -1,6 +1,7 @@
 export * from './event-store.port.js';
 export * from './event-store.errors.js';
 export * from './stream-name.js';
+export * from './log-follower.js';
 export { prepareEvents, chainEvents, chainedMetadata, assertValidExpectedRevision, type ChainedEvent } from './new-event.js';
 export { canonicalJson, sha256Hex, eventHash, logChainHash, isSha256Hex, type HashedEventFields } from './event-hash.js';
 export {

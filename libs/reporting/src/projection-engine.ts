@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { EventStore, RecordedEvent, Subscription } from '@app/event-store';
+import {
+  LogFollower,
+  type EventStore,
+  type FollowFrom,
+  type LogFollowerStatus,
+  type RecordedEvent,
+  type RetryPolicy,
+} from '@app/event-store';
 import { appliersByType, createTables, liveTables, type Applier, type Projection } from './projection.js';
 import { rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
 import { readProjectionStates, registerNewProjections } from './read-model.database.js';
@@ -22,26 +29,37 @@ export interface EngineLogger {
 const MAX_BATCH = 2_000;
 const BUSY_RETRY_MS = 25;
 const READ_BUSY_TIMEOUT_MS = 10_000;
-const RETRY_MS = 1_000;
+
+/**
+ * What the engine is doing with the events the log follower hands it:
+ * - `new`: not started;
+ * - `following`: buffering events and committing them in batches (`flush` says whether a commit is queued);
+ * - `lock-busy`: a rebuild in another process holds the write lock; the batch is committed shortly after;
+ * - `restarting`: a batch failed (or a rebuild moved the checkpoints back); nothing of it was committed, and
+ *   events handed meanwhile are dropped until the follower resubscribes from the stored checkpoints;
+ * - `stopped`.
+ */
+type EngineState =
+  | { kind: 'new' }
+  | { kind: 'following'; flush: 'idle' | 'scheduled' }
+  | { kind: 'lock-busy' }
+  | { kind: 'restarting'; cause: 'failure' | 'checkpoint-moved' }
+  | { kind: 'stopped' };
 
 /**
  * Keeps the read models up to date: one catch-up subscription to the whole log feeds every projection, and
  * each batch of row changes commits with the projections' checkpoints in one transaction, so a crash never
  * counts an event twice or skips one. Projections whose stored version differs from the code are rebuilt
- * in the background (shadow tables, then an atomic swap) while the others keep answering.
+ * in the background (shadow tables, then an atomic swap) while the others keep answering. The subscription
+ * is a `LogFollower`: after a drop it subscribes again from the committed checkpoints.
  */
 export class ProjectionEngine {
   private readonly byType: Map<string, Applier[]>;
-  private subscription?: Subscription;
-  private loop?: Promise<void>;
-  private stopped = false;
+  private readonly follower: LogFollower;
+  private state: EngineState = { kind: 'new' };
   private buffer: RecordedEvent[] = [];
-  private flushScheduled = false;
   /** The position the live subscription has applied up to: events after it are the next batch. */
   private applied = 0;
-  private restartNeeded = false;
-  private failed = false;
-  private busy = false;
   private updateCheckpoint?: Database.Statement;
   private readonly stopController = new AbortController();
   private positionValue = 0;
@@ -55,6 +73,7 @@ export class ProjectionEngine {
     readonly projections: readonly Projection[],
     private readonly openRebuildConnection: () => Database.Database,
     private readonly logger: EngineLogger = { log: () => {}, error: () => {} },
+    retry?: RetryPolicy,
   ) {
     this.byType = appliersByType(
       projections.map((projection) => {
@@ -63,6 +82,14 @@ export class ProjectionEngine {
         return { projection, apply: (event: RecordedEvent) => (compiled ??= projection.prepare(this.db, liveTables))(event) };
       }),
     );
+    this.follower = new LogFollower({
+      name: 'projections',
+      store,
+      from: () => this.resubscribing(),
+      onEvent: (event) => this.receive(event),
+      retry,
+      logger,
+    });
   }
 
   /** Creates what is missing, starts rebuilding what is outdated, and follows the log. */
@@ -71,13 +98,19 @@ export class ProjectionEngine {
     const states = readProjectionStates(this.db);
     const outdated = this.projections.filter((p) => states.get(p.name)!.version !== p.version);
     this.refreshPosition();
-    this.loop = this.follow();
+    this.state = { kind: 'following', flush: 'idle' };
+    this.follower.start();
     if (outdated.length > 0) this.rebuildInBackground(outdated);
   }
 
   /** The position every live read model has reached. */
   get position(): number {
     return this.positionValue;
+  }
+
+  /** How the engine follows the log (for /health). */
+  get followerStatus(): LogFollowerStatus {
+    return this.follower.status;
   }
 
   /** Resolves true once every live read model has reached `position`, or false after `timeoutMs`. */
@@ -118,52 +151,44 @@ export class ProjectionEngine {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.state = { kind: 'stopped' };
     this.stopController.abort();
-    await this.subscription?.close().catch(() => {});
-    await this.loop;
+    await this.follower.stop();
     await this.rebuildRun?.catch(() => {});
     for (const waiter of [...this.waiters]) waiter.resolve(false);
   }
 
-  private async follow(): Promise<void> {
-    while (!this.stopped) {
-      this.applied = this.liveCheckpoint() ?? this.applied;
-      this.buffer = [];
-      this.restartNeeded = false;
-      const subscription = this.store.subscribeToAll({ fromPosition: this.applied === 0 ? 'start' : this.applied });
-      this.subscription = subscription;
-      try {
-        for await (const event of subscription) {
-          if (this.stopped || this.restartNeeded) break;
-          this.buffer.push(event);
-          if (this.buffer.length >= MAX_BATCH) {
-            if (!this.busy) this.flush();
-            // A catch-up reads pages without ever waiting; let requests and timers run between batches.
-            await new Promise((resolve) => setImmediate(resolve));
-          } else if (!this.flushScheduled) {
-            this.flushScheduled = true;
-            setImmediate(() => this.flush());
-          }
-        }
-      } catch (error) {
-        if (this.stopped) break;
-        this.logger.error(`Projections stopped following the log (${(error as Error).message}); retrying in ${RETRY_MS} ms`);
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-      } finally {
-        await subscription.close().catch(() => {});
+  /** Before every (re)subscription: start again after the stored checkpoints, with nothing buffered. */
+  private resubscribing(): FollowFrom {
+    this.applied = this.liveCheckpoint() ?? this.applied;
+    this.buffer = [];
+    if (this.state.kind !== 'stopped') this.state = { kind: 'following', flush: 'idle' };
+    return this.applied === 0 ? 'start' : this.applied;
+  }
+
+  private async receive(event: RecordedEvent): Promise<void> {
+    const state = this.state;
+    if (state.kind === 'restarting' || state.kind === 'stopped' || state.kind === 'new') return;
+    this.buffer.push(event);
+    if (this.buffer.length >= MAX_BATCH) {
+      if (state.kind === 'following') this.flush();
+      // A catch-up reads pages without ever waiting; let requests and timers run between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+      // While a rebuild holds the lock, stop pulling rather than buffer the whole log in memory.
+      while (this.state.kind === 'lock-busy' && this.buffer.length >= MAX_BATCH) {
+        await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
       }
-      if (this.failed && !this.stopped) {
-        this.failed = false;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-      }
+    } else if (state.kind === 'following' && state.flush === 'idle') {
+      this.state = { kind: 'following', flush: 'scheduled' };
+      setImmediate(() => this.flush());
     }
   }
 
   /** Applies the buffered events and moves the checkpoints, all in one transaction. */
   private flush(): void {
-    this.flushScheduled = false;
-    if (this.stopped || this.restartNeeded || this.buffer.length === 0) return;
+    if (this.state.kind !== 'following' && this.state.kind !== 'lock-busy') return;
+    this.state = { kind: 'following', flush: 'idle' };
+    if (this.buffer.length === 0) return;
     const events = this.buffer;
     this.buffer = [];
     try {
@@ -173,24 +198,22 @@ export class ProjectionEngine {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
         // Another process (a rebuild) holds the write lock: try again shortly rather than block the service.
         this.buffer = [...events, ...this.buffer];
-        this.busy = true;
-        this.flushScheduled = true;
-        setTimeout(() => {
-          this.busy = false;
-          this.flush();
-        }, BUSY_RETRY_MS);
+        this.state = { kind: 'lock-busy' };
+        setTimeout(() => this.flush(), BUSY_RETRY_MS);
         return;
       }
-      if (!(error instanceof CheckpointMoved)) {
-        this.failed = true;
-        this.logger.error(
-          `Projecting events ${events[0].position}..${events[events.length - 1].position} failed (${(error as Error).message}); ` +
-            `retrying in ${RETRY_MS} ms`,
-        );
-      }
       // Start again from the stored checkpoints: nothing of this batch was committed.
-      this.restartNeeded = true;
-      void this.subscription?.close().catch(() => {});
+      if (error instanceof CheckpointMoved) {
+        this.state = { kind: 'restarting', cause: 'checkpoint-moved' };
+        this.follower.restart();
+      } else {
+        this.state = { kind: 'restarting', cause: 'failure' };
+        this.logger.error(
+          `Projecting events ${events[0].position}..${events[events.length - 1].position} failed (${errorClass(error)}); ` +
+            'retrying from the stored checkpoints',
+        );
+        this.follower.restart(error);
+      }
       return;
     }
     this.refreshPosition();
@@ -256,7 +279,7 @@ export class ProjectionEngine {
         this.refreshPosition();
       })
       .catch((error) => {
-        if (!this.stopped) this.logger.error(`Rebuilding ${names.join(', ')} failed: ${(error as Error).message}`);
+        if (this.state.kind !== 'stopped') this.logger.error(`Rebuilding ${names.join(', ')} failed: ${(error as Error).message}`);
       })
       .finally(() => {
         for (const name of names) this.rebuilds.delete(name);
@@ -266,3 +289,7 @@ export class ProjectionEngine {
 }
 
 class CheckpointMoved extends Error {}
+
+function errorClass(error: unknown): string {
+  return error instanceof Error ? error.constructor.name : typeof error;
+}
