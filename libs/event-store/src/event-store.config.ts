@@ -1,11 +1,13 @@
 import { join, resolve } from 'node:path';
 import type { EventStore } from './event-store.port.js';
+import { DEFAULT_MAX_APPEND_BYTES } from './new-event.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 export type EventStoreConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'eventstoredb'; connectionString: string };
+  | { kind: 'sqlite'; file: string; maxAppendBytes?: number }
+  | { kind: 'eventstoredb'; connectionString: string; maxAppendBytes?: number };
+
 
 /** A setting that stops start-up; the message names the variable and what it accepts. */
 export class ConfigurationError extends Error {
@@ -22,34 +24,55 @@ export function dataDirectory(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Reads `LEDGER_EVENT_STORE` (sqlite, the default, or eventstoredb), `LEDGER_DATA_DIR` and
- * `EVENTSTORE_CONNECTION_STRING`. Every problem is collected so one start-up shows them all.
+ * Reads `LEDGER_EVENT_STORE` (sqlite, the default, or eventstoredb), `LEDGER_DATA_DIR`,
+ * `EVENTSTORE_CONNECTION_STRING` and `LEDGER_MAX_APPEND_BYTES`. Every problem is collected so one start-up
+ * shows them all.
  */
 export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv): EventStoreConfig {
+  const problems: string[] = [];
+  const maxAppendBytes = readMaxAppendBytes(env, problems);
   const kind = (env.LEDGER_EVENT_STORE ?? 'sqlite').trim();
-  if (kind === 'sqlite') return { kind, file: join(dataDirectory(env), 'events.sqlite') };
-  if (kind === 'eventstoredb') {
+  let config: EventStoreConfig | undefined;
+  if (kind === 'sqlite') config = { kind, file: join(dataDirectory(env), 'events.sqlite'), maxAppendBytes };
+  else if (kind === 'eventstoredb') {
     const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim();
     if (!connectionString) {
-      throw new ConfigurationError([
+      problems.push(
         'EVENTSTORE_CONNECTION_STRING is required when LEDGER_EVENT_STORE=eventstoredb ' +
           '(e.g. esdb://127.0.0.1:2113?tls=false, or esdb://node1:2113,node2:2113,node3:2113 for a cluster)',
-      ]);
-    }
-    if (!/^esdb(\+discover)?:\/\//.test(connectionString)) {
-      throw new ConfigurationError([
+      );
+    } else if (!/^esdb(\+discover)?:\/\//.test(connectionString)) {
+      problems.push(
         `EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (got "${connectionString.slice(0, 40)}")`,
-      ]);
-    }
-    return { kind, connectionString };
+      );
+    } else config = { kind, connectionString, maxAppendBytes };
+  } else {
+    problems.push(`LEDGER_EVENT_STORE must be one of ${EVENT_STORE_KINDS.join(', ')} (got "${kind}"); leave it unset for sqlite`);
   }
-  throw new ConfigurationError([
-    `LEDGER_EVENT_STORE must be one of ${EVENT_STORE_KINDS.join(', ')} (got "${kind}"); leave it unset for sqlite`,
-  ]);
+  if (problems.length > 0 || !config) throw new ConfigurationError(problems);
+  return config;
+}
+
+/**
+ * The same limit on both stores, so an append refused on EventStoreDB is refused on the embedded store too.
+ * With EventStoreDB it must not exceed the server's MaxAppendSize (1 MiB unless the server was configured
+ * otherwise), or the server refuses what the adapter let through.
+ */
+function readMaxAppendBytes(env: NodeJS.ProcessEnv, problems: string[]): number {
+  const raw = env.LEDGER_MAX_APPEND_BYTES?.trim();
+  if (!raw) return DEFAULT_MAX_APPEND_BYTES;
+  const value = /^[0-9]{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < 1024 || value > 2 ** 31 - 1) {
+    problems.push(
+      `LEDGER_MAX_APPEND_BYTES must be a whole number of bytes from 1024 to 2147483647 (got "${raw.slice(0, 40)}"); ` +
+        `leave it unset for ${DEFAULT_MAX_APPEND_BYTES} (EventStoreDB's default MaxAppendSize)`,
+    );
+  }
+  return value;
 }
 
 export function openEventStore(config: EventStoreConfig): EventStore {
   return config.kind === 'sqlite'
-    ? SqliteEventStore.open({ file: config.file })
-    : new EventStoreDbEventStore({ connectionString: config.connectionString });
+    ? SqliteEventStore.open({ file: config.file, maxAppendBytes: config.maxAppendBytes })
+    : new EventStoreDbEventStore({ connectionString: config.connectionString, maxAppendBytes: config.maxAppendBytes });
 }

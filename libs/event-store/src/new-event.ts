@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalEventContent, eventHashFromParts, type CanonicalEventContent, type EventHashParts } from './event-hash.js';
-import { InvalidEventError } from './event-store.errors.js';
+import { AppendTooLargeError, DuplicateEventIdError, InvalidEventError } from './event-store.errors.js';
 import type { EventMetadata, ExpectedRevision, NewEvent } from './event-store.port.js';
 
 export interface PreparedEvent {
@@ -120,4 +120,66 @@ export function assertValidExpectedRevision(expected: unknown): asserts expected
   throw new InvalidEventError(
     `expectedRevision must be 'any', 'no_stream', 'stream_exists' or a revision (an integer >= 0), not ${String(expected)}`,
   );
+}
+
+/** EventStoreDB's default MaxAppendSize: the most one append may carry, measured as `appendSize` does. */
+export const DEFAULT_MAX_APPEND_BYTES = 1_048_576;
+
+/**
+ * An append's size as EventStoreDB counts it against MaxAppendSize: per event, the UTF-8 bytes of its data and
+ * of its metadata as stored (JSON, hash chain included) plus two bytes per character of its type, summed.
+ */
+export function appendSize(events: readonly ChainedEvent[]): number {
+  let size = 0;
+  for (const { event, metadataJson } of events) {
+    size += Buffer.byteLength(event.dataJson) + Buffer.byteLength(metadataJson) + event.type.length * 2;
+  }
+  return size;
+}
+
+/** Refuses, before anything is sent or written, an append the server would refuse for its size. */
+export function assertAppendWithinLimit(streamName: string, events: readonly ChainedEvent[], limit: number): void {
+  const size = appendSize(events);
+  if (size > limit) throw new AppendTooLargeError(streamName, size, limit);
+}
+
+export function assertValidMaxAppendBytes(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('maxAppendBytes must be an integer >= 1');
+  return limit;
+}
+
+/**
+ * How far back a retry under `any` or `stream_exists` is looked for: the stream's newest events, this many
+ * beyond the append's own. EventStoreDB recognises the ids of recently written events (a bounded cache, not
+ * only the stream's last event), so a retry is the same append even after other events followed it; both
+ * adapters look at the same window so that they agree on what counts as recent.
+ */
+export const RETRY_WINDOW = 64;
+
+export interface StoredEventRef {
+  id: string;
+  revision: number;
+  position: number;
+}
+
+/**
+ * The retry rule for `any` and `stream_exists`, EventStoreDB's: when the append's first event id is among the
+ * stream's newest events, every id of the append must be there too and the append is answered as the first
+ * time (the stored events are returned, in the append's order); when it is not, the append is new (undefined).
+ * Some ids stored and others not is a conflict, refused.
+ */
+export function findRecentRetry<Stored extends StoredEventRef>(
+  streamName: string,
+  newest: readonly Stored[],
+  events: readonly PreparedEvent[],
+): Stored[] | undefined {
+  const byId = new Map(newest.map((stored) => [stored.id.toLowerCase(), stored]));
+  if (!byId.has(events[0].id)) return undefined;
+  return events.map((event) => {
+    const stored = byId.get(event.id);
+    if (!stored) {
+      throw new DuplicateEventIdError(events[0].id, `in stream "${streamName}" by an earlier append that held other events`);
+    }
+    return stored;
+  });
 }

@@ -7,6 +7,9 @@ import {
   NO_STREAM,
   START,
   STREAM_EXISTS,
+  AccessDeniedError as EsdbAccessDeniedError,
+  MaxAppendSizeExceededError as EsdbMaxAppendSizeExceededError,
+  StreamDeletedError as EsdbStreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
   ErrorType,
@@ -23,7 +26,12 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import {
+  AccessDeniedError,
+  AppendTooLargeError,
+  ExplicitTransactionError,
+  ImpossiblePositionError,
   StoreUnavailableError,
+  StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '../event-store.errors.js';
@@ -41,7 +49,19 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from '../event-store.port.js';
-import { assertValidExpectedRevision, chainedMetadata, chainEvents, prepareEvents, type PreparedEvent } from '../new-event.js';
+import {
+  appendSize,
+  assertAppendWithinLimit,
+  assertValidExpectedRevision,
+  assertValidMaxAppendBytes,
+  chainedMetadata,
+  chainEvents,
+  DEFAULT_MAX_APPEND_BYTES,
+  findRecentRetry,
+  prepareEvents,
+  RETRY_WINDOW,
+  type PreparedEvent,
+} from '../new-event.js';
 import { assertValidStreamName } from '../stream-name.js';
 
 export interface EventStoreDbEventStoreOptions {
@@ -49,21 +69,47 @@ export interface EventStoreDbEventStoreOptions {
   connectionString: string;
   /** Deadline for the health check, in milliseconds. */
   pingTimeoutMs?: number;
+  /**
+   * The server's MaxAppendSize (1 MiB unless the server was configured otherwise): a bigger append is refused
+   * here, before it is sent, with `AppendTooLargeError`.
+   */
+  maxAppendBytes?: number;
 }
 
 type EsdbRecordedEvent = NonNullable<ResolvedEvent['event']>;
 
+interface StreamHeadEvent {
+  id: string;
+  revision: number;
+  position: number;
+  hash: string | null;
+}
+
 /** How often an append with `any` or `stream_exists` is tried again after another writer moved the stream. */
 const CHAIN_ATTEMPTS = 10;
+/** No stream gets this long: an append expecting it is always refused, with the stream's real revision. */
+const PROBE_REVISION = 2n ** 62n;
+/** EventStoreDB's positions are signed 64-bit: anything from here on is not a position (24.10.4 sends 2^64-1). */
+const POSITION_LIMIT = 2n ** 63n;
+
+/** A checkpoint put into the subscription's own stream, so it reaches the consumer after the events before it. */
+interface CheckpointMark {
+  checkpoint: Position;
+}
 
 /**
  * The port on EventStoreDB. Positions: EventStoreDB addresses `$all` by `{commit, prepare}`; every event
- * appended over gRPC has its own commit position, so the port's single number is the commit position and
- * a checkpoint `p` resumes at `{commit: p, prepare: p}`. System events (`$`-prefixed) are never handed out.
+ * appended over gRPC is its own self-committed record with commit == prepare, so the port's single number is
+ * that position and a checkpoint `p` resumes at `{commit: p, prepare: p}`. Events written in an explicit
+ * transaction (legacy TCP clients) share one commit position and cannot be addressed by one number: every
+ * event read or received is checked and such an event fails the read with `ExplicitTransactionError`.
+ * Positions are byte offsets of variable-size records, so this adapter never computes one: "after p" is a
+ * read from p that drops the event at p. System events (`$`-prefixed) are never handed out.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly pingTimeoutMs: number;
+  private readonly maxAppendBytes: number;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(options: EventStoreDbEventStoreOptions) {
@@ -77,6 +123,7 @@ export class EventStoreDbEventStore implements EventStore {
       );
     }
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2000;
+    this.maxAppendBytes = assertValidMaxAppendBytes(options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES);
   }
 
   async appendToStream(streamName: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -91,36 +138,58 @@ export class EventStoreDbEventStore implements EventStore {
         // The writer asked for no particular revision, so losing the race for the stream's head between our
         // read and our append is not its conflict: chain onto the new head and try again.
         const raced = error instanceof EsdbWrongExpectedVersionError && (expected === 'any' || expected === 'stream_exists');
-        if (!raced || attempt >= CHAIN_ATTEMPTS) throw mapError(error, streamName, expected);
+        if (!raced || attempt >= CHAIN_ATTEMPTS) throw mapError(error, { streamName, expected });
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
   }
 
   /**
-   * One attempt. The hash chain needs the hash of the event the new ones will follow, so the stream's last
-   * event is read first and the append expects exactly that revision: should another writer get in
-   * between, EventStoreDB refuses rather than storing a link to the wrong event.
+   * One attempt. The hash chain needs the hash of the event the new ones will follow, so the stream's newest
+   * events are read first (from the leader: a follower may lag) and the append expects exactly the revision
+   * read: should another writer get in between, EventStoreDB refuses rather than storing a link to the wrong
+   * event. `any` and `stream_exists` keep EventStoreDB's retry rule (`findRecentRetry`): ids already among the
+   * stream's recent events are the same append, answered without writing, even when other events followed.
    */
   private async appendChained(streamName: string, prepared: PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const last = await this.readLastEvent(streamName);
+    const anyRevision = expected === 'any' || expected === 'stream_exists';
+    const newest = await this.readNewest(streamName, anyRevision ? prepared.length + RETRY_WINDOW : 1);
+    const last = newest[0];
+    if (anyRevision && last) {
+      const retried = findRecentRetry(streamName, newest, prepared);
+      if (retried) {
+        const end = retried[retried.length - 1];
+        return { nextExpectedRevision: end.revision, position: end.position };
+      }
+    }
+    // A stream soft-deleted on the server reads as missing, yet the server appends to it at its old last
+    // revision + 1: the chain must be built for those revisions, or every hash in it would be wrong.
+    const deletedHead = last ? undefined : await this.softDeletedHead(streamName);
+    const head = last?.revision ?? deletedHead;
     let esdbExpected: AppendExpectedRevision;
-    if (expected === 'any' || expected === 'stream_exists') {
-      if (!last && expected === 'stream_exists') throw new WrongExpectedVersionError(streamName, expected, 'no_stream');
-      // The stream ends with this append's last event: most likely a retry of it. EventStoreDB's own
-      // idempotency check then answers as it did before the chain, without writing.
-      const retry = last !== undefined && last.id === prepared[prepared.length - 1].id;
-      esdbExpected = retry ? toEsdbExpected(expected) : last ? BigInt(last.revision) : NO_STREAM;
+    if (expected === 'any') {
+      esdbExpected = head === undefined ? NO_STREAM : BigInt(head);
+    } else if (expected === 'stream_exists') {
+      if (!last) {
+        throw deletedHead === undefined
+          ? new WrongExpectedVersionError(streamName, expected, 'no_stream')
+          : new StreamDeletedError(streamName);
+      }
+      esdbExpected = BigInt(last.revision);
     } else {
-      const current = last?.revision ?? -1;
+      const current = head ?? -1;
       const wanted = expected === 'no_stream' ? -1 : expected;
       // Behind the expected revision the append must fail; sending it could let it land on a head that
       // other writers moved there meanwhile, linked to the event we read. Beyond it, EventStoreDB either
       // recognises a retry (and writes nothing) or refuses, so the hashes sent never reach the stream.
-      if (current < wanted) throw new WrongExpectedVersionError(streamName, expected, last?.revision ?? 'no_stream');
+      if (current < wanted) throw new WrongExpectedVersionError(streamName, expected, head ?? 'no_stream');
       esdbExpected = toEsdbExpected(expected);
     }
-    const eventData = chainEvents(streamName, (last?.revision ?? -1) + 1, last?.hash ?? null, prepared).map(
+    // A soft-deleted stream's old events cannot be read, so its chain starts again (previousHash null) at the
+    // server's revision; the verifier then shows where the stream was deleted.
+    const chained = chainEvents(streamName, (head ?? -1) + 1, last?.hash ?? null, prepared);
+    assertAppendWithinLimit(streamName, chained, this.maxAppendBytes);
+    const eventData = chained.map(
       (link) =>
         ({
           id: link.event.id,
@@ -130,27 +199,60 @@ export class EventStoreDbEventStore implements EventStore {
           metadata: chainedMetadata(link),
         }) as EventData,
     );
-    const result = await this.client.appendToStream(streamName, eventData, { expectedRevision: esdbExpected });
+    let result;
+    try {
+      result = await this.client.appendToStream(streamName, eventData, { expectedRevision: esdbExpected, requiresLeader: true });
+    } catch (error) {
+      // The server was configured with a smaller MaxAppendSize than this adapter's limit.
+      if (error instanceof EsdbMaxAppendSizeExceededError) {
+        throw new AppendTooLargeError(streamName, appendSize(chained), Number(error.maxAppendSize));
+      }
+      throw error;
+    }
     if (!result.position) {
       throw new StoreUnavailableError('EventStoreDB answered an append without a log position');
     }
     return { nextExpectedRevision: Number(result.nextExpectedRevision), position: toPortPosition(result.position) };
   }
 
-  private async readLastEvent(streamName: string): Promise<{ revision: number; id: string; hash: string | null } | undefined> {
-    let last: { revision: number; id: string; hash: string | null } | undefined;
+  /** The stream's newest events, newest first; none when the stream does not exist (or was soft-deleted). */
+  private async readNewest(streamName: string, count: number): Promise<StreamHeadEvent[]> {
+    const newest: StreamHeadEvent[] = [];
     try {
-      // Read to the end (one event at most) rather than return from inside the loop: a read left with its
-      // end unconsumed never finishes, and the client's dispose() then waits for it forever.
-      for await (const { event } of this.client.readStream(streamName, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
-        if (!event || last) continue;
+      // Read to the end rather than return from inside the loop: a read left with its end unconsumed never
+      // finishes, and the client's dispose() then waits for it forever.
+      const read = this.client.readStream(streamName, {
+        fromRevision: END,
+        direction: BACKWARDS,
+        maxCount: count,
+        requiresLeader: true,
+      });
+      for await (const { event } of read) {
+        if (!event) continue;
+        const recorded = toRecordedEvent(event, undefined);
         const hash = (event.metadata as { hash?: unknown } | undefined)?.hash;
-        last = { revision: Number(event.revision), id: event.id, hash: typeof hash === 'string' ? hash : null };
+        newest.push({ id: recorded.id, revision: recorded.revision, position: recorded.position, hash: typeof hash === 'string' ? hash : null });
       }
     } catch (error) {
       if (!(error instanceof EsdbStreamNotFoundError)) throw error;
     }
-    return last;
+    return newest;
+  }
+
+  /**
+   * The last revision of a stream that reads as missing: a number when it was soft-deleted (the server keeps
+   * counting its revisions), undefined when it never existed. An empty append expecting a revision no stream
+   * reaches is always refused, with the stream's real revision, and writes nothing.
+   */
+  private async softDeletedHead(streamName: string): Promise<number | undefined> {
+    try {
+      await this.client.appendToStream(streamName, [], { expectedRevision: PROBE_REVISION, requiresLeader: true });
+    } catch (error) {
+      if (!(error instanceof EsdbWrongExpectedVersionError)) throw error;
+      const actual = error.actualVersion;
+      return typeof actual === 'bigint' && actual >= 0n ? Number(actual) : undefined;
+    }
+    throw new StoreUnavailableError(`EventStoreDB accepted an append to "${streamName}" at revision ${PROBE_REVISION}`);
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -160,44 +262,53 @@ export class EventStoreDbEventStore implements EventStore {
     const fromRevision: ReadRevision = from === 'start' ? START : from === 'end' ? END : BigInt(from);
     try {
       const events: RecordedEvent[] = [];
+      // Stream reads decide commands (the revision to expect), so they ask the leader: a follower may lag.
       const read = this.client.readStream(streamName, {
         fromRevision,
         direction: forwards ? FORWARDS : BACKWARDS,
         maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+        requiresLeader: true,
       });
       for await (const resolved of read) {
         if (resolved.event) events.push(toRecordedEvent(resolved.event, resolved.commitPosition));
       }
       return events;
     } catch (error) {
-      throw mapError(error, streamName);
+      throw mapError(error, { streamName });
     }
   }
 
+  /** Queries: any node may answer (a follower, with `nodePreference=follower`), as they decide nothing. */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const forwards = (options.direction ?? 'forwards') === 'forwards';
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const after = exclusiveStart(options);
     // The client's readAll takes no server-side filter, and system events would eat into maxCount:
     // read on and filter here, stopping (which cancels the gRPC call) once enough events matched.
     const matches = compileFilter(options.filter);
     try {
       const events: RecordedEvent[] = [];
       if (maxCount === 0) return events;
-      if (!forwards && typeof options.fromPosition === 'number') {
+      if (!forwards && after === undefined && typeof options.fromPosition === 'number') {
         // EventStoreDB reads backwards from *before* a position; the port includes the event at it.
         const [atPosition] = await this.readAll({ fromPosition: options.fromPosition, maxCount: 1, filter: options.filter });
         if (atPosition?.position === options.fromPosition) events.push(atPosition);
         if (events.length >= maxCount) return events;
       }
+      // "After p" is read from p itself, a record's start (p + 1 is not a position EventStoreDB accepts):
+      // forwards that includes the event at p, dropped below; backwards it already starts before p.
+      const from = after ?? options.fromPosition ?? (forwards ? 'start' : 'end');
       const read = this.client.readAll({
-        fromPosition: toReadPosition(options.fromPosition ?? (forwards ? 'start' : 'end')),
+        fromPosition: toReadPosition(from),
         direction: forwards ? FORWARDS : BACKWARDS,
         maxCount: Number.MAX_SAFE_INTEGER,
       });
       try {
         for await (const resolved of read as AsyncIterable<AllStreamResolvedEvent>) {
           if (!isUserEvent(resolved.event) || !matches(resolved.event)) continue;
-          events.push(toRecordedEvent(resolved.event, resolved.commitPosition));
+          const event = toRecordedEvent(resolved.event, resolved.commitPosition);
+          if (after !== undefined && (forwards ? event.position <= after : event.position >= after)) continue;
+          events.push(event);
           if (events.length >= maxCount) break;
         }
       } finally {
@@ -206,32 +317,54 @@ export class EventStoreDbEventStore implements EventStore {
       }
       return events;
     } catch (error) {
-      throw mapError(error);
+      throw mapError(error, { operation: 'reading $all' });
     }
   }
 
+  /**
+   * Checkpoints travel in the subscription's own stream, behind the events decoded before them, and
+   * `onCheckpoint` is called only when the consumer asks for what follows those events: a checkpoint is never
+   * handed out while events before it still wait in the client's buffer (which would lose them when the
+   * consumer stores it and crashes). The client's own callback only queues it, so a failing `onCheckpoint`
+   * (or an impossible checkpoint) ends the iteration with its error instead of rejecting inside the client.
+   */
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     const from = options.fromPosition ?? 'start';
-    const filter = toEsdbFilter(options.filter, options.onCheckpoint);
     const source = this.client.subscribeToAll({
       // Subscriptions start after the given position, so a checkpoint resumes with the next event.
       fromPosition: toReadPosition(from),
-      filter,
+      filter: toEsdbFilter(options.filter),
     });
+    // Until the consumer first asks for an event nothing listens to the stream; a drop before that must wait
+    // for it (the iterator reports it) rather than be an unhandled 'error' event.
+    source.on('error', () => undefined);
     const subscriptions = this.subscriptions;
     let closed = false;
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      await source.unsubscribe().catch(() => undefined);
+      source.destroy();
+    };
     async function* follow(): AsyncGenerator<RecordedEvent> {
       try {
-        for await (const resolved of source as AsyncIterable<AllStreamResolvedEvent>) {
+        for await (const item of source as AsyncIterable<AllStreamResolvedEvent | CheckpointMark>) {
           if (closed) return;
-          if (isUserEvent(resolved.event)) yield toRecordedEvent(resolved.event, resolved.commitPosition);
+          if ('checkpoint' in item) {
+            const position = toCheckpointPosition(item.checkpoint);
+            if (options.onCheckpoint) await options.onCheckpoint(position);
+            continue;
+          }
+          if (isUserEvent(item.event)) yield toRecordedEvent(item.event, item.commitPosition);
         }
       } catch (error) {
         // Closing cancels the gRPC call; the stream then ends with an error that is ours, not a failure.
         if (closed) return;
-        throw mapError(error);
+        throw mapError(error, { operation: 'subscribing to $all' });
       } finally {
         subscriptions.delete(subscription);
+        await stop();
       }
     }
     const iterator = follow();
@@ -241,8 +374,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (closed) return;
         closed = true;
         subscriptions.delete(subscription);
-        await source.unsubscribe().catch(() => undefined);
-        source.destroy();
+        await stop();
       },
     };
     subscriptions.add(subscription);
@@ -261,7 +393,7 @@ export class EventStoreDbEventStore implements EventStore {
         // Draining one event proves the server answers reads.
       }
     } catch (error) {
-      throw mapError(error);
+      throw mapError(error, { operation: 'reading $all' });
     }
   }
 
@@ -284,7 +416,15 @@ function compileFilter(filter: EventFilter | undefined): (event: EsdbRecordedEve
 }
 
 function toRecordedEvent(event: EsdbRecordedEvent, commitPosition: bigint | undefined): RecordedEvent {
-  const position = event.position ? toPortPosition(event.position) : commitPosition !== undefined ? Number(commitPosition) : -1;
+  let position: number;
+  if (event.position) {
+    if (event.position.commit !== event.position.prepare) {
+      throw new ExplicitTransactionError(event.id, event.streamId, event.position.commit, event.position.prepare);
+    }
+    position = toPortPosition(event.position);
+  } else {
+    position = commitPosition !== undefined ? toPortPosition({ commit: commitPosition, prepare: commitPosition }) : -1;
+  }
   return {
     id: event.id,
     streamName: event.streamId,
@@ -299,10 +439,32 @@ function toRecordedEvent(event: EsdbRecordedEvent, commitPosition: bigint | unde
 
 function toPortPosition(position: Position): number {
   const commit = Number(position.commit);
-  if (!Number.isSafeInteger(commit)) {
-    throw new StoreUnavailableError(`EventStoreDB log position ${position.commit} is beyond what the ledger can address`);
+  if (position.commit < 0n || !Number.isSafeInteger(commit)) {
+    throw new ImpossiblePositionError('event position', position.commit, 'beyond what the ledger can address (2^53 - 1)');
   }
   return commit;
+}
+
+function toCheckpointPosition(position: Position): number {
+  if (position.commit >= POSITION_LIMIT || position.commit < 0n) {
+    throw new ImpossiblePositionError(
+      'checkpoint',
+      position.commit,
+      'positions are below 2^63. EventStoreDB 24.10.4 sends 2^64-1 at the end of a filtered catch-up; ' +
+        'run 24.10.5 or later (the compose files pin it)',
+    );
+  }
+  return toPortPosition(position);
+}
+
+/** `afterPosition`, when given: the exclusive start of a read of the global log. */
+function exclusiveStart(options: ReadAllOptions): number | undefined {
+  if (options.afterPosition === undefined) return undefined;
+  if (options.fromPosition !== undefined) throw new RangeError('readAll takes fromPosition or afterPosition, not both');
+  if (!Number.isSafeInteger(options.afterPosition) || options.afterPosition < 0) {
+    throw new RangeError('afterPosition must be a position (an integer >= 0)');
+  }
+  return options.afterPosition;
 }
 
 function toReadPosition(from: number | 'start' | 'end'): ReadPosition {
@@ -324,19 +486,21 @@ function fromEsdbExpected(expected: unknown): ExpectedRevision {
   return 'any';
 }
 
-function toEsdbFilter(
-  filter: EventFilter | undefined,
-  onCheckpoint?: (position: number) => void | Promise<void>,
-): Filter {
-  const checkpointReached = onCheckpoint
-    ? (_: unknown, position: Position) => onCheckpoint(toPortPosition(position))
-    : undefined;
+/**
+ * The client's checkpoint callback only queues the checkpoint behind the events already decoded (see
+ * subscribeToAll); it never awaits the consumer. It is always set, so that an impossible checkpoint is seen.
+ */
+function toEsdbFilter(filter: EventFilter | undefined): Filter {
+  const checkpointReached = (subscription: unknown, checkpoint: Position) => {
+    (subscription as { push(item: CheckpointMark): boolean }).push({ checkpoint });
+  };
   if (!filter) return excludeSystemEvents({ checkpointReached });
   const options = { prefixes: filter.prefixes, checkpointReached };
   return filter.kind === 'streamNamePrefix' ? streamNameFilter(options) : eventTypeFilter(options);
 }
 
-function mapError(error: unknown, streamName?: string, expected?: ExpectedRevision): Error {
+function mapError(error: unknown, context: { streamName?: string; expected?: ExpectedRevision; operation?: string }): Error {
+  const { streamName, expected } = context;
   if (error instanceof EsdbWrongExpectedVersionError) {
     const actual = error.actualVersion;
     return new WrongExpectedVersionError(
@@ -346,6 +510,10 @@ function mapError(error: unknown, streamName?: string, expected?: ExpectedRevisi
     );
   }
   if (error instanceof EsdbStreamNotFoundError) return new StreamNotFoundError(streamName ?? String(error.streamName));
+  if (error instanceof EsdbStreamDeletedError) return new StreamDeletedError(streamName ?? String(error.streamName));
+  if (error instanceof EsdbAccessDeniedError) {
+    return new AccessDeniedError(context.operation ?? (streamName ? `stream "${streamName}"` : 'the store'), { cause: error });
+  }
   const type = (error as { type?: string }).type;
   if (
     type === ErrorType.UNAVAILABLE ||

@@ -22,7 +22,17 @@ import type {
   Subscription,
 } from '../event-store.port.js';
 import { logChainHash } from '../event-hash.js';
-import { assertValidExpectedRevision, chainEvents, prepareEvents, type PreparedEvent } from '../new-event.js';
+import {
+  assertAppendWithinLimit,
+  assertValidExpectedRevision,
+  assertValidMaxAppendBytes,
+  chainEvents,
+  DEFAULT_MAX_APPEND_BYTES,
+  findRecentRetry,
+  prepareEvents,
+  RETRY_WINDOW,
+  type PreparedEvent,
+} from '../new-event.js';
 import { assertValidStreamName } from '../stream-name.js';
 import { openStoreDatabase } from './sqlite-schema.js';
 
@@ -35,6 +45,8 @@ export interface SqliteEventStoreOptions {
   maxBatchSize?: number;
   /** How often an idle subscription looks for appends made by another process on the same file. */
   pollIntervalMs?: number;
+  /** The most one append may carry (see `appendSize`); EventStoreDB's default, so both stores refuse alike. */
+  maxAppendBytes?: number;
 }
 
 interface PendingAppend {
@@ -76,6 +88,7 @@ export class SqliteEventStore implements EventStore {
   private readonly clock: () => Date;
   private readonly maxBatchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly maxAppendBytes: number;
   private queue: PendingAppend[] = [];
   /**
    * The global chain value of the log's last row, while a flush's transaction is open: read at its start
@@ -95,10 +108,13 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? (() => new Date());
     this.maxBatchSize = options.maxBatchSize ?? 1024;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.maxAppendBytes = assertValidMaxAppendBytes(options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES);
     this.statements = {
       last: db.prepare(
         `SELECT revision, event_id, json_extract(metadata, '$.hash') AS hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`,
       ),
+      // Whether an id is among a stream's newest events: walks the (stream, revision) index, returns no row data.
+      recentId: db.prepare('SELECT 1 FROM events WHERE stream = ? AND revision > ? AND event_id = ? LIMIT 1').pluck(),
       lastChain: db.prepare('SELECT chain FROM events ORDER BY position DESC LIMIT 1').pluck(),
       insert: db.prepare(
         'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -159,7 +175,11 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const forwards = (options.direction ?? 'forwards') === 'forwards';
     const maxCount = limit(options.maxCount);
-    let from = startOf(options.fromPosition, forwards ? 0 : Number.MAX_SAFE_INTEGER);
+    const after = exclusiveStart(options);
+    // Positions here are consecutive row ids, so "after p" is p + 1 (p - 1 backwards): only this adapter may
+    // count on that.
+    let from =
+      after !== undefined ? after + (forwards ? 1 : -1) : startOf(options.fromPosition, forwards ? 0 : Number.MAX_SAFE_INTEGER);
     const matches = compileFilter(options.filter);
     if (!matches) return this.readAllRows(forwards, from, maxCount).map(toRecordedEvent);
     // Filters match in memory on the raw row, before any JSON is parsed, paging until maxCount match.
@@ -337,6 +357,7 @@ export class SqliteEventStore implements EventStore {
     let position = 0;
     const previousHash = typeof last?.hash === 'string' ? last.hash : null;
     const chained = chainEvents(streamName, (current ?? -1) + 1, previousHash, events);
+    assertAppendWithinLimit(streamName, chained, this.maxAppendBytes);
     for (const { event, revision, metadataJson, hash } of chained) {
       const chain = logChainHash(this.chainHead, hash);
       const info = this.statements.insert.run(
@@ -356,23 +377,35 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * EventStoreDB's rule for retries: the same event ids, at the revisions the expected revision implies,
-   * are the same append again and get the first answer, writing nothing. With `any` (where no revision is
-   * implied) the stream's newest events are compared. The same id with other content is a conflict.
+   * The retry rule both adapters share (EventStoreDB's): the same event ids, at the revisions the expected
+   * revision implies, are the same append again and get the first answer, writing nothing. With `any` or
+   * `stream_exists` (where no revision is implied) the ids are looked for among the stream's newest events
+   * (`findRecentRetry`), as EventStoreDB looks in its cache of recently written ids. The same id with other
+   * content is a conflict (a check EventStoreDB does not make).
    */
   private findRetry(
     { streamName, events, expected }: PendingAppend,
     last: LastEvent | undefined,
   ): AppendResult | undefined {
     if (!last) return undefined;
-    let first: number;
-    if (typeof expected === 'number') first = expected + 1;
-    else if (expected === 'no_stream') first = 0;
-    else if (last.event_id === events[events.length - 1].id) first = last.revision - events.length + 1;
-    else return undefined;
-    if (first < 0 || first + events.length - 1 > last.revision) return undefined;
-    const stored = this.statements.streamForwards.all(streamName, first, events.length) as Row[];
-    if (stored[0]?.[1] !== events[0].id) return undefined;
+    let stored: Row[];
+    if (expected === 'any' || expected === 'stream_exists') {
+      const window = events.length + RETRY_WINDOW;
+      if (this.statements.recentId.get(streamName, last.revision - window, events[0].id) === undefined) return undefined;
+      const newest = this.statements.streamBackwards.all(streamName, Number.MAX_SAFE_INTEGER, window) as Row[];
+      const found = findRecentRetry(
+        streamName,
+        newest.map((row) => ({ id: row[1], revision: row[3], position: row[0], row })),
+        events,
+      );
+      if (!found) return undefined;
+      stored = found.map(({ row }) => row);
+    } else {
+      const first = expected === 'no_stream' ? 0 : expected + 1;
+      if (first + events.length - 1 > last.revision) return undefined;
+      stored = this.statements.streamForwards.all(streamName, first, events.length) as Row[];
+      if (stored[0]?.[1] !== events[0].id) return undefined;
+    }
     stored.forEach((row, index) => {
       const event = events[index];
       if (row[1] !== event.id) {
@@ -418,6 +451,16 @@ function compileFilter(filter: EventFilter | undefined): ((row: Row) => boolean)
   const column = filter.kind === 'streamNamePrefix' ? 2 : 4;
   const prefixes = filter.prefixes;
   return (row) => prefixes.some((prefix) => row[column].startsWith(prefix));
+}
+
+/** `afterPosition`, when given: the exclusive start of a read of the global log. */
+function exclusiveStart(options: ReadAllOptions): number | undefined {
+  if (options.afterPosition === undefined) return undefined;
+  if (options.fromPosition !== undefined) throw new RangeError('readAll takes fromPosition or afterPosition, not both');
+  if (!Number.isSafeInteger(options.afterPosition) || options.afterPosition < 0) {
+    throw new RangeError('afterPosition must be a position (an integer >= 0)');
+  }
+  return options.afterPosition;
 }
 
 function limit(maxCount: number | undefined): number {
