@@ -1,6 +1,12 @@
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { AccessRegistry, hashToken, legacyTokenLookup } from '@app/access';
+import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { API_KEY, crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
 
 const anna = { name: 'Anna Söderberg', email: 'anna.soderberg@example.se', phone: '+46 70 123 45 67' };
@@ -17,7 +23,8 @@ describe('access tokens', () => {
   it('shows a new token once, stores only a salted hash, and records grant and revocation with who did them', async () => {
     const granted = await api.post('/api/access/tokens', { name: 'Anna, projektekonom', role: 'staff', projectIds: [projectId] }).expect(201);
     const { id, token } = granted.body;
-    expect(token).toMatch(/^plt_[A-Za-z0-9_-]{43}$/);
+    // The grant's id (public) beside 256 random bits: the id finds the grant, only the secret proves anything.
+    expect(token).toMatch(new RegExp(`^plt_${id}_[A-Za-z0-9_-]{43}$`));
     const list = await api.get('/api/access/tokens').expect(200);
     expect(JSON.stringify(list.body)).not.toContain(token);
     expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id, role: 'staff', projectIds: [projectId], status: 'active' })]));
@@ -88,6 +95,85 @@ describe('access tokens', () => {
     const everything = answers.join('\n');
     expect(everything).toContain('participants');
     for (const secret of [anna.name, anna.email, anna.phone, 'Söderberg', 'example.se']) expect(everything).not.toContain(secret);
+  });
+});
+
+describe('what a grant keeps of its token', () => {
+  let api: ApiFixture;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.close());
+
+  /** Every cheap, unkeyed digest one could test a guess against, in every usual encoding. */
+  const unkeyedDigests = (token: string) =>
+    ['md5', 'sha1', 'sha256', 'sha512', 'sha3-256'].flatMap((algorithm) =>
+      (['hex', 'base64', 'base64url'] as const).map((encoding) => createHash(algorithm).update(token).digest(encoding)),
+    );
+  /** Fields that hold the token, part of it beyond its public id, or a prefix of an unkeyed digest of it. */
+  const leaks = ({ tokenId: _publicId, ...data }: Record<string, unknown>, token: string) =>
+    Object.entries(data).filter(
+      ([, value]) =>
+        typeof value === 'string' &&
+        value.length >= 8 &&
+        (token.includes(value) || unkeyedDigests(token).some((digest) => digest.startsWith(value) || value.startsWith(digest.slice(0, 8)))),
+    );
+
+  it('holds nothing a guess of a hand-chosen token (LEDGER_ADMIN_TOKEN) can be checked against without the server key or scrypt', async () => {
+    const [first] = await api.allEvents();
+    expect(first.type).toBe('AccessGranted');
+    const data = first.data as Record<string, unknown>;
+    expect(Object.keys(data).sort()).toEqual(['hash', 'keyedLookup', 'name', 'role', 'salt', 'tokenId']);
+    expect(leaks(data, API_KEY)).toEqual([]);
+    // The lookup is keyed with the server's own secret, which lives in the data directory, not in the log.
+    const serverKey = Buffer.from(readFileSync(join(api.dataDir, 'server.key'), 'utf8').trim(), 'base64url');
+    expect(data.keyedLookup).toBe(createHmac('sha256', serverKey).update(API_KEY).digest('hex').slice(0, 16));
+    expect(JSON.stringify(await api.allEvents())).not.toContain(serverKey.toString('base64url'));
+  });
+
+  it('holds only the scrypt hash of a token the ledger makes (its id finds the grant)', async () => {
+    const { id, token } = (await api.post('/api/access/tokens', { name: 'Revisor', role: 'auditor' }).expect(201)).body;
+    const granted = (await api.allEvents()).find((e) => e.streamName === `accessToken-${id}`)!;
+    const data = granted.data as Record<string, unknown>;
+    expect(Object.keys(data).sort()).toEqual(['hash', 'name', 'role', 'salt', 'tokenId']);
+    expect(leaks(data, token)).toEqual([]);
+    await api.raw().get('/api/events?limit=1').set('Authorization', `Bearer ${token}`).expect(200);
+    // The id alone, or the id with another secret, is no token.
+    await api.raw().get('/api/events?limit=1').set('Authorization', `Bearer plt_${id}_${randomBytes(32).toString('base64url')}`).expect(401);
+  });
+
+  it('still signs in a generated token granted before keyed lookups, and refuses a chosen one whose old lookup is in the log', async () => {
+    const store = api.app.get<EventStore>(EVENT_STORE);
+    const registry = api.app.get(AccessRegistry);
+    const grantTheOldWay = async (token: string) => {
+      const tokenId = randomUUID();
+      const stream = `accessToken-${tokenId}`;
+      const data = { tokenId, name: 'Granted by an older version', role: 'auditor', lookup: legacyTokenLookup(token), ...(await hashToken(token)) };
+      await store.appendToStream(stream, [{ id: randomUUID(), type: 'AccessGranted', data, metadata: { actor: 'system:first-start', correlationId: tokenId, causationId: tokenId, command: 'GrantAccess', recordedAt: '2026-01-01T00:00:00.000Z' } }]);
+      for (const event of await store.readStream(stream)) registry.apply(event);
+    };
+    const generated = `plt_${randomBytes(32).toString('base64url')}`;
+    const chosen = 'Kalmar-2026-our-shared-admin-password';
+    await grantTheOldWay(generated);
+    await grantTheOldWay(chosen);
+    await api.raw().get('/api/events?limit=1').set('Authorization', `Bearer ${generated}`).expect(200);
+    const refused = await api.raw().get('/api/events?limit=1').set('Authorization', `Bearer ${chosen}`).expect(401);
+    expect(refused.body.message).toContain('ledger access grant-admin');
+  });
+
+  it('keeps a chosen admin token working across restarts (the server key stays in the data directory)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-restart-'));
+    const config = { dataDir, eventStore: { kind: 'sqlite' as const, file: join(dataDir, 'events.sqlite') } };
+    try {
+      const first = await startApi(undefined, config);
+      await first.get('/api/projects').expect(200);
+      await first.close();
+      const second = await startApi(undefined, config);
+      await second.get('/api/projects').expect(200);
+      await second.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller.js';
 import { AccessGuard, OIDC_VERIFIER } from './http/access.guard.js';
 import { RATE_LIMITER, RateLimiter } from './http/rate-limiter.js';
 import { AccessController } from './access/access.controller.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { IdempotencyStore } from './http/idempotency.store.js';
@@ -31,12 +32,13 @@ export class AppModule {
       imports: [
         EventStoreModule.forRoot(config.eventStore, store),
         ProgrammeModule.forRoot({ keyStoreFile: join(config.dataDir, 'keys.sqlite') }),
-        AccessModule.forRoot({ adminToken: config.adminToken, clock: config.clock }),
+        AccessModule.forRoot({ adminToken: config.adminToken, serverKeyFile: join(config.dataDir, 'server.key'), clock: config.clock }),
         ReportingModule.forRoot({
           file: join(config.dataDir, 'reporting.sqlite'),
           minPositionTimeoutMs: config.minPositionTimeoutMs,
           counting: config.counting,
         }),
+        DashboardModule,
       ],
       controllers: [
         HealthController,

@@ -14,8 +14,17 @@ export interface AccessGrant {
   projectIds?: string[];
   /** ISO 8601; absent: until revoked. */
   expiresAt?: string;
-  /** The first 16 hex digits of the token's SHA-256: finds the grant without trying every hash. */
-  lookup: string;
+  /**
+   * Finds the grant of a token that carries no id (one chosen by hand, LEDGER_ADMIN_TOKEN): 16 hex digits of
+   * HMAC-SHA-256 under the server key, which is kept outside the log. Absent for tokens the ledger makes:
+   * they carry their grant's id.
+   */
+  keyedLookup?: string;
+  /**
+   * Grants recorded before tokens carried ids: 16 hex digits of the token's unsalted SHA-256. Never written
+   * any more (it lets whoever reads the log test guesses offline); read to find old generated tokens.
+   */
+  lookup?: string;
   /** scrypt of the token with this salt (both base64url): the token itself is never stored. */
   salt: string;
   hash: string;

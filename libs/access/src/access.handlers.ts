@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { AggregateStore } from '@app/programme';
 import { accessTokenDecider } from './access-token.decider.js';
-import { hashToken, newToken, tokenLookup } from './access-token.secret.js';
+import { grantSecrets, newToken, ServerKey } from './access-token.secret.js';
 import { GrantAccessCommand, RevokeAccessCommand } from './access.commands.js';
 import { AccessRegistry } from './access.registry.js';
 
@@ -19,14 +19,16 @@ export class GrantAccessHandler implements ICommandHandler<GrantAccessCommand> {
     private readonly aggregates: AggregateStore,
     private readonly registry: AccessRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly serverKey: ServerKey,
   ) {}
 
-  async execute({ input, context, token = newToken() }: GrantAccessCommand) {
+  async execute({ input, context, token: chosen }: GrantAccessCommand) {
     const tokenId = randomUUID();
-    const { salt, hash } = await hashToken(token);
+    const token = chosen ?? newToken(tokenId);
+    const secrets = await grantSecrets(tokenId, token, this.serverKey);
     const result = await this.aggregates.handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'GrantAccess', context, () => ({
       type: 'GrantAccess' as const,
-      data: { tokenId, ...input, lookup: tokenLookup(token), salt, hash },
+      data: { tokenId, ...input, ...secrets },
       now: context.now,
     }));
     await applyWritten(this.store, this.registry, result.streamName);

@@ -4,11 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { GrantAccessCommand } from './access.commands.js';
 import { accessHandlers } from './access.handlers.js';
+import { ServerKey } from './access-token.secret.js';
 import { AccessRegistry } from './access.registry.js';
 
 export interface AccessOptions {
   /** LEDGER_ADMIN_TOKEN: the first admin's token on a store without any grant; a new one is printed when absent. */
   adminToken?: string;
+  /** The service's own secret (`server.key` in the data directory), created owner-only on the first start. */
+  serverKeyFile: string;
   clock?: () => Date;
 }
 
@@ -64,7 +67,8 @@ export class AccessModule {
       module: AccessModule,
       providers: [
         { provide: ACCESS_OPTIONS, useValue: options },
-        { provide: AccessRegistry, inject: [EVENT_STORE], useFactory: (store: EventStore) => new AccessRegistry(store) },
+        { provide: ServerKey, useFactory: () => ServerKey.open(options.serverKeyFile) },
+        { provide: AccessRegistry, inject: [EVENT_STORE, ServerKey], useFactory: (store: EventStore, key: ServerKey) => new AccessRegistry(store, key) },
         RegistryLifecycle,
         ...accessHandlers,
       ],

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LOG_RETRY_POLICY, LogFollower, type EventStore, type LogFollowerStatus, type RecordedEvent } from '@app/event-store';
 import type { AccessEvent, AccessGrant, Role } from './access-token.decider.js';
-import { tokenLookup, tokenMatches } from './access-token.secret.js';
+import { isGeneratedWithoutId, legacyTokenLookup, tokenIdOf, tokenMatches, type ServerKey } from './access-token.secret.js';
 
 /** Who is asking: a token of the ledger, or a user signed in through the OpenID Connect issuer. */
 export interface Principal {
@@ -12,9 +12,9 @@ export interface Principal {
   projects: readonly string[] | 'all';
 }
 
-export type Authentication = { principal: Principal } | { refused: 'unknown' | 'expired' | 'revoked' };
+export type Authentication = { principal: Principal } | { refused: 'unknown' | 'expired' | 'revoked' | 'chosen-before-keyed-lookup' };
 
-export interface TokenRecord extends Omit<AccessGrant, 'salt' | 'hash' | 'lookup'> {
+export interface TokenRecord extends Omit<AccessGrant, 'salt' | 'hash' | 'lookup' | 'keyedLookup'> {
   id: string;
   status: 'active' | 'expired' | 'revoked';
   grantedAt: string;
@@ -44,12 +44,16 @@ const ACCESS_FILTER = { kind: 'streamNamePrefix' as const, prefixes: [ACCESS_STR
  */
 export class AccessRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Grants of tokens without an id, by `keyed:<HMAC lookup>` or, for grants from before keyed lookups, `legacy:<SHA-256 lookup>`. */
   private readonly byLookup = new Map<string, Set<string>>();
   /** Tokens already checked with scrypt, by their SHA-256: each token pays the slow hash once per process. */
   private readonly verified = new Map<string, string>();
   private follower?: LogFollower;
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly serverKey: ServerKey,
+  ) {}
 
   private ready?: Promise<void>;
   private stopped = false;
@@ -158,9 +162,8 @@ export class AccessRegistry {
           grantedBy: recorded.metadata.actor,
           position: recorded.position,
         });
-        const ids = this.byLookup.get(grant.lookup) ?? new Set<string>();
-        ids.add(tokenId);
-        this.byLookup.set(grant.lookup, ids);
+        const lookup = grant.keyedLookup ? `keyed:${grant.keyedLookup}` : grant.lookup ? `legacy:${grant.lookup}` : undefined;
+        if (lookup) this.byLookup.set(lookup, (this.byLookup.get(lookup) ?? new Set<string>()).add(tokenId));
         return;
       }
       case 'AccessRevoked': {
@@ -180,14 +183,10 @@ export class AccessRegistry {
     const digest = createHash('sha256').update(token).digest('hex');
     let tokenId = this.verified.get(digest);
     if (!tokenId) {
-      for (const candidate of this.byLookup.get(tokenLookup(token)) ?? []) {
-        const { grant } = this.entries.get(candidate)!;
-        if (await tokenMatches(token, grant.salt, grant.hash)) {
-          tokenId = candidate;
-          this.verified.set(digest, candidate);
-          break;
-        }
-      }
+      const found = await this.find(token);
+      if (found === 'chosen-before-keyed-lookup') return { refused: found };
+      tokenId = found;
+      if (tokenId) this.verified.set(digest, tokenId);
     }
     const entry = tokenId ? this.entries.get(tokenId) : undefined;
     if (!entry) return { refused: 'unknown' };
@@ -196,6 +195,26 @@ export class AccessRegistry {
     return {
       principal: { actor: `token:${entry.tokenId}`, role: entry.grant.role, projects: entry.grant.projectIds ?? 'all' },
     };
+  }
+
+  /**
+   * The grant whose scrypt hash the token matches: by the id a ledger-made token carries, else by the keyed
+   * lookup of a token chosen by hand. Grants from before keyed lookups are still found by their old lookup
+   * for tokens the ledger generated (256 random bits: nothing to guess); a token chosen by hand is refused,
+   * since its old lookup in the log lets anyone reading the log test guesses of it offline.
+   */
+  private async find(token: string): Promise<string | undefined | 'chosen-before-keyed-lookup'> {
+    const id = tokenIdOf(token);
+    const candidates = id && this.entries.has(id) ? [id] : [...(this.byLookup.get(`keyed:${this.serverKey.lookup(token)}`) ?? [])];
+    for (const candidate of candidates) {
+      const { grant } = this.entries.get(candidate)!;
+      if (await tokenMatches(token, grant.salt, grant.hash)) return candidate;
+    }
+    for (const candidate of this.byLookup.get(`legacy:${legacyTokenLookup(token)}`) ?? []) {
+      const { grant } = this.entries.get(candidate)!;
+      if (await tokenMatches(token, grant.salt, grant.hash)) return isGeneratedWithoutId(token) ? candidate : 'chosen-before-keyed-lookup';
+    }
+    return undefined;
   }
 
   list(now: Date): TokenRecord[] {

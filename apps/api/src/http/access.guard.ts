@@ -9,7 +9,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AccessRegistry, mayTouchProject, PERMISSIONS, roleMay, type OidcVerifier, type Principal } from '@app/access';
+import { AccessRegistry, mayTouchProject, PERMISSIONS, roleMay, type Authentication, type OidcVerifier, type Principal } from '@app/access';
 import { EVENT_STORE, StreamNotFoundError, type EventStore } from '@app/event-store';
 import type { FastifyReply } from 'fastify';
 import { ACCESS_RULE, type AccessRule, type ProjectScope } from './access.decorator.js';
@@ -18,6 +18,16 @@ import { IS_PUBLIC } from './public.decorator.js';
 import { RATE_LIMITER, type RateLimiter } from './rate-limiter.js';
 
 export const OIDC_VERIFIER = Symbol.for('programme-ledger.OidcVerifier');
+
+const REFUSALS: Record<Exclude<Authentication, { principal: Principal }>['refused'], string> = {
+  unknown: 'This token is not valid',
+  expired: 'This token has expired',
+  revoked: 'This token has been revoked',
+  'chosen-before-keyed-lookup':
+    'This token was chosen by hand and granted by an older version, whose record in the log lets anyone who reads ' +
+    'the log test guesses of it, so it no longer signs in. On the server host, run "ledger access grant-admin" ' +
+    'for a new admin token, then revoke this one',
+};
 
 export type AuthenticatedRequest = LedgerRequest & { principal?: Principal };
 
@@ -97,13 +107,7 @@ export class AccessGuard implements CanActivate {
     }
     const result = await this.registry.authenticate(token, now);
     if ('principal' in result) return result.principal;
-    return refuse(
-      result.refused === 'expired'
-        ? 'This token has expired'
-        : result.refused === 'revoked'
-          ? 'This token has been revoked'
-          : 'This token is not valid',
-    );
+    return refuse(REFUSALS[result.refused]);
   }
 
   private async projectOf(scope: Exclude<ProjectScope, 'listing'>, id: string | undefined): Promise<string | undefined> {
