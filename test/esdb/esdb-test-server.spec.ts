@@ -454,12 +454,12 @@ describe('systemEvents option', () => {
 // subscriptions
 // ---------------------------------------------------------------------------
 
-describe('subscriptions', () => {
+describe('subscriptions (23.10 checkpoints)', () => {
   let server: EsdbTestServer;
   let client: EventStoreDBClient;
 
   beforeEach(async () => {
-    server = await startEsdbTestServer();
+    server = await startEsdbTestServer({ checkpointAtEndOfCatchUp: false });
     client = EventStoreDBClient.connectionString(server.connectionString);
   });
   afterEach(async () => {
@@ -536,8 +536,9 @@ describe('subscriptions', () => {
     const rec = record(sub);
     await waitUntil(() => rec.log.some((l) => l.kind === 'caughtUp'), 'caughtUp');
     expect(rec.events.map((e) => e.type)).toEqual(['MatchA', 'MatchB']);
-    // Catch-up pages of 2: checkpoints after pages 1..3 (not after the last page, which reaches the end).
-    expect(checkpoints).toEqual([all[1]!.position, all[3]!.position, all[5]!.position]);
+    // 23.10, catch-up pages of 2: a checkpoint after pages 1..3 (none after the last page, which reaches
+    // the end), at the page's last matching event, or at the page's start (next record, prepare 0).
+    expect(checkpoints).toEqual([all[1]!.position, { commit: all[2]!.position!.commit, prepare: 0n }, all[5]!.position]);
 
     // Live: a checkpoint every 2 considered events; 1 event is left over from catch-up.
     await client.appendToStream(stream, [event('Noise'), event('MatchC'), event('Noise')]);
@@ -564,7 +565,8 @@ describe('subscriptions', () => {
     await waitUntil(() => rec.log.some((l) => l.kind === 'caughtUp'), 'caughtUp');
     expect(rec.events.map((e) => e.type)).toEqual(['W1', 'W2']);
     const all = (await collect(client.readAll())).map((e) => e.event!);
-    expect(checkpoints).toEqual([all[31]!.position]);
+    // 23.10: the first page (32 considered) ends with a checkpoint at its last matching event, W1.
+    expect(checkpoints).toEqual([all[0]!.position]);
     await sub.unsubscribe();
   });
 
