@@ -102,8 +102,10 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/projects/{id}/reports', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/reports` },
   { method: 'GET', path: '/api/reports/{id}', permission: 'figures:read', scoped: true, url: (i) => `/api/reports/${i.report}` },
   { method: 'GET', path: '/api/reports/{id}/verification', permission: 'figures:read', scoped: true, url: (i) => `/api/reports/${i.report}/verification` },
+  { method: 'GET', path: '/api/reports/{id}/verification/changes', permission: 'log:read', scoped: false, url: (i) => `/api/reports/${i.report}/verification/changes?limit=5` },
   { method: 'GET', path: '/api/streams/{streamName}/events', permission: 'log:read', scoped: false, url: (i) => `/api/streams/project-${i.project}/events` },
   { method: 'GET', path: '/api/events', permission: 'log:read', scoped: false, url: () => '/api/events?limit=5' },
+  { method: 'GET', path: '/api/session', permission: 'organisations:read', scoped: false, url: () => '/api/session' },
 ];
 
 type Caller = 'no token' | 'expired token' | 'revoked token' | `${Role}, own project` | `${Role}, other project`;

@@ -1,16 +1,17 @@
-import { Body, Controller, Get, Inject, NotFoundException, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, NotFoundException, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, StreamNotFoundError, streamName, type EventStore } from '@app/event-store';
 import { NotFound, RecordReportVerificationCommand, SubmitReportCommand, type CommandContext, type ReportEvent } from '@app/programme';
-import { IndicatorCalculator, ProgrammeLists, ProjectAudit, ReadModels, reportDigest, reportFigures } from '@app/reporting';
+import type { Principal } from '@app/access';
+import { IndicatorCalculator, ProgrammeLists, ProjectAudit, ReadModels, reportDigest, reportFigures, sealedAuditEvent } from '@app/reporting';
 import { Ctx } from '../http/command-context.decorator.js';
 import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
 import { assertPeriod } from '../reporting/reporting-query.dto.js';
-import { SubmitReportDto } from './audit-query.dto.js';
-import { Access } from '../http/access.decorator.js';
+import { LogQueryDto, SubmitReportDto } from './audit-query.dto.js';
+import { Access, CurrentPrincipal } from '../http/access.decorator.js';
 
 /**
  * Reports to funders, frozen as events: the figures, the log position they were computed at, and a
@@ -80,23 +81,40 @@ export class ReportsController {
   @ReadRoute()
   @ApiOkResponse({
     description:
-      'Recomputes the figures at the stored position: match or mismatch with the differences; and what changed for the period since',
+      'Recomputes the figures at the stored position: match or mismatch with the differences, and whether the digest holds; ' +
+      'then how the figures for the period differ today, with a count by type of the later events behind that. Figures ' +
+      'only: the events themselves are at GET /api/reports/{id}/verification/changes (log:read)',
   })
-  async verification(@IdParam() reportId: string) {
+  async verification(@IdParam() reportId: string, @CurrentPrincipal() principal: Principal) {
     const { event } = await this.report(reportId);
     await this.readModels.ready('all');
-    const verification = await this.audit.verifyReport(event.data);
+    const verification = await this.audit.verifyReport(event.data, principal.actor);
     return { reportId, figuresPosition: event.data.figures.position, ...verification };
+  }
+
+  @Get('reports/:id/verification/changes')
+  @Access('log:read', 'report')
+  @ReadRoute()
+  @ApiOkResponse({
+    description:
+      'The later events behind the changed figures of the verification, in log order, paged by position (`next.after`); ' +
+      'personal data stays sealed',
+  })
+  async changes(@IdParam() reportId: string, @Query() query: LogQueryDto, @CurrentPrincipal() principal: Principal) {
+    const { event } = await this.report(reportId);
+    await this.readModels.ready('all', query.minPosition);
+    const page = await this.audit.changesSince(event.data, { after: query.after, limit: query.limit ?? 100 }, principal.actor);
+    return { reportId, position: page.position, events: page.events.map(sealedAuditEvent), next: page.next };
   }
 
   @Post('reports/:id/verifications')
   @Access('reports:verify', 'report')
   @CommandRoute(201, [404])
   @ApiOkResponse({ description: 'Verifies the report as GET .../verification does, and records the outcome (ReportVerified) with who checked' })
-  async recordVerification(@IdParam() reportId: string, @Ctx() context: CommandContext) {
+  async recordVerification(@IdParam() reportId: string, @Ctx() context: CommandContext, @CurrentPrincipal() principal: Principal) {
     const { event } = await this.report(reportId);
     await this.readModels.ready('all');
-    const verification = await this.audit.verifyReport(event.data);
+    const verification = await this.audit.verifyReport(event.data, principal.actor);
     const result = await this.commands.execute(
       new RecordReportVerificationCommand(
         reportId,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@app/event-store';
+import { yieldToEventLoop } from './replay-gate.js';
 
 /** A moment of recording: a log position, or a time (the store's recordedAt). */
 export type AsOf = { position: number } | { timestamp: string };
@@ -66,7 +67,11 @@ export class ProjectLog {
     const included = asOf === undefined ? () => true : inclusion(asOf);
     const events: RecordedEvent[] = [];
     for (const [index, stream] of streams.entries()) {
-      if (onProgress && index % 200 === 0) onProgress(index);
+      if (index % 200 === 0) {
+        onProgress?.(index);
+        // The embedded store answers synchronously: without a turn of the event loop, other requests wait.
+        if (index > 0) await yieldToEventLoop();
+      }
       try {
         for (const event of await this.store.readStream(stream)) if (included(event)) events.push(event);
       } catch (error) {
