@@ -8,6 +8,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { AccessRegistry, hashToken, legacyTokenLookup } from '@app/access';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { API_KEY, crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
+import { cliRunner } from '../support/cli-runner.js';
 
 const anna = { name: 'Anna Söderberg', email: 'anna.soderberg@example.se', phone: '+46 70 123 45 67' };
 
@@ -174,6 +175,57 @@ describe('what a grant keeps of its token', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the last admin', () => {
+  let api: ApiFixture;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.close());
+  const ledger = cliRunner(() => api.dataDir);
+  const activeAdmins = async () =>
+    (await api.get('/api/access/tokens').expect(200)).body.items.filter((t: { role: string; status: string }) => t.role === 'admin' && t.status === 'active');
+
+  it('cannot revoke itself (422 saying why, nothing written); with another admin it can', async () => {
+    const [first] = await activeAdmins();
+    const before = (await api.allEvents()).length;
+    const refused = await api.post(`/api/access/tokens/${first.id}/revocation`, { reason: 'Tidying up' }).expect(422);
+    expect(refused.body.message).toContain('last active admin token');
+    expect((await api.allEvents()).length).toBe(before);
+
+    const second = (await api.post('/api/access/tokens', { name: 'Second admin', role: 'admin' }).expect(201)).body;
+    const asSecond = (url: string, body: object) => api.raw().post(url).set('Authorization', `Bearer ${second.token}`).send(body);
+    await asSecond(`/api/access/tokens/${first.id}/revocation`, {}).expect(200);
+    expect((await asSecond(`/api/access/tokens/${second.id}/revocation`, {}).expect(422)).body.message).toContain('last active admin token');
+  });
+
+  it('is recovered on the server host with "ledger access grant-admin", recorded as system:cli and shown once', async () => {
+    const { code, out, err } = await ledger(['access', 'grant-admin', '--name', 'Driftansvarig, Region Blekinge']);
+    expect(err).toContain('shown this once');
+    expect(code).toBe(0);
+    const token = out.trim();
+    expect(token).toMatch(/^plt_[0-9a-f-]{36}_[A-Za-z0-9_-]{43}$/);
+    const granted = (await api.allEvents()).filter((e) => e.type === 'AccessGranted' && e.metadata.actor === 'system:cli');
+    expect(granted).toHaveLength(1);
+    expect(granted[0].data).toMatchObject({ name: 'Driftansvarig, Region Blekinge', role: 'admin' });
+    expect(JSON.stringify(await api.allEvents())).not.toContain(token);
+    // The running service follows the log: the new token works without a restart.
+    let status = 0;
+    for (let attempt = 0; attempt < 100 && status !== 200; attempt++) {
+      status = (await api.raw().get('/api/access/tokens').set('Authorization', `Bearer ${token}`)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(200);
+  });
+
+  it('refuses wrong usage of the recovery command, writing nothing', async () => {
+    const before = (await api.allEvents()).length;
+    expect((await ledger(['access', 'grant-admin', '--name', 'x\u202eevil'])).code).toBe(2);
+    expect((await ledger(['access', 'grant-admin', '--role', 'viewer'])).code).toBe(2);
+    expect((await ledger(['access', 'revoke-everything'])).code).toBe(2);
+    expect((await api.allEvents()).length).toBe(before);
   });
 });
 

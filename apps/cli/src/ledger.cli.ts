@@ -8,6 +8,7 @@ import {
 } from '@app/reporting';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { accessCommand } from './access.command.js';
 import { auditExportCommand, verifyCommand } from './audit.command.js';
 import { replayCommand } from './replay.command.js';
 
@@ -35,6 +36,9 @@ const USAGE = `Usage: ledger <command>
   replay --as-of <position|timestamp> --project <id> [--from D] [--to D] [--lang sv] [--json]
                                   a project's indicators as they stood at that moment of recording,
                                   replayed from the log
+  access grant-admin [--name <name>]
+                                  grant a new admin token (recorded with actor system:cli) and print it once:
+                                  the recovery when no admin token is left
 
 Projections: ${PROJECTIONS.map((p) => p.name).join(', ')}
 Configuration comes from the same variables as the service: LEDGER_EVENT_STORE, LEDGER_DATA_DIR,
@@ -51,6 +55,7 @@ export async function runLedgerCli(args: string[], io: CliIo): Promise<number> {
   if (group === 'verify') return verifyCommand(args.slice(1), io);
   if (group === 'audit' && command === 'export') return auditExportCommand(rest, io);
   if (group === 'replay') return replayCommand(args.slice(1), io);
+  if (group === 'access') return accessCommand(args.slice(1), io);
   if (group !== 'projections' || (command !== 'status' && command !== 'rebuild')) {
     io.err(`Unknown command "${args.join(' ')}".\n\n${USAGE}`);
     return 2;

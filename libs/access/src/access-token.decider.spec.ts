@@ -5,13 +5,14 @@ import { accessTokenDecider, type AccessCommand, type AccessEvent, type AccessGr
 const spec = deciderSpec(accessTokenDecider);
 const tokenId = 'tok-1';
 const now = new Date('2026-11-22T10:00:00Z');
-const secret = { lookup: '0123456789abcdef', salt: 'c2FsdA', hash: 'aGFzaA' };
+const secret = { salt: 'c2FsdA', hash: 'aGFzaA' };
 /** A project economist at Cross Innovation, recording for her project only. */
 const staff: AccessGrant = { name: 'Anna Svensson', role: 'staff', projectIds: ['cis'], ...secret };
 
 const granted = (grant: Partial<AccessGrant> = {}): AccessEvent => ({ type: 'AccessGranted', data: { tokenId, ...staff, ...grant } });
 const grant = (details: Partial<AccessGrant> = {}): AccessCommand => ({ type: 'GrantAccess', data: { tokenId, ...staff, ...details }, now });
-const revoke: AccessCommand = { type: 'RevokeAccess', data: { tokenId, reason: 'Slutat i projektet' } };
+const revoke: AccessCommand = { type: 'RevokeAccess', data: { tokenId, reason: 'Slutat i projektet' }, otherActiveAdmins: 0, now };
+const revokeAdmin = (otherActiveAdmins: number): AccessCommand => ({ type: 'RevokeAccess', data: { tokenId }, otherActiveAdmins, now });
 
 describe('access token decider', () => {
   it('grants a staff member their projects', () => {
@@ -47,6 +48,14 @@ describe('access token decider', () => {
 
   it('revokes a granted token, with the reason', () => {
     spec.given([granted()]).when(revoke).then([{ type: 'AccessRevoked', data: { tokenId, reason: 'Slutat i projektet' } }]);
+  });
+
+  it('never revokes the last active admin token, saying why', () => {
+    const admin = granted({ role: 'admin', projectIds: undefined });
+    spec.given([admin]).when(revokeAdmin(0)).thenThrows(RuleViolation, 'last active admin token');
+    spec.given([admin]).when(revokeAdmin(1)).then([{ type: 'AccessRevoked', data: { tokenId } }]);
+    // An expired admin token no longer counts as one: revoking it leaves the same admins as before.
+    spec.given([granted({ role: 'admin', projectIds: undefined, expiresAt: '2026-01-01T00:00:00.000Z' })]).when(revokeAdmin(0)).then([{ type: 'AccessRevoked', data: { tokenId } }]);
   });
 
   it('refuses to revoke a token twice, or one never granted', () => {

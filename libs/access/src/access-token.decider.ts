@@ -36,7 +36,13 @@ export type AccessEvent =
 
 export type AccessCommand =
   | { type: 'GrantAccess'; data: { tokenId: string } & AccessGrant; now: Date }
-  | { type: 'RevokeAccess'; data: { tokenId: string; reason?: string } };
+  | {
+      type: 'RevokeAccess';
+      data: { tokenId: string; reason?: string };
+      /** Active admin tokens besides this one, as the handler found them: the last one is never revoked. */
+      otherActiveAdmins: number;
+      now: Date;
+    };
 
 export type AccessState =
   | { status: 'none' }
@@ -67,6 +73,15 @@ export const accessTokenDecider: Decider<AccessState, AccessCommand, AccessEvent
       case 'RevokeAccess': {
         if (state.status === 'none') throw new NotFound('Access token', command.data.tokenId);
         if (state.status === 'revoked') throw new RuleViolation(`Access token ${command.data.tokenId} is already revoked`);
+        const active = state.expiresAt === undefined || Date.parse(state.expiresAt) > command.now.getTime();
+        if (state.role === 'admin' && active && command.otherActiveAdmins === 0) {
+          // Without an admin nobody could grant access or erase personal data again, and LEDGER_ADMIN_TOKEN is
+          // read only on a store without grants.
+          throw new RuleViolation(
+            `Access token ${command.data.tokenId} is the last active admin token: revoking it would leave nobody able to ` +
+              'grant access or erase personal data. Grant another admin token first, then revoke this one',
+          );
+        }
         return [{ type: 'AccessRevoked', data: command.data }];
       }
       default:

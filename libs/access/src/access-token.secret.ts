@@ -72,9 +72,16 @@ export class ServerKey {
  * What a grant keeps of its token: the scrypt hash, and for a token that does not carry this grant's id,
  * the keyed lookup that finds it. Nothing a guess could be checked against without scrypt or the server key.
  */
-export async function grantSecrets(tokenId: string, token: string, serverKey: ServerKey): Promise<{ keyedLookup?: string; salt: string; hash: string }> {
+export async function grantSecrets(
+  tokenId: string,
+  token: string,
+  /** Needed only for a token chosen by hand; one the ledger made (newToken) carries its id instead. */
+  serverKey?: ServerKey,
+): Promise<{ keyedLookup?: string; salt: string; hash: string }> {
   const { salt, hash } = await hashToken(token);
-  return { ...(tokenIdOf(token) === tokenId ? {} : { keyedLookup: serverKey.lookup(token) }), salt, hash };
+  if (tokenIdOf(token) === tokenId) return { salt, hash };
+  if (!serverKey) throw new Error('A token chosen by hand needs the server key for its lookup');
+  return { keyedLookup: serverKey.lookup(token), salt, hash };
 }
 
 export async function hashToken(token: string, salt = randomBytes(16).toString('base64url')): Promise<{ salt: string; hash: string }> {

@@ -38,16 +38,30 @@ export class GrantAccessHandler implements ICommandHandler<GrantAccessCommand> {
 
 @CommandHandler(RevokeAccessCommand)
 export class RevokeAccessHandler implements ICommandHandler<RevokeAccessCommand> {
+  /**
+   * Revocations run one at a time: the count of other admins is read from the registry, so two admins
+   * revoking each other at once must not both see the other one still active.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly registry: AccessRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  async execute({ tokenId, reason, context }: RevokeAccessCommand) {
+  execute(command: RevokeAccessCommand) {
+    const run = this.queue.then(() => this.revoke(command));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async revoke({ tokenId, reason, context }: RevokeAccessCommand) {
     const result = await this.aggregates.handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'RevokeAccess', context, () => ({
       type: 'RevokeAccess' as const,
       data: { tokenId, ...(reason ? { reason } : {}) },
+      otherActiveAdmins: this.registry.list(context.now).filter((t) => t.role === 'admin' && t.status === 'active' && t.id !== tokenId).length,
+      now: context.now,
     }));
     await applyWritten(this.store, this.registry, result.streamName);
     return result;

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { accessTokenDecider, grantSecrets, newToken } from '@app/access';
+import { eventStoreConfigFromEnv, openEventStore } from '@app/event-store';
+import { AggregateStore } from '@app/programme';
+import type { CliIo } from './ledger.cli.js';
+
+/** Recorded as the actor of grants made on the server host, where whoever runs this already holds the data. */
+export const CLI_ACTOR = 'system:cli';
+const USAGE = 'ledger access grant-admin [--name <name>]';
+const DEFAULT_NAME = 'Administrator (granted on the server host)';
+/** Control characters, and the invisible marks that reorder text (bidirectional overrides and isolates). */
+const UNSAFE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * `ledger access grant-admin`: the recovery when nobody holds an admin token any more (lost, or expired).
+ * Records AccessGranted with actor system:cli and prints the new token this once; the running service
+ * follows the log and accepts it within a moment.
+ */
+export async function accessCommand(args: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args;
+  if (command !== 'grant-admin') {
+    io.err(`Unknown command "access ${args.join(' ')}".\nUsage: ${USAGE}\n`);
+    return 2;
+  }
+  let name = DEFAULT_NAME;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--name' && rest[i + 1] !== undefined) name = rest[++i].normalize('NFC').trim();
+    else {
+      io.err(`Unknown or incomplete option "${rest[i]}".\nUsage: ${USAGE}\n`);
+      return 2;
+    }
+  }
+  if (name.length === 0 || name.length > 200 || UNSAFE.test(name)) {
+    io.err(`--name must be 1 to 200 characters without control characters or bidirectional overrides\nUsage: ${USAGE}\n`);
+    return 2;
+  }
+  const config = eventStoreConfigFromEnv(io.env);
+  if (config.kind === 'sqlite' && !existsSync(config.file)) {
+    io.err(`There is no event store at ${config.file}; set LEDGER_DATA_DIR to the service's data directory\n`);
+    return 1;
+  }
+  const store = openEventStore(config);
+  try {
+    const tokenId = randomUUID();
+    const token = newToken(tokenId);
+    const secrets = await grantSecrets(tokenId, token);
+    const correlationId = randomUUID();
+    const now = new Date();
+    const context = { actor: CLI_ACTOR, correlationId, causationId: correlationId, now };
+    const result = await new AggregateStore(store).handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'GrantAccess', context, () => ({
+      type: 'GrantAccess' as const,
+      data: { tokenId, name, role: 'admin' as const, ...secrets },
+      now,
+    }));
+    io.err(`Granted admin token ${tokenId} ("${name}") as ${CLI_ACTOR} at log position ${result.position}. It is shown this once:\n`);
+    io.out(`${token}\n`);
+    return 0;
+  } catch (error) {
+    io.err(`ledger failed: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await store.close().catch(() => {});
+  }
+}
