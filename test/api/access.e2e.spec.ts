@@ -319,15 +319,20 @@ async function localIssuer() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sign = (claims: Record<string, unknown>, options: { key?: CryptoKey; audience?: string; expires?: string | Date; issuer?: string } = {}) =>
-    new SignJWT(claims)
+  const sign = (
+    claims: Record<string, unknown>,
+    options: { key?: CryptoKey; audience?: string; expires?: string | Date | null; issuer?: string; issuedAt?: Date; subject?: string } = {},
+  ) => {
+    const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(options.issuer ?? issuer)
       .setAudience(options.audience ?? 'programme-ledger')
-      .setSubject('anna@region.se')
-      .setIssuedAt()
-      .setExpirationTime(options.expires ?? '5m')
-      .sign(options.key ?? privateKey);
+      .setSubject(options.subject ?? 'anna@region.se')
+      .setIssuedAt(options.issuedAt);
+    // null: a token without any expiry
+    if (options.expires !== null) jwt.setExpirationTime(options.expires ?? '5m');
+    return jwt.sign(options.key ?? privateKey);
+  };
   return { issuer, sign, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
@@ -378,6 +383,21 @@ describe('single sign-on through an OpenID Connect issuer', () => {
     ]) {
       const before = (await api.allEvents()).length;
       await withJwt(jwt).post('/api/organisations', { name: 'Obehörig AB', country: 'SE', type: 'enterprise', sizeClass: 'micro' }).expect(401);
+      expect((await api.allEvents()).length).toBe(before);
+    }
+  });
+
+  it('refuses a token without an expiry, one issued in the future, and a subject that would forge a log line', async () => {
+    const cases: Array<[Promise<string>, string]> = [
+      [idp.sign({ ledger_role: 'admin' }, { expires: null }), 'no expiry'],
+      [idp.sign({ ledger_role: 'admin' }, { issuedAt: new Date(Date.now() + 3_600_000), expires: '2h' }), 'issued in the future'],
+      [idp.sign({ ledger_role: 'admin' }, { subject: 'x\nforged-log-line' }), 'control characters'],
+      [idp.sign({ ledger_role: 'admin' }, { subject: 'anna\u202egnp.exe' }), 'control characters'],
+    ];
+    for (const [signed, reason] of cases) {
+      const before = (await api.allEvents()).length;
+      const refused = await withJwt(await signed).post('/api/organisations', { name: 'Obehörig AB', country: 'SE', type: 'enterprise', sizeClass: 'micro' }).expect(401);
+      expect(refused.body.message).toContain(reason);
       expect((await api.allEvents()).length).toBe(before);
     }
   });

@@ -12,6 +12,10 @@ export interface OidcOptions {
   projectsClaim: string;
 }
 
+const CLOCK_TOLERANCE_SECONDS = 30;
+/** Control characters, and the invisible marks that reorder text (bidirectional overrides, isolates, marks). */
+const UNSAFE_SUBJECT = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
 /**
  * Single sign-on: JWTs signed by an OpenID Connect issuer, verified with `jose` against the issuer's JWKS
  * (fetched from its discovery document on first use and cached; unknown key ids trigger a refetch, rate
@@ -22,22 +26,36 @@ export class OidcVerifier {
 
   constructor(private readonly options: OidcOptions) {}
 
-  async verify(token: string): Promise<{ principal: Principal } | { refused: string }> {
+  async verify(token: string, now: Date): Promise<{ principal: Principal } | { refused: string }> {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, await this.keySet(), {
         issuer: this.options.issuer,
         audience: this.options.audience,
-        clockTolerance: 30,
+        // A token without an expiry would be good forever, whoever copied it.
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: now,
       }));
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_JWT_EXPIRED') return { refused: 'This sign-in has expired' };
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (error as { claim?: string }).claim === 'exp') {
+        return { refused: 'The sign-in token has no expiry (exp); ask the issuer for tokens that expire' };
+      }
       if (code === undefined) this.keys = undefined; // the issuer was unreachable: try discovery again next time
       return { refused: 'This sign-in token is not valid for this ledger' };
     }
+    if (typeof payload.iat === 'number' && payload.iat > now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS) {
+      return { refused: 'The sign-in token says it was issued in the future (iat); check the clocks of the issuer and this server' };
+    }
     const role = payload[this.options.roleClaim];
     if (typeof payload.sub !== 'string' || !payload.sub) return { refused: 'The sign-in token names no subject' };
+    // The subject becomes the actor of events and log lines: a line break or a bidirectional override in it
+    // would forge a log line or disguise who acted.
+    if (payload.sub.length > 255 || UNSAFE_SUBJECT.test(payload.sub)) {
+      return { refused: 'The sign-in token\'s subject (sub) holds control characters or is longer than 255 characters' };
+    }
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
       return { refused: `The sign-in token's ${this.options.roleClaim} claim is not one of ${ROLES.join(', ')}` };
     }

@@ -98,7 +98,7 @@ export class AccessGuard implements CanActivate {
       throw new UnauthorizedException(message);
     };
     if (this.oidc && token.split('.').length === 3) {
-      const result = await this.oidc.verify(token);
+      const result = await this.oidc.verify(token, now);
       if ('principal' in result) return result.principal;
       return refuse(result.refused);
     }
