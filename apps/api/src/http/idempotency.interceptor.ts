@@ -31,6 +31,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+const KILL_HOOK = 'LEDGER_TEST_ONLY_KILL_BEFORE_SAVING_IDEMPOTENT_ANSWER';
+const killBeforeSaving = () => process.env.NODE_ENV === 'test' && process.env[KILL_HOOK] === '1';
+
 /**
  * `Idempotency-Key`: the same key with the same request answers the first answer again and writes nothing;
  * the same key with another request is a 422. Requests with the same key wait for each other.
@@ -73,7 +76,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(stored.body);
         }
         return next.handle().pipe(
-          tap((body) => this.store.save(actor, key, { requestHash, status, body })),
+          tap((body) => {
+            if (killBeforeSaving()) process.kill(process.pid, 'SIGKILL');
+            this.store.save(actor, key, { requestHash, status, body });
+          }),
           finalize(release),
         );
       }),
