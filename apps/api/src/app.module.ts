@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller.js';
 import { AccessGuard, OIDC_VERIFIER } from './http/access.guard.js';
 import { RATE_LIMITER, RateLimiter } from './http/rate-limiter.js';
 import { AccessController } from './access/access.controller.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { IdempotencyStore } from './http/idempotency.store.js';
@@ -37,6 +38,7 @@ export class AppModule {
           minPositionTimeoutMs: config.minPositionTimeoutMs,
           counting: config.counting,
         }),
+        DashboardModule,
       ],
       controllers: [
         HealthController,

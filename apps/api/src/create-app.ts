@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ensurePrivateDirectory, openEventStore } from '@app/event-store';
 import type { ApiConfig } from './api.config.js';
 import { AppModule } from './app.module.js';
+import { serveDashboard } from './dashboard/dashboard.static.js';
 import { correlationIdOf, type LedgerRequest } from './http/command-context.decorator.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { harden } from './http/hardening.js';
@@ -27,6 +28,7 @@ export async function createApp(config: ApiConfig, options: { logger?: false } =
   );
   app.enableShutdownHooks();
   harden(app.getHttpAdapter().getInstance());
+  await serveDashboard(app);
   // Browsers may call the API only from the origins configured; without any, no CORS headers are sent at all.
   if (config.corsOrigins && config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'X-Correlation-Id'] });
