@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AppendTooLargeError,
+  DuplicateEventIdError,
   eventHash,
   InvalidEventError,
   LogVerifier,
@@ -208,6 +210,30 @@ export function describeEventStoreContract(
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 
+      it('with any or stream_exists, a retry is the same append even after other events followed it', async () => {
+        const stream = uniqueStream();
+        const events = [event('A', { a: 1 }, randomUUID()), event('B', { b: 2 }, randomUUID())];
+        const first = await store.appendToStream(stream, events, { expectedRevision: 'any' });
+        await store.appendToStream(stream, [event('X')], { expectedRevision: 'any' });
+        await expect(store.appendToStream(stream, events, { expectedRevision: 'any' })).resolves.toEqual(first);
+        await expect(store.appendToStream(stream, events, { expectedRevision: 'stream_exists' })).resolves.toEqual(first);
+        await expect(store.appendToStream(stream, [events[0]], { expectedRevision: 'any' })).resolves.toEqual({
+          nextExpectedRevision: 0,
+          position: (await store.readStream(stream))[0].position,
+        });
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B', 'X']);
+      });
+
+      it('with any, an append that repeats a stored id next to new ones is refused and writes nothing', async () => {
+        const stream = uniqueStream();
+        const stored = event('A', { a: 1 }, randomUUID());
+        await store.appendToStream(stream, [stored, event('B')], { expectedRevision: 'any' });
+        await expect(
+          store.appendToStream(stream, [stored, event('C', { c: 3 }, randomUUID())], { expectedRevision: 'any' }),
+        ).rejects.toBeInstanceOf(DuplicateEventIdError);
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['A', 'B']);
+      });
+
       if (options.detectsConflictingContent) {
         it('the same event id with different content is an error and writes nothing', async () => {
           const stream = uniqueStream();
@@ -305,6 +331,31 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('the size of an append', () => {
+      const limit = 1_048_576;
+
+      it('refuses an append over 1 MiB (data + metadata + type, summed over its events) and writes nothing', async () => {
+        const stream = uniqueStream();
+        const oneBig = await store
+          .appendToStream(stream, [event('Big', { text: 'x'.repeat(limit) })])
+          .catch((e: unknown) => e);
+        expect(oneBig).toBeInstanceOf(AppendTooLargeError);
+        expect(oneBig).toMatchObject({ streamName: stream, limit });
+        expect((oneBig as AppendTooLargeError).size).toBeGreaterThan(limit);
+        // Many events each well below the limit, together over it.
+        const parts = Array.from({ length: 11 }, (_, n) => event('Part', { n, text: 'y'.repeat(100_000) }));
+        await expect(store.appendToStream(stream, parts)).rejects.toBeInstanceOf(AppendTooLargeError);
+        await expect(store.readStream(stream)).rejects.toBeInstanceOf(StreamNotFoundError);
+      });
+
+      it('accepts an append just under the limit', async () => {
+        const stream = uniqueStream();
+        await store.appendToStream(stream, [event('Near', { text: 'z'.repeat(limit - 2048) })]);
+        const [stored] = await store.readStream(stream);
+        expect((stored.data as { text: string }).text).toHaveLength(limit - 2048);
+      });
+    });
+
     describe('refusals write nothing', () => {
       it.each([
         ['', /must not be empty/],
@@ -362,6 +413,34 @@ export function describeEventStoreContract(
           maxCount: 1,
         });
         expect(byType.map((e) => e.type)).toEqual(['LabOpened']);
+      });
+
+      it('reads after a position (exclusive), forwards and backwards, filtered, and pages through without gaps', async () => {
+        const category = `after${randomUUID().replaceAll('-', '')}`;
+        const written: number[] = [];
+        for (let n = 0; n < 7; n++) {
+          const { position } = await store.appendToStream(`${category}-${n % 2}`, [event('Counted', { n })]);
+          written.push(position);
+          await store.appendToStream(uniqueStream('noise'), [event('Noise')]);
+        }
+        const n = (events: RecordedEvent[]) => events.map((e) => (e.data as { n: number }).n);
+        const filter = { kind: 'streamNamePrefix' as const, prefixes: [`${category}-`] };
+
+        expect(n(await store.readAll({ afterPosition: written[0], maxCount: 2, filter }))).toEqual([1, 2]);
+        const next = await store.readAll({ afterPosition: written[0], maxCount: 1 });
+        expect(next[0].position).toBeGreaterThan(written[0]);
+        expect(next[0].type).toBe('Noise');
+        expect(n(await store.readAll({ afterPosition: written[3], direction: 'backwards', maxCount: 2, filter }))).toEqual([2, 1]);
+        expect(await store.readAll({ afterPosition: written[6], filter })).toEqual([]);
+        expect(n(await store.readAll({ afterPosition: 0, maxCount: 7, filter }))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+
+        const paged: RecordedEvent[] = [];
+        let page = await store.readAll({ fromPosition: written[0], maxCount: 2, filter });
+        while (page.length > 0) {
+          paged.push(...page);
+          page = await store.readAll({ afterPosition: page[page.length - 1].position, maxCount: 2, filter });
+        }
+        expect(n(paged)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       });
 
       it('never hands out system events', async () => {
@@ -430,6 +509,79 @@ export function describeEventStoreContract(
         });
         await checkpointPassedNoise;
         expect(reached).toBeGreaterThan(start.position);
+      });
+
+      it('hands a checkpoint to onCheckpoint only once every matching event before it was processed', async () => {
+        const category = `inband${randomUUID().replaceAll('-', '')}`;
+        const start = await store.appendToStream(uniqueStream(), [event()]);
+        const matching: number[] = [];
+        for (let batch = 0; batch < 20; batch++) {
+          const { position } = await store.appendToStream(`${category}-match`, Array.from({ length: 5 }, (_, n) => event('Match', { n })));
+          matching.push(...(await store.readStream(`${category}-match`, { direction: 'backwards', maxCount: 5 })).map((e) => e.position).reverse());
+          expect(matching[matching.length - 1]).toBe(position);
+          await store.appendToStream(uniqueStream('noise'), Array.from({ length: 5 }, (_, n) => event('Noise', { n })));
+        }
+        const processed = new Set<number>();
+        const early: Array<{ checkpoint: number; unprocessed: number }> = [];
+        let checkpoints = 0;
+        let finish!: () => void;
+        const finished = new Promise<void>((resolve) => (finish = resolve));
+        const finishWhenDone = () => {
+          if (processed.size === matching.length && checkpoints > 0) finish();
+        };
+        const subscription = store.subscribeToAll({
+          fromPosition: start.position,
+          filter: { kind: 'streamNamePrefix', prefixes: [`${category}-match`] },
+          onCheckpoint: (checkpoint) => {
+            checkpoints += 1;
+            const unprocessed = matching.filter((position) => position <= checkpoint && !processed.has(position)).length;
+            if (unprocessed > 0) early.push({ checkpoint, unprocessed });
+            finishWhenDone();
+          },
+        });
+        const consuming = (async () => {
+          for await (const recorded of subscription) {
+            // A consumer slower than the network: the client decodes ahead of it into its buffer.
+            for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+            processed.add(recorded.position);
+            finishWhenDone();
+          }
+        })();
+        await finished;
+        await subscription.close();
+        await consuming;
+        expect(early).toEqual([]);
+        expect([...processed].sort((a, b) => a - b)).toEqual(matching);
+      });
+
+      it('a failing onCheckpoint ends the iteration with its error, never an unhandled rejection', async () => {
+        const category = `failing${randomUUID().replaceAll('-', '')}`;
+        const start = await store.appendToStream(uniqueStream(), [event()]);
+        await store.appendToStream(uniqueStream('noise'), Array.from({ length: 100 }, (_, n) => event('Noise', { n })));
+        await store.appendToStream(uniqueStream('noise'), [event('Noise')]);
+        let onUnhandled!: (reason: unknown) => void;
+        const unhandled = new Promise<{ unhandled: unknown }>((resolve) => (onUnhandled = (reason) => resolve({ unhandled: reason })));
+        process.on('unhandledRejection', onUnhandled);
+        const subscription = store.subscribeToAll({
+          fromPosition: start.position,
+          filter: { kind: 'streamNamePrefix', prefixes: [`${category}-`] },
+          onCheckpoint: () => {
+            throw new Error('the checkpoint table is read-only');
+          },
+        });
+        try {
+          const iterated = (async () => {
+            for await (const _ of subscription) {
+              // nothing matches
+            }
+            return { ended: true };
+          })().catch((error: unknown) => ({ threw: error }));
+          const outcome = await Promise.race([iterated, unhandled]);
+          expect(outcome).toEqual({ threw: expect.objectContaining({ message: 'the checkpoint table is read-only' }) });
+        } finally {
+          process.off('unhandledRejection', onUnhandled);
+          await subscription.close();
+        }
       });
 
       const checkpointSubscriptions: Array<{ close(): Promise<void> }> = [];
