@@ -97,7 +97,7 @@ export interface SubmittedReport {
 }
 
 /** Events applied to a replay between two turns of the event loop. */
-const REPLAY_BATCH = 500;
+const REPLAY_BATCH = 200;
 /** The figures need every read model but the history index. */
 const FIGURE_PROJECTIONS = PROJECTIONS.filter((projection) => !projection.name.startsWith('project_history'));
 
