@@ -299,6 +299,18 @@ describe('filtered subscription checkpoints, 24.10.4 (checkpointBugAtEnd)', () =
     expect(seen.checkpoints).toEqual([{ commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n }]);
   });
 
+  it('resuming from that checkpoint is resuming from the end: every earlier event is skipped', async () => {
+    await ctx.client.appendToStream(uniqueStream(), [event('Match'), event('Noise')]);
+    const bogus = { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n };
+    const sub = ctx.client.subscribeToAll({ fromPosition: bogus, filter: eventTypeFilter({ prefixes: ['Match'] }) });
+    const rec = record(sub);
+    await waitUntil(rec.caughtUp, 'caughtUp');
+    await ctx.client.appendToStream(uniqueStream(), event('MatchLive'));
+    await waitUntil(() => rec.events.length === 1, 'the live event');
+    await sub.unsubscribe();
+    expect(rec.events.map((e) => e.event!.type)).toEqual(['MatchLive']);
+  });
+
   it('once an event was sent, the end-of-catch-up checkpoint is a real position', async () => {
     await ctx.client.appendToStream(uniqueStream(), [event('Match'), event('Noise')]);
     const match = (await collect(ctx.client.readAll()))[0]!.event!.position!;

@@ -440,10 +440,6 @@ class EventLog {
     return p.commit >= this.logEnd || this.recordStarts.has(p.commit);
   }
 
-  get end(): Pos {
-    return { commit: this.logEnd, prepare: this.logEnd };
-  }
-
   /** LastIndexedPosition: where the last committed record starts (a transaction's commit record). */
   get lastIndexed(): Pos {
     const last = this.all.at(-1);
@@ -1401,7 +1397,10 @@ function streamsService(state: ServerState) {
     send: (resp: ReadResp) => void,
   ): void {
     const ao = options.getAll()!;
-    const start: Pos | 'start' | 'end' = ao.hasEnd() ? 'end' : ao.hasPosition() ? readPosition(ao.getPosition()!) : 'start';
+    const requested = ao.hasPosition() ? readPosition(ao.getPosition()!) : null;
+    // (2^64-1, 2^64-1) is Position.End: 24.10.4's bogus checkpoint, given back, subscribes from the end.
+    const isEnd = ao.hasEnd() || (requested?.commit === WIRE_MINUS_ONE && requested.prepare === WIRE_MINUS_ONE);
+    const start: Pos | 'start' | 'end' = isEnd ? 'end' : (requested ?? 'start');
     const v24 = state.checkpointAtEndOfCatchUp;
     if (typeof start === 'object' && !store.isValidPosition(start)) {
       // 23.10 reads the start position before confirming; 24.10 confirms, then its catch-up read fails.
@@ -1416,7 +1415,7 @@ function streamsService(state: ServerState) {
     send(confirmationResp());
 
     // `checkpoint`: the event or checkpoint most recently sent (null = (-1,-1), nothing yet).
-    let checkpoint: Pos | null = start === 'end' ? store.end : start === 'start' ? null : start;
+    let checkpoint: Pos | null = start === 'end' ? store.lastIndexed : start === 'start' ? null : start;
     let liveCounter = 0;
     // 24.10 goes live at once when the start is at or after the last record (no catch-up, no checkpoint).
     const skipCatchUp = start === 'end' || (v24 && checkpoint !== null && comparePos(checkpoint, store.lastIndexed) >= 0);
@@ -1436,7 +1435,10 @@ function streamsService(state: ServerState) {
     }
     send(caughtUpResp());
 
+    const from = checkpoint;
     const unlisten = store.onAppended((e) => {
+      // 24.10 skips live events at or before where the client asked to start (a start past the end).
+      if (v24 && from && comparePos(e, from) <= 0) return;
       if (!filter) {
         send(toReadEvent(e, structured));
         return;
