@@ -533,8 +533,14 @@ describe.each([
     );
   });
 
-  it('soft-deleting a stream that never existed is a wrong expected version', async () => {
+  it('soft-deleting a stream that never existed, or at a wrong revision, is a wrong expected version', async () => {
     expect(await failure(ctx.client.deleteStream(uniqueStream()))).toBeInstanceOf(WrongExpectedVersionError);
+    const stream = uniqueStream();
+    await ctx.client.appendToStream(stream, [event('A'), event('B')]);
+    const wrong = (await failure(ctx.client.deleteStream(stream, { expectedRevision: 5n }))) as WrongExpectedVersionError;
+    expect(wrong).toBeInstanceOf(WrongExpectedVersionError);
+    expect([wrong.streamName, wrong.expectedVersion, wrong.actualVersion]).toEqual([stream, 5n, 1n]);
+    expect(await collect(ctx.client.readStream(stream))).toHaveLength(2);
   });
 
   it('tombstone: reads, appends, deletes and subscriptions fail with StreamDeletedError', async () => {
