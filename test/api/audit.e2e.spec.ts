@@ -289,5 +289,38 @@ describe('audit and replay over HTTP', () => {
       const page = await api.get(`/api/projects/${projectId}/history?limit=2&after=${positions[1]}`).expect(200);
       expect(page.body.events.map((e: { position: number }) => e.position)).toEqual(positions.slice(2, 4));
     });
+
+    it('pages a project history in log order, every event once, and filters by type and by stream or category', async () => {
+      const log = await api.allEvents();
+      const ours = new Set(
+        log.filter((e) => (e.data as { projectId?: string }).projectId === projectId).map((e) => e.streamName),
+      );
+      const expected = log.filter((e) => ours.has(e.streamName));
+      const pageThrough = async (query: string) => {
+        const seen: Array<{ position: number; type: string; streamName: string; revision: number; id: string }> = [];
+        let after: number | undefined;
+        for (let pages = 0; pages < 100; pages++) {
+          const page = await api.get(`/api/projects/${projectId}/history?limit=3${query}${after === undefined ? '' : `&after=${after}`}`).expect(200);
+          seen.push(...page.body.events);
+          if (!page.body.next) return seen;
+          expect(page.body.events).toHaveLength(3);
+          after = page.body.next.after;
+        }
+        throw new Error('history did not end');
+      };
+      const all = await pageThrough('');
+      expect(all.map((e) => [e.position, e.streamName, e.revision, e.id, e.type])).toEqual(
+        expected.map((e) => [e.position, e.streamName, e.revision, e.id, e.type]),
+      );
+      const corrections = await pageThrough('&type=ParticipantCorrected');
+      expect(corrections.map((e) => e.streamName)).toEqual([`participant-${people.Carl}`]);
+      const participants = await pageThrough('&stream=participant');
+      expect(participants.map((e) => e.position)).toEqual(expected.filter((e) => e.streamName.startsWith('participant-')).map((e) => e.position));
+      const carl = await pageThrough(`&stream=participant-${people.Carl}`);
+      expect(carl.map((e) => e.type)).toEqual(['ParticipantRegistered', 'ParticipantCorrected']);
+      const last = all[all.length - 1].position;
+      expect((await api.get(`/api/projects/${projectId}/history?after=${last}`).expect(200)).body).toMatchObject({ events: [], next: null });
+      await api.get(`/api/projects/${projectId}/history?type=%24all`).expect(400);
+    });
   });
 });

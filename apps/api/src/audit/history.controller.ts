@@ -5,7 +5,7 @@ import { NotFound } from '@app/programme';
 import { auditEvent, ProgrammeLists, ProjectAudit, ReadModels } from '@app/reporting';
 import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
-import { GlobalLogQueryDto, LogQueryDto, StreamEventsQueryDto } from './audit-query.dto.js';
+import { GlobalLogQueryDto, StreamEventsQueryDto } from './audit-query.dto.js';
 import { Access } from '../http/access.decorator.js';
 
 /**
@@ -50,13 +50,12 @@ export class HistoryController {
   @ApiOkResponse({ description: 'The global log in order, paged by position; filter by event type and stream or category' })
   async log(@Query() query: GlobalLogQueryDto) {
     const limit = query.limit ?? 100;
-    const after = query.after ?? 0;
     const filter: EventFilter | undefined = query.stream
       ? { kind: 'streamNamePrefix', prefixes: [query.stream.includes('-') ? query.stream : `${query.stream}-`] }
       : query.type
         ? { kind: 'eventTypePrefix', prefixes: [query.type] }
         : undefined;
-    const events = await this.store.readAll({ fromPosition: after + 1, maxCount: limit, filter });
+    const events = await this.store.readAll({ ...(query.after === undefined ? {} : { afterPosition: query.after }), maxCount: limit, filter });
     // The store filters by prefix; a stream name or type is matched whole here.
     const exact = events.filter(
       (event) =>
@@ -72,18 +71,20 @@ export class HistoryController {
   @Get('projects/:id/history')
   @Access('records:read', 'project')
   @ReadRoute()
-  @ApiOkResponse({ description: 'Every event recorded under a project (its own and its entities\' streams), in log order, paged by position' })
-  async project(@IdParam() projectId: string, @Query() query: LogQueryDto) {
+  @ApiOkResponse({
+    description:
+      "Every event recorded under a project (its own and its entities' streams), in log order, paged by position (`next.after`); " +
+      'filter by event type and by stream or category',
+  })
+  async project(@IdParam() projectId: string, @Query() query: GlobalLogQueryDto) {
     await this.readModels.ready('all', query.minPosition);
     if (!this.lists.projectExists(projectId)) throw new NotFound('Project', projectId);
-    const limit = query.limit ?? 100;
-    const after = query.after ?? 0;
-    const events = (await this.audit.log.ownEvents(projectId)).filter((event) => event.position > after);
-    const page = events.slice(0, limit);
-    return {
-      projectId,
-      events: page.map(auditEvent),
-      next: events.length > limit ? { after: page[page.length - 1].position } : null,
-    };
+    const { events, next } = await this.audit.log.historyPage(projectId, {
+      after: query.after,
+      limit: query.limit ?? 100,
+      type: query.type,
+      stream: query.stream,
+    });
+    return { projectId, events: events.map(auditEvent), next };
   }
 }

@@ -13,6 +13,15 @@ export function parseAsOf(value: string): AsOf | undefined {
   return Number.isNaN(time) ? undefined : { timestamp: new Date(time).toISOString() };
 }
 
+/** A page of a project's history: after a position (exclusive), optionally one event type or one stream or category. */
+export interface HistoryPageQuery {
+  after?: number;
+  limit: number;
+  type?: string;
+  /** A stream name (`participant-<uuid>`) or a category (`participant`). */
+  stream?: string;
+}
+
 /** Streams read so far of those a replay needs. */
 export type ReplayProgress = (streamsRead: number, streams: number) => void;
 
@@ -43,9 +52,40 @@ export class ProjectLog {
       .all({ projectId }) as string[];
   }
 
-  /** The project's own events, in log order. */
-  async ownEvents(projectId: string, asOf?: AsOf): Promise<RecordedEvent[]> {
-    return this.read(this.streams(projectId), asOf);
+  /**
+   * One page of the project's history, from the index (project_history): the positions after `after`, then
+   * only those events read from the store, each stream once from its first revision on the page.
+   */
+  async historyPage(projectId: string, page: HistoryPageQuery): Promise<{ events: RecordedEvent[]; next: { after: number } | null }> {
+    // Only the conditions asked for, so SQLite seeks (project_id[, type], position) instead of filtering.
+    const category = page.stream && !page.stream.includes('-') ? `${page.stream}-` : undefined;
+    const conditions = [
+      'project_id = :projectId',
+      ...(page.after !== undefined ? ['position > :after'] : []),
+      ...(page.type !== undefined ? ['type = :type'] : []),
+      ...(category ? ['substr(stream_name, 1, :categoryLength) = :category'] : page.stream ? ['stream_name = :stream'] : []),
+    ];
+    const rows = this.db
+      .prepare(`SELECT position, stream_name AS streamName, revision FROM project_history WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT :limit`)
+      .all({
+        projectId,
+        limit: page.limit + 1,
+        ...(page.after !== undefined ? { after: page.after } : {}),
+        ...(page.type !== undefined ? { type: page.type } : {}),
+        ...(category ? { category, categoryLength: category.length } : page.stream ? { stream: page.stream } : {}),
+      }) as Array<{ position: number; streamName: string; revision: number }>;
+    const onPage = rows.slice(0, page.limit);
+    const revisions = new Map<string, number[]>();
+    for (const row of onPage) revisions.set(row.streamName, [...(revisions.get(row.streamName) ?? []), row.revision]);
+    const byPosition = new Map<number, RecordedEvent>();
+    for (const [stream, wanted] of revisions) {
+      const first = Math.min(...wanted);
+      const read = await this.store.readStream(stream, { fromRevision: first, maxCount: Math.max(...wanted) - first + 1 });
+      const keep = new Set(wanted);
+      for (const event of read) if (keep.has(event.revision)) byPosition.set(event.position, event);
+    }
+    const events = onPage.map((row) => byPosition.get(row.position)).filter((event): event is RecordedEvent => event !== undefined);
+    return { events, next: rows.length > page.limit ? { after: onPage[onPage.length - 1].position } : null };
   }
 
   /**

@@ -4,6 +4,7 @@ import { organisationsProjection } from './organisations.projection.js';
 import { outcomesProjection } from './outcomes.projection.js';
 import { participantsProjection } from './participants.projection.js';
 import { pilotCasesProjection } from './pilot-cases.projection.js';
+import { projectHistoryProjection } from './project-history.projection.js';
 import { projectsProjection } from './projects.projection.js';
 import { reportsProjection } from './reports.projection.js';
 import { supportProjection } from './support.projection.js';
@@ -18,4 +19,5 @@ export const PROJECTIONS: readonly Projection[] = [
   pilotCasesProjection,
   outcomesProjection,
   reportsProjection,
+  projectHistoryProjection,
 ];
