@@ -125,7 +125,7 @@ describe('Idempotency-Key retries after kill -9 between the append and the saved
 
   it('a correction (ParticipantCorrected) is in the log once, and the retry answers its revision and position', () => {
     const corrected = only('ParticipantCorrected');
-    expect(retried.correction.status).toBe(201);
+    expect(retried.correction.status).toBe(200);
     expect(retried.correction.body).toEqual({
       id: participantId,
       streamName: `participant-${participantId}`,

@@ -1,6 +1,7 @@
 import { MIN_TOKEN_LENGTH, type OidcOptions } from '@app/access';
 import { ConfigurationError, dataDirectory, eventStoreConfigFromEnv, type EventStoreConfig } from '@app/event-store';
 import { DEFAULT_COUNTING, type CountingOptions } from '@app/reporting';
+import { DEFAULT_IDEMPOTENCY_TTL_HOURS } from './http/idempotency.store.js';
 
 export interface ApiConfig {
   host: string;
@@ -20,6 +21,8 @@ export interface ApiConfig {
   minPositionTimeoutMs?: number;
   /** Configurable counting rules (LEDGER_NEW_ENTERPRISE_YEARS for RCO05). */
   counting?: CountingOptions;
+  /** How long answers to requests with an Idempotency-Key are kept, in hours (LEDGER_IDEMPOTENCY_TTL_HOURS). */
+  idempotencyTtlHours?: number;
   /** Tests pin the clock; the service reads the real one. */
   clock?: () => Date;
 }
@@ -48,6 +51,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`LEDGER_CORS_ORIGINS: "${origin.slice(0, 80)}" is not an origin such as https://dashboard.example.se`);
   }
   const minPositionTimeoutMs = wholeNumber(env, 'LEDGER_MIN_POSITION_TIMEOUT_MS', 5_000, 0, 60_000, problems);
+  const idempotencyTtlHours = wholeNumber(env, 'LEDGER_IDEMPOTENCY_TTL_HOURS', DEFAULT_IDEMPOTENCY_TTL_HOURS, 1, 8_760, problems);
   const newEnterpriseYears = wholeNumber(env, 'LEDGER_NEW_ENTERPRISE_YEARS', DEFAULT_COUNTING.newEnterpriseYears, 1, 20, problems);
   let eventStore: EventStoreConfig | undefined;
   try {
@@ -68,6 +72,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
     rateLimitPerMinute,
     corsOrigins,
     minPositionTimeoutMs,
+    idempotencyTtlHours,
     counting: { ...DEFAULT_COUNTING, newEnterpriseYears },
   };
 }

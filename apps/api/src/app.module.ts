@@ -15,7 +15,7 @@ import { AccessController } from './access/access.controller.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
-import { IdempotencyStore } from './http/idempotency.store.js';
+import { DEFAULT_IDEMPOTENCY_TTL_HOURS, IdempotencyStore } from './http/idempotency.store.js';
 import { ActivitiesController } from './programme/activities.controller.js';
 import { OrganisationsController } from './programme/organisations.controller.js';
 import { ParticipantsController } from './programme/participants.controller.js';
@@ -57,7 +57,7 @@ export class AppModule {
         { provide: OIDC_VERIFIER, useValue: config.oidc ? new OidcVerifier(config.oidc) : null },
         { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitPerMinute ?? 1_200) },
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: IDEMPOTENCY_STORE, useFactory: () => IdempotencyStore.open(join(config.dataDir, 'service.sqlite')) },
+        { provide: IDEMPOTENCY_STORE, useFactory: () => IdempotencyStore.open(join(config.dataDir, 'service.sqlite'), { ttlHours: config.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS, clock: config.clock }) },
         EtagInterceptor,
         IdempotencyInterceptor,
       ],

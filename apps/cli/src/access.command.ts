@@ -47,7 +47,7 @@ export async function accessCommand(args: string[], io: CliIo): Promise<number> 
     const secrets = await grantSecrets(tokenId, token);
     const correlationId = randomUUID();
     const now = new Date();
-    const context = { actor: CLI_ACTOR, correlationId, causationId: correlationId, now };
+    const context = { actor: CLI_ACTOR, correlationId, causationId: correlationId, now, newEntityId: randomUUID };
     const result = await new AggregateStore(store).handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'GrantAccess', context, () => ({
       type: 'GrantAccess' as const,
       data: { tokenId, name, role: 'admin' as const, ...secrets },

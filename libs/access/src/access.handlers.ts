@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { AggregateStore } from '@app/programme';
 import { accessTokenDecider } from './access-token.decider.js';
@@ -23,7 +22,7 @@ export class GrantAccessHandler implements ICommandHandler<GrantAccessCommand> {
   ) {}
 
   async execute({ input, context, token: chosen }: GrantAccessCommand) {
-    const tokenId = randomUUID();
+    const tokenId = context.newEntityId();
     const token = chosen ?? newToken(tokenId);
     const secrets = await grantSecrets(tokenId, token, this.serverKey);
     const result = await this.aggregates.handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'GrantAccess', context, () => ({

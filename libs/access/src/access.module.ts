@@ -40,7 +40,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   private async firstAdmin(): Promise<void> {
     if (!this.registry.empty) return;
     const correlationId = randomUUID();
-    const context = { actor: FIRST_START_ACTOR, correlationId, causationId: correlationId, now: (this.options.clock ?? (() => new Date()))() };
+    const context = { actor: FIRST_START_ACTOR, correlationId, causationId: correlationId, now: (this.options.clock ?? (() => new Date()))(), newEntityId: randomUUID };
     try {
       const { id, token } = await this.commands.execute(
         new GrantAccessCommand({ name: 'First administrator', role: 'admin' }, context, this.options.adminToken),

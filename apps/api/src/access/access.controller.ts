@@ -6,6 +6,7 @@ import { AccessRegistry, GrantAccessCommand, RevokeAccessCommand, ROLES, type Ro
 import type { CommandContext } from '@app/programme';
 import { Access } from '../http/access.decorator.js';
 import { Ctx } from '../http/command-context.decorator.js';
+import { ShownOnce } from '../http/idempotency.decorator.js';
 import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
 
@@ -54,6 +55,7 @@ export class AccessController {
   @Post()
   @Access('access:manage')
   @CommandRoute(201, [422])
+  @ShownOnce('token')
   async grant(@Body() body: GrantAccessDto, @Ctx() context: CommandContext) {
     const expiresAt = body.expiresAt ? new Date(body.expiresAt).toISOString() : undefined;
     const result = await this.commands.execute(

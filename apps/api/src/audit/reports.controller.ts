@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Inject, NotFoundException, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, StreamNotFoundError, streamName, type EventStore } from '@app/event-store';
-import { NotFound, RecordReportVerificationCommand, SubmitReportCommand, type CommandContext, type ReportEvent } from '@app/programme';
+import { NotFound, RecordReportVerificationCommand, SubmitReportCommand, wasReplayed, type CommandContext, type ReportEvent } from '@app/programme';
 import type { Principal } from '@app/access';
 import { IndicatorCalculator, ProgrammeLists, ProjectAudit, ReadModels, reportDigest, reportFigures, sealedAuditEvent } from '@app/reporting';
 import { Ctx } from '../http/command-context.decorator.js';
@@ -40,9 +39,12 @@ export class ReportsController {
     const figures = reportFigures(projectId, period, position, indicators);
     const digest = reportDigest(figures);
     const result = await this.commands.execute(
-      new SubmitReportCommand(randomUUID(), { projectId, label: body.label, figures, digest }, context),
+      new SubmitReportCommand(context.newEntityId(), { projectId, label: body.label, figures, digest }, context),
     );
-    return { ...result, figuresPosition: position, digest };
+    if (!wasReplayed(result)) return { ...result, figuresPosition: position, digest };
+    // Submitted before under this Idempotency-Key: answer the figures it froze then, not the ones computed now.
+    const { event } = await this.report(result.id);
+    return { ...result, figuresPosition: event.data.figures.position, digest: event.data.digest };
   }
 
   @Get('projects/:id/reports')

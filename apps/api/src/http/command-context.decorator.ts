@@ -1,6 +1,6 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { CommandContext } from '@app/programme';
+import { entityIdSource, type CommandContext } from '@app/programme';
 import type { FastifyRequest } from 'fastify';
 
 export type Clock = () => Date;
@@ -16,17 +16,28 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   return Number(match[1]);
 }
 
-export type LedgerRequest = FastifyRequest & { actor?: string; correlationId?: string; clock?: Clock };
+export type LedgerRequest = FastifyRequest & {
+  actor?: string;
+  correlationId?: string;
+  clock?: Clock;
+  /** Set by the IdempotencyInterceptor once it has checked the request's Idempotency-Key: its hash with the actor. */
+  idempotencyKey?: string;
+};
 
-/** The request's actor, correlation and If-Match, with the time it is handled. */
+/** The request's actor, correlation, If-Match and Idempotency-Key, with the time it is handled. */
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
   const request = context.switchToHttp().getRequest<LedgerRequest>();
+  // Ids derived per route and path: the same key sent to another URL (a mistake the saved answer refuses
+  // while it is kept) must not reach the entity the first request created.
+  const scope = `${request.method} ${request.url.split('?')[0]}`;
   return {
     actor: request.actor!,
     correlationId: request.correlationId!,
     causationId: randomUUID(),
     now: (request.clock ?? (() => new Date()))(),
     ifMatch: parseIfMatch(request.headers['if-match']),
+    ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+    newEntityId: entityIdSource(request.idempotencyKey, scope),
   };
 });
 

@@ -1,48 +1,110 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteFile } from '@app/event-store';
 
 export interface StoredAnswer {
   requestHash: string;
   status: number;
-  body: unknown;
+  /**
+   * The first answer, when it was small enough to keep. Without it the request runs again on a retry and,
+   * having already happened, answers its first outcome from its own events.
+   */
+  body?: unknown;
 }
 
-/** First answers to requests sent with an Idempotency-Key, kept beside (never inside) the event log. */
+export interface IdempotencyStoreOptions {
+  /** How long an answer is kept (LEDGER_IDEMPOTENCY_TTL_HOURS); a key seen after that is a new request. */
+  ttlHours: number;
+  clock?: () => Date;
+  /** Answers larger than this (as JSON) are not kept. */
+  maxAnswerBytes?: number;
+}
+
+export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
+export const MAX_KEPT_ANSWER_BYTES = 64 * 1024;
+const HOUR_MS = 3_600_000;
+
+/**
+ * First answers to requests sent with an Idempotency-Key, kept beside (never inside) the event log, for a
+ * limited time. Keys are stored only as their hash with the actor (see idempotencyKeyHash). This store is a
+ * convenience: that a command happened only once is decided by the event log itself (AggregateStore).
+ */
 export class IdempotencyStore {
   private readonly statements;
+  private readonly ttlMs: number;
+  private readonly clock: () => Date;
+  private readonly maxAnswerBytes: number;
+  private readonly purgeTimer: NodeJS.Timeout;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    options: IdempotencyStoreOptions,
+  ) {
+    this.ttlMs = options.ttlHours * HOUR_MS;
+    this.clock = options.clock ?? (() => new Date());
+    this.maxAnswerBytes = options.maxAnswerBytes ?? MAX_KEPT_ANSWER_BYTES;
     this.statements = {
-      find: db.prepare('SELECT request_hash, status, body FROM idempotency WHERE actor = ? AND key = ?'),
+      find: db.prepare('SELECT request_hash, status, body FROM answers WHERE key_hash = ? AND created_at > ?'),
       save: db.prepare(
-        'INSERT INTO idempotency (actor, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO answers (key_hash, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
+      purge: db.prepare('DELETE FROM answers WHERE created_at <= ?'),
+      count: db.prepare('SELECT count(*) FROM answers').pluck(),
     };
+    this.purge();
+    // Hourly (or per TTL, when shorter): an expired answer is never replayed anyway, this bounds the file.
+    this.purgeTimer = setInterval(() => this.purge(), Math.min(this.ttlMs, HOUR_MS));
+    this.purgeTimer.unref();
   }
 
-  static open(file: string): IdempotencyStore {
-    mkdirSync(dirname(file), { recursive: true });
+  static open(file: string, options: IdempotencyStoreOptions = { ttlHours: DEFAULT_IDEMPOTENCY_TTL_HOURS }): IdempotencyStore {
+    // Creates the file (and the directory, when missing) owner-only.
     const db = openSqliteFile(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.exec(`CREATE TABLE IF NOT EXISTS idempotency (
-      actor TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status INTEGER NOT NULL,
-      body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (actor, key)) STRICT`);
-    return new IdempotencyStore(db);
+    // Purged answers are overwritten with zeros, not merely unlinked from the b-tree.
+    db.pragma('secure_delete = ON');
+    db.exec(`CREATE TABLE IF NOT EXISTS answers (
+      key_hash TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status INTEGER NOT NULL, body TEXT,
+      created_at INTEGER NOT NULL) STRICT;
+      CREATE INDEX IF NOT EXISTS answers_by_age ON answers (created_at)`);
+    // The first version kept raw keys and whole answers, token grants' plaintext tokens among them, forever:
+    // drop it and rewrite the file so that nothing of it stays on disk. Its retries are still recognised by
+    // the events themselves.
+    const legacy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'idempotency'").get();
+    if (legacy) {
+      db.exec('DROP TABLE idempotency');
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return new IdempotencyStore(db, options);
   }
 
-  find(actor: string, key: string): StoredAnswer | undefined {
-    const row = this.statements.find.get(actor, key) as { request_hash: string; status: number; body: string } | undefined;
-    return row && { requestHash: row.request_hash, status: row.status, body: JSON.parse(row.body) };
+  find(keyHash: string): StoredAnswer | undefined {
+    const row = this.statements.find.get(keyHash, this.clock().getTime() - this.ttlMs) as
+      | { request_hash: string; status: number; body: string | null }
+      | undefined;
+    if (!row) return undefined;
+    return { requestHash: row.request_hash, status: row.status, ...(row.body === null ? {} : { body: JSON.parse(row.body) }) };
   }
 
-  save(actor: string, key: string, answer: StoredAnswer): void {
-    this.statements.save.run(actor, key, answer.requestHash, answer.status, JSON.stringify(answer.body), new Date().toISOString());
+  /** Keeps the answer, or only that the request was answered when its answer is too large to keep. */
+  save(keyHash: string, answer: StoredAnswer): void {
+    const json = answer.body === undefined ? null : JSON.stringify(answer.body);
+    const body = json !== null && Buffer.byteLength(json) <= this.maxAnswerBytes ? json : null;
+    this.statements.save.run(keyHash, answer.requestHash, answer.status, body, this.clock().getTime());
+  }
+
+  /** Removes the answers older than the TTL; answers how many. */
+  purge(): number {
+    return this.statements.purge.run(this.clock().getTime() - this.ttlMs).changes;
+  }
+
+  get size(): number {
+    return this.statements.count.get() as number;
   }
 
   close(): void {
+    clearInterval(this.purgeTimer);
     this.db.close();
   }
 }

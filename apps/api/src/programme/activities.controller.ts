@@ -3,7 +3,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { randomUUID } from 'node:crypto';
 import {
   ACTIVITY_FORMATS,
   AdmitCompanyToLabCommand,
@@ -131,14 +130,14 @@ export class ActivitiesController {
   @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   openLab(@IdParam() projectId: string, @Body() { id, ...input }: OpenLabDto, @Ctx() context: CommandContext) {
-    return this.commands.execute(new OpenLabCommand(id ?? randomUUID(), { ...input, projectId }, context));
+    return this.commands.execute(new OpenLabCommand(id ?? context.newEntityId(), { ...input, projectId }, context));
   }
 
   @Post('projects/:id/activities')
   @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   openActivity(@IdParam() projectId: string, @Body() { id, ...input }: OpenActivityDto, @Ctx() context: CommandContext) {
-    return this.commands.execute(new OpenActivityCommand(id ?? randomUUID(), { ...input, projectId }, context));
+    return this.commands.execute(new OpenActivityCommand(id ?? context.newEntityId(), { ...input, projectId }, context));
   }
 
   @Post('labs/:id/companies')

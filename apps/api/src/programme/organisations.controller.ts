@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO31661Alpha2, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { randomUUID } from 'node:crypto';
 import {
   EntityReader,
   ORGANISATION_TYPES,
@@ -78,7 +77,7 @@ export class OrganisationsController {
   @Access('organisations:write')
   @CommandRoute(201, [409, 422])
   register(@Body() { id, ...input }: RegisterOrganisationDto, @Ctx() context: CommandContext) {
-    return this.commands.execute(new RegisterOrganisationCommand(id ?? randomUUID(), input, context));
+    return this.commands.execute(new RegisterOrganisationCommand(id ?? context.newEntityId(), input, context));
   }
 
   @Post(':id/reclassification')

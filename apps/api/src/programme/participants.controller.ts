@@ -17,7 +17,6 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { randomUUID } from 'node:crypto';
 import {
   CorrectParticipantCommand,
   EntityReader,
@@ -103,7 +102,7 @@ export class ParticipantsController {
   @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   register(@IdParam() projectId: string, @Body() { id, ...input }: RegisterParticipantDto, @Ctx() context: CommandContext) {
-    return this.commands.execute(new RegisterParticipantCommand(id ?? randomUUID(), { ...input, projectId }, context));
+    return this.commands.execute(new RegisterParticipantCommand(id ?? context.newEntityId(), { ...input, projectId }, context));
   }
 
   @Post('participants/:id/corrections')

@@ -15,7 +15,6 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { randomUUID } from 'node:crypto';
 import {
   EntityReader,
   FUNDS,
@@ -97,7 +96,7 @@ export class ProjectsController {
   @Access('projects:register')
   @CommandRoute(201, [409, 422])
   register(@Body() { id, ...input }: RegisterProjectDto, @Ctx() context: CommandContext) {
-    return this.commands.execute(new RegisterProjectCommand(id ?? randomUUID(), input, context));
+    return this.commands.execute(new RegisterProjectCommand(id ?? context.newEntityId(), input, context));
   }
 
   @Post(':id/targets')

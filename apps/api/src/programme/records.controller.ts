@@ -15,7 +15,6 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { randomUUID } from 'node:crypto';
 import {
   CompletePilotCaseCommand,
   EntityReader,
@@ -150,7 +149,7 @@ export class RecordsController {
   @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   recordSupport(@IdParam() projectId: string, @Body() { id, ...input }: RecordSupportDto, @Ctx() context: CommandContext) {
-    return this.commands.execute(new RecordEnterpriseSupportCommand(id ?? randomUUID(), { ...input, projectId }, context));
+    return this.commands.execute(new RecordEnterpriseSupportCommand(id ?? context.newEntityId(), { ...input, projectId }, context));
   }
 
   @Get('support/:id')
@@ -166,7 +165,7 @@ export class RecordsController {
   @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   startPilotCase(@IdParam() projectId: string, @Body() { id, ...input }: StartPilotCaseDto, @Ctx() context: CommandContext) {
-    return this.commands.execute(new StartPilotCaseCommand(id ?? randomUUID(), { ...input, projectId }, context));
+    return this.commands.execute(new StartPilotCaseCommand(id ?? context.newEntityId(), { ...input, projectId }, context));
   }
 
   @Post('pilot-cases/:id/completion')
@@ -190,7 +189,7 @@ export class RecordsController {
   @Access('records:write', 'project')
   @CommandRoute(201, [404, 409, 422])
   recordOutcome(@IdParam() projectId: string, @Body() { id, ...input }: RecordOutcomeDto, @Ctx() context: CommandContext) {
-    return this.commands.execute(new RecordOutcomeCommand(id ?? randomUUID(), { ...input, projectId }, context));
+    return this.commands.execute(new RecordOutcomeCommand(id ?? context.newEntityId(), { ...input, projectId }, context));
   }
 
   @Post('outcomes/:id/retraction')

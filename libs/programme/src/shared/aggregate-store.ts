@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
+  DuplicateEventIdError,
   EVENT_STORE,
   StreamNotFoundError,
   WrongExpectedVersionError,
   streamName as buildStreamName,
   type EventStore,
+  type RecordedEvent,
 } from '@app/event-store';
 import type { Decider, DomainEvent } from './decider.js';
 import { StaleRevision } from './domain-errors.js';
-import { EVENT_SCHEMA_VERSION, type CommandContext, type CommandResult } from './command-context.js';
+import { derivedUuid, EVENT_SCHEMA_VERSION, REPLAYED, type CommandContext, type CommandResult } from './command-context.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -40,19 +42,15 @@ export class AggregateStore {
     decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
     streamName: string,
   ): Promise<Loaded<State>> {
-    try {
-      const recorded = await this.store.readStream(streamName);
-      const state = recorded.reduce(
-        (current, event) => decider.evolve(current, { type: event.type, data: event.data } as Event),
-        decider.initialState(),
-      );
-      return { state, revision: recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined };
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return { state: decider.initialState(), revision: undefined };
-      throw error;
-    }
+    const { state, revision } = await this.read(decider, streamName);
+    return { state, revision };
   }
 
+  /**
+   * Load, decide, append. A command sent with an Idempotency-Key that this stream already holds events of
+   * (same key, same command) has already happened, whatever became of its answer: it answers that first
+   * outcome and writes nothing.
+   */
   async handle<State, Command, Event extends DomainEvent>(
     decider: Decider<State, Command, Event>,
     target: { category: string; id: string },
@@ -62,8 +60,14 @@ export class AggregateStore {
     command: (state: State) => Command | Promise<Command>,
   ): Promise<CommandResult> {
     const streamName = buildStreamName(target.category, target.id);
+    const key = context.idempotencyKey;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, revision } = await this.load(decider, streamName);
+      const { state, revision, recorded } = await this.read(decider, streamName);
+      // Before building the command: its facts may have changed since, and If-Match is stale by our own write.
+      const earlier = key === undefined ? undefined : firstOutcome(recorded, key, commandName);
+      if (earlier) {
+        return { id: target.id, streamName, revision: earlier.revision, position: earlier.position, [REPLAYED]: true };
+      }
       // Built first: an unknown entity is a 404 even when the caller sent If-Match.
       const built = await command(state);
       if (context.ifMatch !== undefined && context.ifMatch !== revision) {
@@ -73,8 +77,10 @@ export class AggregateStore {
       try {
         const result = await this.store.appendToStream(
           streamName,
-          events.map((event) => ({
-            id: randomUUID(),
+          events.map((event, index) => ({
+            // Derived from the key, so that the same command appended twice in a race is the same append
+            // to the store's own retry rule rather than two.
+            id: key === undefined ? randomUUID() : derivedUuid('event', key, commandName, streamName, String(index)),
             type: event.type,
             data: event.data,
             metadata: {
@@ -84,6 +90,7 @@ export class AggregateStore {
               command: commandName,
               recordedAt: context.now.toISOString(),
               schemaVersion: EVENT_SCHEMA_VERSION,
+              ...(key === undefined ? {} : { idempotencyKey: key }),
               ...reasonOf(event.data),
             },
           })),
@@ -91,16 +98,48 @@ export class AggregateStore {
         );
         return { id: target.id, streamName, revision: result.nextExpectedRevision, position: result.position };
       } catch (error) {
+        // With a key, the append that got in first may be this command's own earlier run: the next attempt
+        // finds it in the stream (and only then is If-Match judged stale).
+        if (error instanceof DuplicateEventIdError && key !== undefined) continue;
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        if (context.ifMatch !== undefined) throw new StaleRevision(context.ifMatch, Number(error.actual));
+        if (context.ifMatch !== undefined && key === undefined) throw new StaleRevision(context.ifMatch, Number(error.actual));
       }
     }
     throw new ConcurrencyConflict(streamName);
   }
+
+  private async read<State, Event extends DomainEvent>(
+    decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
+    streamName: string,
+  ): Promise<Loaded<State> & { recorded: RecordedEvent[] }> {
+    try {
+      const recorded = await this.store.readStream(streamName);
+      const state = recorded.reduce(
+        (current, event) => decider.evolve(current, { type: event.type, data: event.data } as Event),
+        decider.initialState(),
+      );
+      return { state, revision: recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined, recorded };
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return { state: decider.initialState(), revision: undefined, recorded: [] };
+      throw error;
+    }
+  }
 }
 
-/** Auditors read why a correction, retraction or erasure happened straight from the metadata. */
-function reasonOf(data: unknown): { reason?: string } {
-  const reason = (data as { reason?: unknown } | null)?.reason;
-  return typeof reason === 'string' ? { reason } : {};
+/** The last event of the append a command made under this key, if it made one: its revision and position are the answer. */
+function firstOutcome(recorded: RecordedEvent[], key: string, commandName: string): RecordedEvent | undefined {
+  for (let index = recorded.length - 1; index >= 0; index--) {
+    const { metadata } = recorded[index];
+    if (metadata.idempotencyKey === key && metadata.command === commandName) return recorded[index];
+  }
+  return undefined;
+}
+
+/**
+ * Auditors read why a correction, retraction or erasure happened from the metadata: its category only. The
+ * free-text reason may name the person, so it stays in the event data, sealed; never copied here in clear.
+ */
+function reasonOf(data: unknown): { reasonCategory?: string } {
+  const category = (data as { reasonCategory?: unknown } | null)?.reasonCategory;
+  return typeof category === 'string' ? { reasonCategory: category } : {};
 }

@@ -1,3 +1,5 @@
+import { createHash, randomUUID } from 'node:crypto';
+
 /** Who asks, on behalf of which request, and when: everything a handler needs beyond the command's data. */
 export interface CommandContext {
   actor: string;
@@ -7,7 +9,20 @@ export interface CommandContext {
   now: Date;
   /** The revision the caller last saw (HTTP If-Match); a different current revision is refused. */
   ifMatch?: number;
+  /**
+   * `idempotencyKeyHash(actor, Idempotency-Key)` when the request carried one (never the key itself). The
+   * events the command writes carry it in their metadata, so a retry finds the first outcome in the stream
+   * itself, whatever happened to the saved answer.
+   */
+  idempotencyKey?: string;
+  /**
+   * The id of an entity this command creates when the caller sent none. With an Idempotency-Key it is derived
+   * from the key and the request, so a retry after a lost answer creates nothing new: it reaches the same stream.
+   */
+  newEntityId(): string;
 }
+
+export const REPLAYED: unique symbol = Symbol('programme-ledger.replayed');
 
 export interface CommandResult {
   id: string;
@@ -16,7 +31,39 @@ export interface CommandResult {
   revision: number;
   /** Global log position of the last event written, for read-your-writes. */
   position: number;
+  /**
+   * Set (as a symbol, so it never reaches a JSON answer) when the command had already happened under the
+   * same Idempotency-Key: nothing was written and this is the first outcome, read back from the events.
+   */
+  readonly [REPLAYED]?: true;
+}
+
+/** Whether a command's answer is the first outcome of an earlier run with the same Idempotency-Key. */
+export function wasReplayed(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && (result as { [REPLAYED]?: true })[REPLAYED] === true;
 }
 
 /** Version of every event's data shape; bump per event type when its data changes incompatibly. */
 export const EVENT_SCHEMA_VERSION = 1;
+
+/** How an Idempotency-Key is recorded: bound to its actor (two callers may pick the same key), never in clear. */
+export function idempotencyKeyHash(actor: string, key: string): string {
+  return createHash('sha256').update(`${actor}\n${key}`).digest('hex');
+}
+
+/**
+ * A uuid derived from its parts (SHA-256, shaped as a version 5 uuid), so that a retried request derives the
+ * same entity and event ids as the first run did.
+ */
+export function derivedUuid(...parts: string[]): string {
+  const bytes = createHash('sha256').update(parts.join('\n')).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** New entity ids for a request: derived from its Idempotency-Key and what it asks (`scope`) when it has a key. */
+export function entityIdSource(idempotencyKey: string | undefined, scope: string): () => string {
+  return idempotencyKey === undefined ? () => randomUUID() : () => derivedUuid('entity', idempotencyKey, scope);
+}
