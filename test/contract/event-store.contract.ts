@@ -554,6 +554,97 @@ export function describeEventStoreContract(
         expect([...processed].sort((a, b) => a - b)).toEqual(matching);
       });
 
+      it('resuming from any checkpoint delivers exactly the matching events not processed when it was handed out', async () => {
+        const category = `resume${randomUUID().replaceAll('-', '')}`;
+        const start = await store.appendToStream(uniqueStream(), [event()]);
+        // Matches between runs of noise, so that the store's scan windows end just before a matching event too.
+        for (let n = 0; n < 60; n++) {
+          await store.appendToStream(uniqueStream('noise'), Array.from({ length: 1 + (n % 4) }, () => event('Noise')));
+          await store.appendToStream(`${category}-match`, [event('Match', { n })]);
+        }
+        await store.appendToStream(uniqueStream('noise'), Array.from({ length: 40 }, () => event('Noise')));
+        const filter = { kind: 'streamNamePrefix' as const, prefixes: [`${category}-match`] };
+        const all = (await store.readStream(`${category}-match`)).map((e) => e.id);
+
+        // Follows until every matching event was received and, when checkpoints are asked for, one came after them.
+        const follow = async (fromPosition: number, onCheckpoint?: (position: number, processed: string[]) => void) => {
+          const processed: string[] = [];
+          let finish!: () => void;
+          const finished = new Promise<void>((resolve) => (finish = resolve));
+          const subscription = store.subscribeToAll({
+            fromPosition,
+            filter,
+            onCheckpoint: (position) => {
+              onCheckpoint?.(position, [...processed]);
+              if (processed.at(-1) === all.at(-1)) finish();
+            },
+          });
+          const consuming = (async () => {
+            for await (const recorded of subscription) {
+              processed.push(recorded.id);
+              if (!onCheckpoint && recorded.id === all.at(-1)) finish();
+            }
+          })();
+          await finished;
+          await subscription.close();
+          await consuming;
+          return processed;
+        };
+        const checkpoints: Array<{ position: number; processed: string[] }> = [];
+        await follow(start.position, (position, processed) => checkpoints.push({ position, processed }));
+        expect(checkpoints.length).toBeGreaterThan(0);
+        for (const { position, processed } of checkpoints) {
+          if (processed.at(-1) === all.at(-1)) continue;
+          expect(await follow(position)).toEqual(all.slice(processed.length));
+        }
+      });
+
+      it.each([31, 32, 33, 64])(
+        'resuming from the last checkpoint before an event delivers that event (%i events skipped before it)',
+        async (skipped) => {
+          const category = `tail${randomUUID().replaceAll('-', '')}`;
+          const start = await store.appendToStream(uniqueStream(), [event()]);
+          await store.appendToStream(uniqueStream('noise'), Array.from({ length: skipped }, (_, n) => event('Noise', { n })));
+          const filter = { kind: 'streamNamePrefix' as const, prefixes: [`${category}-`] };
+          const sentinel = event('Sentinel', {}, randomUUID());
+          let checkpoint: number | undefined;
+          let checkpointed!: () => void;
+          const firstCheckpoint = new Promise<void>((resolve) => (checkpointed = resolve));
+          const first = store.subscribeToAll({
+            fromPosition: start.position,
+            filter,
+            onCheckpoint: (position) => {
+              checkpoint = position;
+              checkpointed();
+            },
+          });
+          const checkpointBeforeSentinel = (async () => {
+            for await (const recorded of first) {
+              // Checkpoints come in order with events: the last one before the sentinel covers only what preceded it.
+              if (recorded.id === sentinel.id) return checkpoint;
+            }
+            return undefined;
+          })();
+          await firstCheckpoint;
+          await store.appendToStream(`${category}-1`, [sentinel]);
+          const resumeFrom = await checkpointBeforeSentinel;
+          await first.close();
+          expect(resumeFrom).toBeDefined();
+
+          const later = event('Later', {}, randomUUID());
+          await store.appendToStream(`${category}-2`, [later]);
+          const resumed = store.subscribeToAll({ fromPosition: resumeFrom!, filter });
+          // Ends at the later event whether or not the sentinel came first.
+          const received: string[] = [];
+          for await (const recorded of resumed) {
+            received.push(recorded.id);
+            if (recorded.id === later.id) break;
+          }
+          await resumed.close();
+          expect(received).toEqual([sentinel.id, later.id]);
+        },
+      );
+
       it('a failing onCheckpoint ends the iteration with its error, never an unhandled rejection', async () => {
         const category = `failing${randomUUID().replaceAll('-', '')}`;
         const start = await store.appendToStream(uniqueStream(), [event()]);

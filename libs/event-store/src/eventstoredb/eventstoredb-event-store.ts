@@ -339,6 +339,7 @@ export class EventStoreDbEventStore implements EventStore {
     // for it (the iterator reports it) rather than be an unhandled 'error' event.
     source.on('error', () => undefined);
     const subscriptions = this.subscriptions;
+    const lastEventBefore = (position: Position) => this.lastEventBefore(position);
     let closed = false;
     let stopped = false;
     const stop = async () => {
@@ -352,8 +353,12 @@ export class EventStoreDbEventStore implements EventStore {
         for await (const item of source as AsyncIterable<AllStreamResolvedEvent | CheckpointMark>) {
           if (closed) return;
           if ('checkpoint' in item) {
-            const position = toCheckpointPosition(item.checkpoint);
-            if (options.onCheckpoint) await options.onCheckpoint(position);
+            let position: number | undefined = toCheckpointPosition(item.checkpoint);
+            // (c, p) with p != c means "before the record at c" (24.10 sends the page start (c, 0), the end of the
+            // log included). As one number, c would resume after that record and skip it: hand out the last event
+            // before it instead, a record start from which resuming misses nothing.
+            if (item.checkpoint.prepare !== item.checkpoint.commit) position = await lastEventBefore(item.checkpoint);
+            if (position !== undefined && options.onCheckpoint) await options.onCheckpoint(position);
             continue;
           }
           if (isUserEvent(item.event)) yield toRecordedEvent(item.event, item.commitPosition);
@@ -379,6 +384,16 @@ export class EventStoreDbEventStore implements EventStore {
     };
     subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** The position of the last event (system events included) before `position`, if there is one. */
+  private async lastEventBefore(position: Position): Promise<number | undefined> {
+    let found: number | undefined;
+    const read = this.client.readAll({ fromPosition: position, direction: BACKWARDS, maxCount: 1 });
+    for await (const { event } of read as AsyncIterable<AllStreamResolvedEvent>) {
+      if (event && found === undefined) found = toRecordedEvent(event, undefined).position;
+    }
+    return found;
   }
 
   async ping(): Promise<void> {

@@ -377,11 +377,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * The retry rule both adapters share (EventStoreDB's): the same event ids, at the revisions the expected
-   * revision implies, are the same append again and get the first answer, writing nothing. With `any` or
-   * `stream_exists` (where no revision is implied) the ids are looked for among the stream's newest events
-   * (`findRecentRetry`), as EventStoreDB looks in its cache of recently written ids. The same id with other
-   * content is a conflict (a check EventStoreDB does not make).
+   * The retry rule both adapters share. With an exact revision or `no_stream`, the same event ids at the
+   * revisions it implies are the same append again and get the first answer, writing nothing (as EventStoreDB
+   * does). With `any` or `stream_exists` no revision is implied: EventStoreDB looks the ids up in a bounded
+   * cache of recently written events; both adapters look among the stream's newest events instead
+   * (`findRecentRetry`, a fixed window), so that they agree. The same id with other content is a conflict here
+   * (a check EventStoreDB does not make).
    */
   private findRetry(
     { streamName, events, expected }: PendingAppend,
