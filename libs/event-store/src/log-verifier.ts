@@ -234,20 +234,15 @@ export async function verifyEventStore(store: EventStore, options: VerifyEventSt
   return verifier.result();
 }
 
-/**
- * The whole log, forwards, a page at a time. Each page after the first starts at the last event read,
- * inclusive, and drops it: EventStoreDB positions are not consecutive, so "last + 1" may not be a position.
- */
+/** The whole log, forwards, a page at a time, each page after the last event of the one before (exclusive). */
 export async function* readWholeLog(store: EventStore, pageSize = 1000): AsyncGenerator<RecordedEvent[]> {
   let last: number | undefined;
   for (;;) {
-    const requested = last === undefined ? pageSize : pageSize + 1;
-    const page = await store.readAll({ fromPosition: last ?? 'start', maxCount: requested });
-    const fresh = last !== undefined && page[0]?.position === last ? page.slice(1) : page;
-    if (fresh.length === 0) return;
-    yield fresh;
-    last = fresh[fresh.length - 1].position;
-    if (page.length < requested) return;
+    const page = await store.readAll({ ...(last === undefined ? { fromPosition: 'start' } : { afterPosition: last }), maxCount: pageSize });
+    if (page.length === 0) return;
+    yield page;
+    last = page[page.length - 1].position;
+    if (page.length < pageSize) return;
   }
 }
 

@@ -90,7 +90,7 @@ export async function rebuildProjections(
 
   for (;;) {
     if (options.signal?.aborted) throw new Error('The rebuild was stopped; run it again to resume');
-    const events = await store.readAll({ fromPosition: position + 1, maxCount: batchSize });
+    const events = await store.readAll({ afterPosition: position, maxCount: batchSize });
     if (events.length === 0) break;
     applyBatch(events);
     for (const name of names) checkpoints.set(name, Math.max(checkpoints.get(name)!, events[events.length - 1].position));
