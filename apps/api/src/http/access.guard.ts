@@ -74,7 +74,8 @@ export class AccessGuard implements CanActivate {
       const projectId = await this.projectOf(rule.scope, (request.params as Record<string, string>).id);
       // An unknown entity goes on to the handler, which answers 404 without touching anything.
       if (projectId !== undefined && !mayTouchProject(principal, projectId)) {
-        throw new ForbiddenException(`This token is not granted project ${projectId}`);
+        // Says nothing about what is there or whose it is: naming the project would confirm both.
+        throw new ForbiddenException('You have no access to this');
       }
     }
     request.principal = principal;
@@ -84,7 +85,8 @@ export class AccessGuard implements CanActivate {
 
   private async authenticate(request: AuthenticatedRequest, reply: FastifyReply): Promise<Principal> {
     const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,4096})$/.exec(header.trim()) : null;
+    // The scheme is case-insensitive (RFC 7235): bearer, Bearer and BEARER are the same.
+    const match = typeof header === 'string' ? /^Bearer +([\x21-\x7e]{1,4096})$/i.exec(header.trim()) : null;
     if (!match) throw new UnauthorizedException('A token is required: send Authorization: Bearer <token>');
     const token = match[1];
     const now = request.clock?.() ?? new Date();
