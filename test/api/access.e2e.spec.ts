@@ -47,7 +47,7 @@ describe('access tokens', () => {
       ['AccessGranted', adminActor, 'GrantAccess'],
       ['AccessRevoked', adminActor, 'RevokeAccess'],
     ]);
-    expect(ours[1].metadata.reason).toBe('Slutat i projektet');
+    expect(ours[1].data.reason).toBe('Slutat i projektet');
   });
 
   it('records the caller as actor on every event, never anonymous', async () => {
