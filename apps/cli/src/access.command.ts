@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { accessTokenDecider, grantSecrets, newToken } from '@app/access';
+import { accessTokenDecider, grantSecrets, newToken, unsafeInName } from '@app/access';
 import { eventStoreConfigFromEnv, openEventStore } from '@app/event-store';
 import { AggregateStore } from '@app/programme';
 import type { CliIo } from './ledger.cli.js';
@@ -9,8 +9,6 @@ import type { CliIo } from './ledger.cli.js';
 export const CLI_ACTOR = 'system:cli';
 const USAGE = 'ledger access grant-admin [--name <name>]';
 const DEFAULT_NAME = 'Administrator (granted on the server host)';
-/** Control characters, and the invisible marks that reorder text (bidirectional overrides and isolates). */
-const UNSAFE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * `ledger access grant-admin`: the recovery when nobody holds an admin token any more (lost, or expired).
@@ -31,7 +29,7 @@ export async function accessCommand(args: string[], io: CliIo): Promise<number> 
       return 2;
     }
   }
-  if (name.length === 0 || name.length > 200 || UNSAFE.test(name)) {
+  if (name.length === 0 || name.length > 200 || unsafeInName(name)) {
     io.err(`--name must be 1 to 200 characters without control characters or bidirectional overrides\nUsage: ${USAGE}\n`);
     return 2;
   }

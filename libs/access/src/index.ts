@@ -5,3 +5,4 @@ export * from './access.registry.js';
 export * from './access.module.js';
 export * from './access-policy.js';
 export * from './oidc.verifier.js';
+export * from './safe-text.js';

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ROLES, SCOPED_ROLES, type Role } from './access-token.decider.js';
 import type { Principal } from './access.registry.js';
+import { unsafeInName } from './safe-text.js';
 
 export interface OidcOptions {
   /** The issuer's URL, exactly as in its tokens' `iss`; its keys come from its discovery document. */
@@ -13,8 +14,6 @@ export interface OidcOptions {
 }
 
 const CLOCK_TOLERANCE_SECONDS = 30;
-/** Control characters, and the invisible marks that reorder text (bidirectional overrides, isolates, marks). */
-const UNSAFE_SUBJECT = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * Single sign-on: JWTs signed by an OpenID Connect issuer, verified with `jose` against the issuer's JWKS
@@ -53,7 +52,7 @@ export class OidcVerifier {
     if (typeof payload.sub !== 'string' || !payload.sub) return { refused: 'The sign-in token names no subject' };
     // The subject becomes the actor of events and log lines: a line break or a bidirectional override in it
     // would forge a log line or disguise who acted.
-    if (payload.sub.length > 255 || UNSAFE_SUBJECT.test(payload.sub)) {
+    if (payload.sub.length > 255 || unsafeInName(payload.sub)) {
       return { refused: 'The sign-in token\'s subject (sub) holds control characters or is longer than 255 characters' };
     }
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {

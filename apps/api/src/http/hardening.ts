@@ -1,3 +1,4 @@
+import { CONTROL_OR_OVERRIDE, unsafeInName } from '@app/access';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldProblem } from './validation.js';
@@ -17,13 +18,6 @@ export const AcceptsBodies = (...types: string[]) => RouteConfig({ [BODY_TYPES]:
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const WHOLE_UUID = new RegExp(`^${UUID.source}$`, 'i');
-/**
- * Refused in any text: NUL and the other C0 controls but tab, line feed and carriage return, DEL and the C1
- * controls, and the bidirectional overrides and isolates that make text read otherwise than it is stored.
- */
-const CONTROL_OR_OVERRIDE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
-/** Names are one line: tab, line feed and carriage return are refused there too. */
-const IN_NAMES = /[\t\n\r]/;
 const isNameField = (key: string) => key === 'name' || key === 'label' || key.endsWith('Name');
 
 type Location = 'body' | 'query' | 'path';
@@ -38,7 +32,7 @@ function canonicalise(value: unknown, location: Location, path: string, problems
     if (WHOLE_UUID.test(value)) return value.toLowerCase();
     const field = path || 'body';
     const name = isNameField(path.slice(path.lastIndexOf('.') + 1));
-    if (CONTROL_OR_OVERRIDE.test(value) || (name && IN_NAMES.test(value))) {
+    if (name ? unsafeInName(value) : CONTROL_OR_OVERRIDE.test(value)) {
       const where = location === 'body' ? '' : ` (in the ${location})`;
       problems.push({
         field,
