@@ -13,6 +13,8 @@ import { useApi } from '../shared/use-api';
 interface Traced {
   item: EvidenceItem;
   event?: AuditEvent;
+  /** The counted entity's own stream, where its history is. */
+  stream?: string;
   name?: string;
 }
 
@@ -32,28 +34,37 @@ export function EvidenceModal({ projectId, figure, query, onClose }: { projectId
     let refused: string | undefined;
     const traced: Traced[] = await Promise.all(
       evidence.items.map(async (item, index): Promise<Traced> => {
-        if (index >= TRACE_LIMIT || refused) return { item };
+        if (index >= TRACE_LIMIT) return { item };
+        const entity = await entityOf(item.key);
+        if (refused) return { item, ...entity };
         try {
-          const event = await api.eventAt(item.position);
-          if (!event) return { item };
-          const name = await nameOf(event).catch(() => undefined);
-          return { item, event, name };
+          return { item, ...entity, event: await api.eventAt(item.position) };
         } catch (error) {
           if (error instanceof ApiError && error.status === 403) refused = error.message;
           else throw error;
-          return { item };
+          return { item, ...entity };
         }
       }),
     );
     return { evidence, traced, refused };
   }, [projectId, figure.code, query.from, query.to, query.asOf]);
 
-  async function nameOf(event: AuditEvent): Promise<string | undefined> {
-    const [category, ...rest] = event.streamName.split('-');
-    const id = rest.join('-');
-    if (category === 'organisation') return (await api.organisation(id)).name;
-    if (category === 'participant') return (await api.participant(id)).person?.name ?? undefined;
-    return undefined;
+  /**
+   * The entity counted is an organisation or a person; the evidence names only its id. Each route decides
+   * whether this caller may see it (a viewer is refused a person), and a refusal simply shows no name.
+   */
+  async function entityOf(key: string): Promise<{ stream?: string; name?: string }> {
+    try {
+      return { stream: `organisation-${key}`, name: (await api.organisation(key)).name };
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) return {};
+    }
+    try {
+      const participant = await api.participant(key);
+      return { stream: `participant-${key}`, name: participant.person?.name ?? undefined };
+    } catch {
+      return {};
+    }
   }
 
   const dimensions = Object.keys(figure.breakdown);
@@ -93,7 +104,7 @@ export function EvidenceModal({ projectId, figure, query, onClose }: { projectId
                   </tr>
                 </thead>
                 <tbody>
-                  {traced.map(({ item, event, name }) => (
+                  {traced.map(({ item, event, stream, name }) => (
                     <tr key={`${item.key}-${item.position}`} data-evidence-item={item.key}>
                       <td>
                         {name && <div data-entity-name>{name}</div>}
@@ -103,11 +114,18 @@ export function EvidenceModal({ projectId, figure, query, onClose }: { projectId
                         <td key={d}>{item[d] === undefined ? '' : labels.category(String(item[d]))}</td>
                       ))}
                       <td>
-                        {event ? event.type : ''} <span className="small text-body-secondary">#{item.position}</span>
+                        {event ? `${event.type} (${event.streamName.split('-')[0]})` : ''} <span className="small text-body-secondary">#{item.position}</span>
                       </td>
                       <td>{event ? dateTime(event.recordedAt) : ''}</td>
                       <td>{event?.metadata.actor ?? ''}</td>
-                      <td>{event && <a href={href(['history', event.streamName])}>{t.history}<span className="visually-hidden">: {event.streamName}</span></a>}</td>
+                      <td>
+                        {stream && (
+                          <a href={href(['history', stream])}>
+                            {t.history}
+                            <span className="visually-hidden">: {stream}</span>
+                          </a>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

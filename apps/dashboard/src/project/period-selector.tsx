@@ -110,7 +110,7 @@ export function PeriodSelector({
         </Col>
       )}
       <Col md={5}>
-        <Form onSubmit={applyAsOf} aria-label={t.asOf}>
+        <Form onSubmit={applyAsOf} aria-label={t.asOfHelp}>
           <Row className="g-2 align-items-end">
             <Col>
               <Form.Group controlId="as-of">

@@ -3,10 +3,10 @@ import Form from 'react-bootstrap/Form';
 import Row from 'react-bootstrap/Row';
 import Col from 'react-bootstrap/Col';
 import Table from 'react-bootstrap/Table';
-import ProgressBar from 'react-bootstrap/ProgressBar';
 import type { IndicatorFigures, ProjectSummary } from '../api/api-types';
 import { useApp } from '../shared/app-context';
 import { useI18n } from '../shared/i18n';
+import { Progress } from '../shared/indicator-card';
 import { LoadStatus } from '../shared/load-status';
 import { href } from '../shared/router';
 import { useApi } from '../shared/use-api';
@@ -69,12 +69,12 @@ export function ProjectProgress({ project }: { project: ProjectSummary }) {
             {targeted.slice(0, 3).map((f) => {
               const fraction = f.value / (f.target ?? 1);
               return (
-                <ProgressBar
+                <Progress
                   key={f.code}
                   className="mt-1"
-                  now={Math.min(100, fraction * 100)}
+                  fraction={fraction}
                   label={`${f.code} ${percent(fraction)}`}
-                  aria-label={t.progressLabel(`${project.name}, ${f.name}`, percent(fraction))}
+                  name={t.progressLabel(`${project.name}, ${f.name}`, percent(fraction))}
                 />
               );
             })}

@@ -56,7 +56,7 @@ export function BarChart({ labels, series, summary, height = 160 }: { labels: st
       maintainAspectRatio: false,
       indexAxis: 'y',
       plugins: { legend: { display: series.length > 1 } },
-      scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } },
     },
   };
   return <ChartCanvas config={config} summary={summary} height={height} />;

@@ -1,6 +1,5 @@
 import Button from 'react-bootstrap/Button';
 import Card from 'react-bootstrap/Card';
-import ProgressBar from 'react-bootstrap/ProgressBar';
 import type { IndicatorFigure } from '../api/api-types';
 import { BarChart } from './charts';
 import { useI18n } from './i18n';
@@ -35,11 +34,25 @@ export function useLabels() {
   };
 }
 
+/**
+ * Bootstrap's progress markup with the accessible name on the element that has the progressbar role
+ * (react-bootstrap puts extra attributes on the wrapper, where axe rightly refuses them).
+ */
+export function Progress({ fraction, label, name, className }: { fraction: number; label: string; name: string; className?: string }) {
+  const shown = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+  return (
+    <div className={`progress ${className ?? ''}`}>
+      <div className="progress-bar" role="progressbar" aria-label={name} aria-valuemin={0} aria-valuemax={100} aria-valuenow={shown} style={{ width: `${shown}%` }}>
+        {label}
+      </div>
+    </div>
+  );
+}
+
 export function TargetProgress({ figure }: { figure: IndicatorFigure }) {
   const { t, number, percent } = useI18n();
   if (figure.target === null) return null;
   const fraction = figure.target > 0 ? figure.value / figure.target : 0;
-  const shown = Math.max(0, Math.min(100, fraction * 100));
   return (
     <div className="mt-2">
       <div className="small">
@@ -51,7 +64,7 @@ export function TargetProgress({ figure }: { figure: IndicatorFigure }) {
           </>
         )}
       </div>
-      <ProgressBar now={shown} label={percent(fraction)} aria-label={t.progressLabel(figure.name, percent(fraction))} />
+      <Progress fraction={fraction} label={percent(fraction)} name={t.progressLabel(figure.name, percent(fraction))} />
     </div>
   );
 }
