@@ -74,7 +74,9 @@ export function PrintPage({ projectId, route }: { projectId: string; route: Rout
                   <td className="small">
                     {Object.entries(f.breakdown)
                       .flatMap(([dimension, categories]) =>
-                        Object.entries(categories).map(([c, v]) => `${labels.dimension(dimension)} ${labels.category(c)}: ${number(v)}`),
+                        Object.entries(categories)
+                          .filter(([, v]) => v > 0)
+                          .map(([c, v]) => `${labels.dimension(dimension)} ${labels.category(c)}: ${number(v)}`),
                       )
                       .join('; ')}
                   </td>

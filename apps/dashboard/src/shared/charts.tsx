@@ -72,7 +72,7 @@ export function LineChart({ labels, series, summary, height = 240 }: { labels: s
         data: s.values,
         borderColor: PALETTE[i % PALETTE.length],
         backgroundColor: PALETTE[i % PALETTE.length],
-        tension: 0.2,
+        tension: 0,
       })),
     },
     options: {
