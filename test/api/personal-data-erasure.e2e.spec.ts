@@ -63,7 +63,61 @@ describe('personal data: encrypted per person, erasable while the statistics sta
     expect(eventsAfter.slice(0, eventsBefore.length)).toEqual(eventsBefore);
     expect(eventsAfter.filter((e) => e.type === 'ParticipantRegistered')).toHaveLength(1);
     const erasure = eventsAfter.find((e) => e.type === 'ParticipantErased')!;
-    expect(erasure.metadata).toMatchObject({ reason: 'Asked to be forgotten (GDPR art. 17)', command: 'EraseParticipant' });
+    expect(erasure.metadata).toMatchObject({ reasonCategory: 'other', command: 'EraseParticipant' });
+    expect(erasure.metadata).not.toHaveProperty('reason');
+    expect(filesContaining(api.dataDir, Buffer.from('Asked to be forgotten'))).toEqual([]);
+  });
+
+  it("seals a reason about a person with their key: shown in the history while they are known, shredded by their erasure", async () => {
+    const project = await api.post('/api/projects', crossInnovation).expect(201);
+    const registered = await api
+      .post(`/api/projects/${project.body.id}/participants`, {
+        person: { name: 'Alice Andersson', email: 'alice.andersson@example.se' },
+        gender: 'woman',
+        role: 'creative',
+        registeredOn: '2024-02-01',
+      })
+      .expect(201);
+    const id = registered.body.id as string;
+    const correctionReason = 'Alice rang from 0701-234567: born 1990, not 1909';
+    const erasureReason = 'Erased on request of Alice (alice.privat@example.org)';
+    await api.post(`/api/participants/${id}/corrections`, { birthYear: 1990, reason: correctionReason, reasonCategory: 'data-entry-error' }).expect(200);
+
+    expect(filesContaining(api.dataDir, Buffer.from(correctionReason))).toEqual([]);
+    const history = async () => (await api.get(`/api/streams/participant-${id}/events`).expect(200)).body.events as Array<{ type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }>;
+    const [, correction] = await history();
+    expect(correction.data).toMatchObject({ reason: correctionReason, reasonCategory: 'data-entry-error' });
+    expect(correction.metadata).toMatchObject({ reasonCategory: 'data-entry-error' });
+    expect(correction.metadata).not.toHaveProperty('reason');
+    const projectHistory = await api.get(`/api/projects/${project.body.id}/history?type=ParticipantCorrected`).expect(200);
+    expect(projectHistory.body.events.map((e: { data: { reason: string } }) => e.data.reason)).toEqual([correctionReason]);
+
+    await api.post(`/api/participants/${id}/erasure`, { reason: erasureReason, reasonCategory: 'data-subject-request' }).expect(200);
+
+    for (const text of [correctionReason, erasureReason, '0701-234567', 'alice.privat@example.org', 'Alice']) {
+      expect(filesContaining(api.dataDir, Buffer.from(text))).toEqual([]);
+    }
+    const after = await history();
+    expect(after.map((e) => [e.type, e.data.reasonCategory ?? null, e.data.reason ?? null])).toEqual([
+      ['ParticipantRegistered', null, null],
+      ['ParticipantCorrected', 'data-entry-error', null],
+      ['ParticipantErased', 'data-subject-request', null],
+    ]);
+    // A statistical correction after the erasure keeps why as a category; the words are not kept at all.
+    await api.post(`/api/participants/${id}/corrections`, { role: 'researcher', reason: 'Alice is a researcher now' }).expect(200);
+    expect(filesContaining(api.dataDir, Buffer.from('Alice is a researcher now'))).toEqual([]);
+    expect((await history()).at(-1)!.data).toMatchObject({ reasonCategory: 'other', reason: null });
+  });
+
+  it('refuses a reason category outside the set, naming the field, and writes nothing', async () => {
+    const project = await api.post('/api/projects', crossInnovation).expect(201);
+    const registered = await api
+      .post(`/api/projects/${project.body.id}/participants`, { person: { name: 'Bo Berg' }, gender: 'man', role: 'student', registeredOn: '2024-01-15' })
+      .expect(201);
+    const count = (await api.allEvents()).length;
+    const response = await api.post(`/api/participants/${registered.body.id}/erasure`, { reason: 'Asked', reasonCategory: 'because' }).expect(400);
+    expect(response.body.problems).toEqual([expect.objectContaining({ field: 'reasonCategory', rule: 'isIn' })]);
+    expect((await api.allEvents()).length).toBe(count);
   });
 
   it('refuses to erase twice or to correct an erased person, writing nothing', async () => {

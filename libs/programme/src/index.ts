@@ -4,6 +4,7 @@ export * from './shared/command-context.js';
 export * from './shared/domain-errors.js';
 export { AggregateStore, ConcurrencyConflict } from './shared/aggregate-store.js';
 export * from './shared/decider.js';
+export * from './shared/reason.js';
 export { PERSONAL_DATA_VAULT } from './participant/participant.handlers.js';
 export { PersonalDataVault } from './participant/personal-data.vault.js';
 export * from './project/project.decider.js';

@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { assertValidStreamName, EVENT_STORE, StreamNotFoundError, type EventFilter, type EventStore } from '@app/event-store';
-import { NotFound } from '@app/programme';
-import { auditEvent, ProgrammeLists, ProjectAudit, ReadModels } from '@app/reporting';
+import { NotFound, PERSONAL_DATA_VAULT, PersonalDataVault } from '@app/programme';
+import { ProgrammeLists, ProjectAudit, ReadModels } from '@app/reporting';
+import { historyEvent } from './audit-event.presenter.js';
 import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { GlobalLogQueryDto, StreamEventsQueryDto } from './audit-query.dto.js';
@@ -20,7 +21,13 @@ export class HistoryController {
     private readonly readModels: ReadModels,
     private readonly lists: ProgrammeLists,
     private readonly audit: ProjectAudit,
-  ) {}
+    @Inject(PERSONAL_DATA_VAULT) vault: PersonalDataVault,
+  ) {
+    this.shown = historyEvent(vault);
+  }
+
+  /** Every caller of these routes may see personal data (records:read or log:read): reasons are shown in words. */
+  private readonly shown: ReturnType<typeof historyEvent>;
 
   @Get('streams/:streamName/events')
   @Access('log:read')
@@ -40,7 +47,7 @@ export class HistoryController {
     const page = events.slice(0, limit);
     return {
       streamName,
-      events: page.map(auditEvent),
+      events: page.map(this.shown),
       next: events.length > limit ? { fromRevision: page[page.length - 1].revision + 1 } : null,
     };
   }
@@ -63,7 +70,7 @@ export class HistoryController {
         (!query.stream || !query.stream.includes('-') || event.streamName === query.stream),
     );
     return {
-      events: exact.map(auditEvent),
+      events: exact.map(this.shown),
       next: events.length === limit ? { after: events[events.length - 1].position } : null,
     };
   }
@@ -85,6 +92,6 @@ export class HistoryController {
       type: query.type,
       stream: query.stream,
     });
-    return { projectId, events: events.map(auditEvent), next };
+    return { projectId, events: events.map(this.shown), next };
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { DEFAULT_REASON_CATEGORY, REASON_CATEGORIES, type ReasonCategory } from '@app/programme';
 
 export class CommandResultDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -24,10 +25,24 @@ export class CreateDto {
   id?: string;
 }
 
+/** Why a record changes. The words of a reason about an organisation or an outcome are kept in the log for ever. */
 export class ReasonDto {
-  @ApiProperty({ example: 'Registered twice by mistake', maxLength: 2000 })
+  @ApiProperty({
+    example: 'Registered twice by mistake',
+    maxLength: 2000,
+    description: 'Kept in plaintext in the event log for ever and shown with the record: never name or describe a person here',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
   reason!: string;
+
+  @ApiPropertyOptional({
+    enum: REASON_CATEGORIES,
+    default: DEFAULT_REASON_CATEGORY,
+    description: 'Why, as a category: plain in the log and shown to everyone who may see the record; `other` when absent',
+  })
+  @IsOptional()
+  @IsIn(REASON_CATEGORIES)
+  reasonCategory?: ReasonCategory;
 }

@@ -87,8 +87,21 @@ export class RegisterParticipantDto extends CreateDto {
   registeredOn?: string;
 }
 
+/** A reason about a person: their personal data, sealed with their key. */
+export class PersonReasonDto extends ReasonDto {
+  @ApiProperty({
+    example: 'Birth year typed wrong on the sign-up sheet',
+    maxLength: 2000,
+    description:
+      "Personal data: sealed with the person's key before it is recorded, shown only to callers who may see personal data, " +
+      'and shredded when the person is erased (an erasure\'s own reason is shredded at once; for an erased person only ' +
+      'reasonCategory is kept). Never logged',
+  })
+  declare reason: string;
+}
+
 /** Any registration field may be corrected (each optional), always with a reason. */
-export class CorrectParticipantDto extends IntersectionType(PartialType(OmitType(RegisterParticipantDto, ['id'] as const)), ReasonDto) {}
+export class CorrectParticipantDto extends IntersectionType(PartialType(OmitType(RegisterParticipantDto, ['id'] as const)), PersonReasonDto) {}
 
 @ApiTags('participants')
 @Controller('api')
@@ -117,7 +130,7 @@ export class ParticipantsController {
   @Access('personal-data:erase', 'participant')
   @HttpCode(200)
   @CommandRoute(200, [404, 412, 422])
-  erase(@IdParam() id: string, @Body() input: ReasonDto, @Ctx() context: CommandContext) {
+  erase(@IdParam() id: string, @Body() input: PersonReasonDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new EraseParticipantCommand(id, input, context));
   }
 

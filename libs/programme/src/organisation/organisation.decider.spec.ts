@@ -35,11 +35,11 @@ const register = (details: OrganisationDetails, currentYear = 2024): Organisatio
 });
 const reclassify = (change: { type?: OrganisationType; sizeClass?: SizeClass }, reason = 'Annual report 2023'): OrganisationCommand => ({
   type: 'ReclassifyOrganisation',
-  data: { organisationId, ...change, reason },
+  data: { organisationId, ...change, reason, reasonCategory: 'late-information' },
 });
 const reclassified = (type: OrganisationType, sizeClass?: SizeClass, reason = 'Annual report 2023'): OrganisationEvent => ({
   type: 'OrganisationReclassified',
-  data: { organisationId, type, ...(sizeClass ? { sizeClass } : {}), reason },
+  data: { organisationId, type, ...(sizeClass ? { sizeClass } : {}), reason, reasonCategory: 'late-information' },
 });
 
 describe('organisation decider', () => {
@@ -113,7 +113,7 @@ describe('organisation decider', () => {
         .then([
           {
             type: 'OrganisationReclassified',
-            data: { organisationId: 'org-havsbruk', type: 'enterprise', sizeClass: 'medium', reason: 'Annual report 2023' },
+            data: { organisationId: 'org-havsbruk', type: 'enterprise', sizeClass: 'medium', reason: 'Annual report 2023', reasonCategory: 'late-information' },
           },
         ]);
     });
@@ -125,7 +125,7 @@ describe('organisation decider', () => {
         .then([
           {
             type: 'OrganisationReclassified',
-            data: { organisationId: 'org-havsbruk', type: 'university', reason: 'Registered in error: it is Blekinge Tekniska Högskola' },
+            data: { organisationId: 'org-havsbruk', type: 'university', reason: 'Registered in error: it is Blekinge Tekniska Högskola', reasonCategory: 'late-information' },
           },
         ]);
     });
@@ -137,7 +137,7 @@ describe('organisation decider', () => {
         .then([
           {
             type: 'OrganisationReclassified',
-            data: { organisationId: 'org-havsbruk', type: 'municipality', reason: 'It is Karlshamns kommun' },
+            data: { organisationId: 'org-havsbruk', type: 'municipality', reason: 'It is Karlshamns kommun', reasonCategory: 'late-information' },
           },
         ]);
     });

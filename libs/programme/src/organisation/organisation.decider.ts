@@ -1,5 +1,6 @@
 import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
 import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
+import type { ReasonCategory } from '../shared/reason.js';
 
 export const ORGANISATION_TYPES = [
   'enterprise',
@@ -32,14 +33,15 @@ export type OrganisationEvent =
   | DomainEvent<'OrganisationRegistered', { organisationId: string } & OrganisationDetails>
   | DomainEvent<
       'OrganisationReclassified',
-      { organisationId: string; type: OrganisationType; sizeClass?: SizeClass; reason: string }
+      // The reason is about a legal entity and stays plaintext, like its name; no category before categories existed.
+      { organisationId: string; type: OrganisationType; sizeClass?: SizeClass; reason: string; reasonCategory?: ReasonCategory }
     >;
 
 export type OrganisationCommand =
   | { type: 'RegisterOrganisation'; data: { organisationId: string } & OrganisationDetails; currentYear: number }
   | {
       type: 'ReclassifyOrganisation';
-      data: { organisationId: string; type?: OrganisationType; sizeClass?: SizeClass; reason: string };
+      data: { organisationId: string; type?: OrganisationType; sizeClass?: SizeClass; reason: string; reasonCategory: ReasonCategory };
     };
 
 export type OrganisationState =
@@ -86,7 +88,13 @@ export const organisationDecider: Decider<OrganisationState, OrganisationCommand
         return [
           {
             type: 'OrganisationReclassified',
-            data: { organisationId: data.organisationId, type, ...(sizeClass ? { sizeClass } : {}), reason: data.reason },
+            data: {
+              organisationId: data.organisationId,
+              type,
+              ...(sizeClass ? { sizeClass } : {}),
+              reason: data.reason,
+              reasonCategory: data.reasonCategory,
+            },
           },
         ];
       }

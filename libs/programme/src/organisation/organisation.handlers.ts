@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateStore } from '../shared/aggregate-store.js';
+import { DEFAULT_REASON_CATEGORY } from '../shared/reason.js';
 import { ReclassifyOrganisationCommand, RegisterOrganisationCommand } from './organisation.commands.js';
 import { organisationDecider } from './organisation.decider.js';
 
@@ -25,7 +26,7 @@ export class ReclassifyOrganisationHandler implements ICommandHandler<Reclassify
     const target = { category: 'organisation', id: organisationId };
     return this.aggregates.handle(organisationDecider, target, 'ReclassifyOrganisation', context, () => ({
       type: 'ReclassifyOrganisation' as const,
-      data: { organisationId, ...input },
+      data: { organisationId, ...input, reasonCategory: input.reasonCategory ?? DEFAULT_REASON_CATEGORY },
     }));
   }
 }

@@ -3,6 +3,7 @@ import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.
 import type { ActivityFacts } from '../activity/activity.decider.js';
 import type { PilotCaseFacts } from '../pilot-case/pilot-case.decider.js';
 import type { ProjectFacts } from '../project/project.decider.js';
+import type { ReasonCategory } from '../shared/reason.js';
 import { outcomeDecider, type OutcomeCommand, type OutcomeDetails, type OutcomeEvent } from './outcome.decider.js';
 
 const spec = deciderSpec(outcomeDecider);
@@ -29,9 +30,9 @@ const recorded = (details: Partial<OutcomeDetails> = {}): OutcomeEvent => ({
   type: 'OutcomeRecorded',
   data: { outcomeId, ...newService, ...details },
 });
-const retracted = (reason = 'Counted twice: same service as out-0002'): OutcomeEvent => ({
+const retracted = (reason = 'Counted twice: same service as out-0002', reasonCategory: ReasonCategory = 'duplicate'): OutcomeEvent => ({
   type: 'OutcomeRetracted',
-  data: { outcomeId, reason },
+  data: { outcomeId, reason, reasonCategory },
 });
 const record = (
   details: Partial<OutcomeDetails> = {},
@@ -44,9 +45,9 @@ const record = (
   pilotCase: facts.pilotCase ?? seaweedPilot,
   today: facts.today ?? today,
 });
-const retract = (reason = 'Counted twice: same service as out-0002'): OutcomeCommand => ({
+const retract = (reason = 'Counted twice: same service as out-0002', reasonCategory: ReasonCategory = 'duplicate'): OutcomeCommand => ({
   type: 'RetractOutcome',
-  data: { outcomeId, reason },
+  data: { outcomeId, reason, reasonCategory },
 });
 
 describe('outcome decider', () => {
@@ -135,7 +136,12 @@ describe('outcome decider', () => {
       spec
         .given([recorded()])
         .when(retract())
-        .then([{ type: 'OutcomeRetracted', data: { outcomeId: 'out-0001', reason: 'Counted twice: same service as out-0002' } }]);
+        .then([
+          {
+            type: 'OutcomeRetracted',
+            data: { outcomeId: 'out-0001', reason: 'Counted twice: same service as out-0002', reasonCategory: 'duplicate' },
+          },
+        ]);
     });
 
     it('refuses to retract an outcome that does not exist', () => {
@@ -155,6 +161,20 @@ describe('outcome decider', () => {
 
     it('refuses a reason of only blanks', () => {
       spec.given([recorded()]).when(retract('   \t ')).thenThrows(RuleViolation, 'A retraction needs a reason');
+    });
+
+    it('keeps the category beside the words', () => {
+      spec
+        .given([recorded()])
+        .when(retract('The company asked us to withdraw it', 'late-information'))
+        .then([retracted('The company asked us to withdraw it', 'late-information')]);
+    });
+
+    it('a retraction recorded before categories existed still retracts', () => {
+      spec
+        .given([recorded(), { type: 'OutcomeRetracted', data: { outcomeId, reason: 'Fel företag' } }])
+        .when(retract())
+        .thenThrows(RuleViolation, 'The outcome was already retracted (Fel företag)');
     });
   });
 });

@@ -4,6 +4,7 @@ import { assertNotFuture, assertWithin, type IsoDate } from '../shared/dates.js'
 import type { ActivityFacts } from '../activity/activity.decider.js';
 import type { PilotCaseFacts } from '../pilot-case/pilot-case.decider.js';
 import type { ProjectFacts } from '../project/project.decider.js';
+import type { ReasonCategory } from '../shared/reason.js';
 
 export const OUTCOME_KINDS = [
   'product-innovation',
@@ -33,7 +34,18 @@ export interface OutcomeDetails {
 
 export type OutcomeEvent =
   | DomainEvent<'OutcomeRecorded', { outcomeId: string } & OutcomeDetails>
-  | DomainEvent<'OutcomeRetracted', { outcomeId: string; reason: string }>;
+  | DomainEvent<'OutcomeRetracted', OutcomeRetraction>;
+
+/**
+ * Why an outcome was retracted. The words stay plaintext, like the outcome's own description: they are about
+ * the outcome, not a person, and the API documents that they are kept for ever (name no one there). Events
+ * recorded before categories existed carry none.
+ */
+export interface OutcomeRetraction {
+  outcomeId: string;
+  reason: string;
+  reasonCategory?: ReasonCategory;
+}
 
 export type OutcomeCommand =
   | {
@@ -44,11 +56,11 @@ export type OutcomeCommand =
       pilotCase?: PilotCaseFacts;
       today: IsoDate;
     }
-  | { type: 'RetractOutcome'; data: { outcomeId: string; reason: string } };
+  | { type: 'RetractOutcome'; data: OutcomeRetraction & { reasonCategory: ReasonCategory } };
 
 export type OutcomeState =
   | { status: 'none' }
-  | ({ status: 'recorded' | 'retracted'; outcomeId: string; retraction?: string } & OutcomeDetails);
+  | ({ status: 'recorded' | 'retracted'; outcomeId: string; retraction?: string; retractionCategory?: ReasonCategory } & OutcomeDetails);
 
 export const outcomeDecider: Decider<OutcomeState, OutcomeCommand, OutcomeEvent> = {
   initialState: () => ({ status: 'none' }),
@@ -87,7 +99,9 @@ export const outcomeDecider: Decider<OutcomeState, OutcomeCommand, OutcomeEvent>
       case 'OutcomeRecorded':
         return { status: 'recorded', ...event.data };
       case 'OutcomeRetracted':
-        return state.status === 'none' ? state : { ...state, status: 'retracted', retraction: event.data.reason };
+        return state.status === 'none'
+          ? state
+          : { ...state, status: 'retracted', retraction: event.data.reason, retractionCategory: event.data.reasonCategory };
       default:
         return assertNever(event);
     }

@@ -2,6 +2,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateStore } from '../shared/aggregate-store.js';
 import { isoDate } from '../shared/dates.js';
 import { FactsReader } from '../shared/facts.reader.js';
+import { DEFAULT_REASON_CATEGORY } from '../shared/reason.js';
 import { RecordOutcomeCommand, RetractOutcomeCommand } from './outcome.commands.js';
 import { outcomeDecider } from './outcome.decider.js';
 
@@ -36,7 +37,7 @@ export class RetractOutcomeHandler implements ICommandHandler<RetractOutcomeComm
     const target = { category: 'outcome', id: outcomeId };
     return this.aggregates.handle(outcomeDecider, target, 'RetractOutcome', context, () => ({
       type: 'RetractOutcome' as const,
-      data: { outcomeId, reason: input.reason },
+      data: { outcomeId, reason: input.reason, reasonCategory: input.reasonCategory ?? DEFAULT_REASON_CATEGORY },
     }));
   }
 }

@@ -1,6 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext, CommandResult } from '../shared/command-context.js';
 import type { IsoDate } from '../shared/dates.js';
+import type { ReasonInput } from '../shared/reason.js';
 import type { Gender, ParticipantRole, PersonalData } from './participant.decider.js';
 
 export interface RegisterParticipantInput {
@@ -14,15 +15,15 @@ export interface RegisterParticipantInput {
   registeredOn?: IsoDate;
 }
 
-export interface CorrectParticipantInput {
+export type CorrectParticipantInput = {
   person?: PersonalData;
   gender?: Gender;
   birthYear?: number;
   organisationId?: string;
   role?: ParticipantRole;
   registeredOn?: IsoDate;
-  reason: string;
-}
+} & ReasonInput;
+
 
 export class RegisterParticipantCommand extends Command<CommandResult> {
   constructor(
@@ -47,7 +48,7 @@ export class CorrectParticipantCommand extends Command<CommandResult> {
 export class EraseParticipantCommand extends Command<CommandResult> {
   constructor(
     readonly participantId: string,
-    readonly input: { reason: string },
+    readonly input: ReasonInput,
     readonly context: CommandContext,
   ) {
     super();

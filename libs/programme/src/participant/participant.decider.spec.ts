@@ -7,6 +7,7 @@ import {
   type ParticipantCommand,
   type ParticipantEvent,
   type ParticipantProfile,
+  type PersonReason,
   type SealedPersonalData,
 } from './participant.decider.js';
 
@@ -42,23 +43,26 @@ const register = (overrides: Partial<ParticipantProfile> = {}, on = today): Part
   project,
   today: on,
 });
-const correct = (changes: ParticipantChanges, reason = 'Typo in the registration form', on = today): ParticipantCommand => ({
+/** The corrector's words, sealed with the participant's key by the handler before deciding. */
+const words = (ciphertext = 'VHlwbyBpbiB0aGUgZm9ybQ=='): PersonReason => ({ reasonCategory: 'data-entry-error', sealedReason: sealed(ciphertext) });
+const correct = (changes: ParticipantChanges, reason: PersonReason = words(), on = today): ParticipantCommand => ({
   type: 'CorrectParticipant',
-  data: { participantId, changes, reason },
+  data: { participantId, changes, ...reason },
   project,
   today: on,
 });
-const corrected = (changes: ParticipantChanges, reason = 'Typo in the registration form'): ParticipantEvent => ({
+const corrected = (changes: ParticipantChanges, reason: PersonReason = words()): ParticipantEvent => ({
   type: 'ParticipantCorrected',
-  data: { participantId, changes, reason },
+  data: { participantId, changes, ...reason },
 });
-const erase = (reason = 'Request under GDPR article 17'): ParticipantCommand => ({
+const request = (): PersonReason => ({ reasonCategory: 'data-subject-request', sealedReason: sealed('R0RQUiBhcnRpY2xlIDE3') });
+const erase = (reason: PersonReason = request()): ParticipantCommand => ({
   type: 'EraseParticipant',
-  data: { participantId, reason },
+  data: { participantId, ...reason },
 });
-const erased = (reason = 'Request under GDPR article 17'): ParticipantEvent => ({
+const erased = (reason: PersonReason = request()): ParticipantEvent => ({
   type: 'ParticipantErased',
-  data: { participantId, reason },
+  data: { participantId, ...reason },
 });
 
 describe('participant decider', () => {
@@ -134,22 +138,25 @@ describe('participant decider', () => {
         .given([registered()])
         .when(correct({ gender: 'woman', birthYear: 1989, role: 'creative' }))
         .then([
-          { type: 'ParticipantCorrected', data: { participantId: 'p-0001', changes: { birthYear: 1989 }, reason: 'Typo in the registration form' } },
+          {
+            type: 'ParticipantCorrected',
+            data: { participantId: 'p-0001', changes: { birthYear: 1989 }, reasonCategory: 'data-entry-error', sealedReason: sealed('VHlwbyBpbiB0aGUgZm9ybQ==') },
+          },
         ]);
     });
 
     it('corrects the registration date within the project period', () => {
       spec
         .given([registered()])
-        .when(correct({ registeredOn: '2023-10-09' }, 'Registered at the Challenge kick-off'))
-        .then([corrected({ registeredOn: '2023-10-09' }, 'Registered at the Challenge kick-off')]);
+        .when(correct({ registeredOn: '2023-10-09' }, words('UmVnaXN0ZXJlZCBhdCBraWNrLW9mZg==')))
+        .then([corrected({ registeredOn: '2023-10-09' }, words('UmVnaXN0ZXJlZCBhdCBraWNrLW9mZg=='))]);
     });
 
     it('always records a new sealed person, since ciphertexts cannot be compared', () => {
       spec
         .given([registered()])
-        .when(correct({ person: sealed('QW5uYSBMaW5kYmVyZy1Ib2xt') }, 'Changed surname'))
-        .then([corrected({ person: sealed('QW5uYSBMaW5kYmVyZy1Ib2xt') }, 'Changed surname')]);
+        .when(correct({ person: sealed('QW5uYSBMaW5kYmVyZy1Ib2xt') }, words('Q2hhbmdlZCBzdXJuYW1l')))
+        .then([corrected({ person: sealed('QW5uYSBMaW5kYmVyZy1Ib2xt') }, words('Q2hhbmdlZCBzdXJuYW1l'))]);
     });
 
     it('refuses to correct a participant that does not exist', () => {
@@ -177,7 +184,7 @@ describe('participant decider', () => {
     it('refuses to move the registration date after the project ended', () => {
       spec
         .given([registered()])
-        .when(correct({ registeredOn: '2027-01-10' }, 'Late registration', '2027-02-01'))
+        .when(correct({ registeredOn: '2027-01-10' }, words(), '2027-02-01'))
         .thenThrows(RuleViolation, "The registration date 2027-01-10 lies outside the project's period");
     });
 
@@ -195,20 +202,57 @@ describe('participant decider', () => {
         .thenThrows(RuleViolation, 'The participant has been erased: their personal data can no longer be corrected');
     });
 
-    it('still corrects the statistical fields of an erased participant', () => {
+    it('still corrects the statistical fields of an erased participant, keeping only the category of why', () => {
       spec
         .given([registered(), erased()])
-        .when(correct({ gender: 'not-stated' }, 'Statistics review'))
-        .then([corrected({ gender: 'not-stated' }, 'Statistics review')]);
+        .when(correct({ gender: 'not-stated' }, { reasonCategory: 'data-entry-error' }))
+        .then([corrected({ gender: 'not-stated' }, { reasonCategory: 'data-entry-error' })]);
+    });
+
+    it('refuses words about an erased participant: they would outlive the erasure', () => {
+      spec
+        .given([registered(), erased()])
+        .when(correct({ gender: 'not-stated' }))
+        .thenThrows(RuleViolation, 'The participant has been erased: a reason about them can no longer be recorded');
+    });
+
+    it("refuses a reason sealed with another person's key", () => {
+      spec
+        .given([registered()])
+        .when(correct({ birthYear: 1989 }, { reasonCategory: 'other', sealedReason: { ...sealed('b3RoZXI='), keyId: 'key-p-0002' } }))
+        .thenThrows(RuleViolation, "A reason about a participant must be sealed with that participant's key");
     });
   });
 
   describe('EraseParticipant', () => {
-    it('erases a participant', () => {
+    it('erases a participant, with the category of why and the words sealed with their key (shredded with it)', () => {
       spec
         .given([registered()])
         .when(erase())
-        .then([{ type: 'ParticipantErased', data: { participantId: 'p-0001', reason: 'Request under GDPR article 17' } }]);
+        .then([
+          {
+            type: 'ParticipantErased',
+            data: { participantId: 'p-0001', reasonCategory: 'data-subject-request', sealedReason: sealed('R0RQUiBhcnRpY2xlIDE3') },
+          },
+        ]);
+    });
+
+    it("refuses an erasure whose reason is sealed with another person's key", () => {
+      spec
+        .given([registered()])
+        .when(erase({ reasonCategory: 'duplicate', sealedReason: { ...sealed('ZHVw'), keyId: 'key-p-0002' } }))
+        .thenThrows(RuleViolation, "must be sealed with that participant's key");
+    });
+
+    it('reads an erasure and a correction recorded before reasons were sealed', () => {
+      spec
+        .given([
+          registered(),
+          { type: 'ParticipantCorrected', data: { participantId, changes: { birthYear: 1989 }, reason: 'Typo' } },
+          { type: 'ParticipantErased', data: { participantId, reason: 'GDPR art. 17' } },
+        ])
+        .when(erase())
+        .thenThrows(RuleViolation, 'The participant has already been erased');
     });
 
     it('erases a participant whose data was corrected before', () => {

@@ -2,6 +2,7 @@ import { assertNever, type Decider, type DomainEvent } from '../shared/decider.j
 import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
 import { assertNotFuture, assertWithin, type IsoDate } from '../shared/dates.js';
 import type { ProjectFacts } from '../project/project.decider.js';
+import type { ReasonCategory } from '../shared/reason.js';
 
 export const GENDERS = ['woman', 'man', 'another', 'not-stated'] as const;
 export type Gender = (typeof GENDERS)[number];
@@ -38,13 +39,25 @@ export interface ParticipantProfile {
 
 export type ParticipantChanges = Partial<ParticipantProfile> & { person?: SealedPersonalData };
 
+/**
+ * Why a participant's record changed: a category anyone reading the log may see, and the caller's own words
+ * sealed with the person's key, since people write names and addresses there; erasure shreds them with the
+ * rest. No sealed text when the person has no key any more (erased). Events recorded before reasons were
+ * sealed carry a plaintext `reason` and no category.
+ */
+export interface PersonReason {
+  reasonCategory: ReasonCategory;
+  sealedReason?: SealedPersonalData;
+}
+type RecordedPersonReason = Partial<PersonReason> & { /** Before reasons were sealed. */ reason?: string };
+
 export type ParticipantEvent =
   | DomainEvent<
       'ParticipantRegistered',
       { participantId: string; projectId: string; person: SealedPersonalData } & ParticipantProfile
     >
-  | DomainEvent<'ParticipantCorrected', { participantId: string; changes: ParticipantChanges; reason: string }>
-  | DomainEvent<'ParticipantErased', { participantId: string; reason: string }>;
+  | DomainEvent<'ParticipantCorrected', { participantId: string; changes: ParticipantChanges } & RecordedPersonReason>
+  | DomainEvent<'ParticipantErased', { participantId: string } & RecordedPersonReason>;
 
 export type ParticipantCommand =
   | {
@@ -55,11 +68,11 @@ export type ParticipantCommand =
     }
   | {
       type: 'CorrectParticipant';
-      data: { participantId: string; changes: ParticipantChanges; reason: string };
+      data: { participantId: string; changes: ParticipantChanges } & PersonReason;
       project: ProjectFacts;
       today: IsoDate;
     }
-  | { type: 'EraseParticipant'; data: { participantId: string; reason: string } };
+  | { type: 'EraseParticipant'; data: { participantId: string } & PersonReason };
 
 export type ParticipantState =
   | { status: 'none' }
@@ -78,6 +91,15 @@ function assertRegistrationDate(date: IsoDate, project: ProjectFacts, today: Iso
   assertNotFuture(date, today, 'The registration date');
 }
 
+/** A reason about a person is theirs to shred: sealed with their key, and none once they are erased. */
+function assertOwnKey(reason: PersonReason, state: Extract<ParticipantState, { status: 'registered' }>): void {
+  if (!reason.sealedReason) return;
+  if (state.erased) throw new RuleViolation('The participant has been erased: a reason about them can no longer be recorded');
+  if (reason.sealedReason.keyId !== state.person.keyId) {
+    throw new RuleViolation("A reason about a participant must be sealed with that participant's key");
+  }
+}
+
 export const participantDecider: Decider<ParticipantState, ParticipantCommand, ParticipantEvent> = {
   initialState: () => ({ status: 'none' }),
 
@@ -89,11 +111,12 @@ export const participantDecider: Decider<ParticipantState, ParticipantCommand, P
         return [{ type: 'ParticipantRegistered', data: command.data }];
       }
       case 'CorrectParticipant': {
-        const { participantId, changes, reason } = command.data;
+        const { participantId, changes, ...reason } = command.data;
         if (state.status === 'none') throw new NotFound('Participant', participantId);
         if (changes.person && state.erased) {
           throw new RuleViolation('The participant has been erased: their personal data can no longer be corrected');
         }
+        assertOwnKey(reason, state);
         if (changes.registeredOn) assertRegistrationDate(changes.registeredOn, command.project, command.today);
         const effective = Object.fromEntries(
           Object.entries(changes).filter(([field, value]) => field === 'person' || state[field as keyof ParticipantProfile] !== value),
@@ -101,13 +124,14 @@ export const participantDecider: Decider<ParticipantState, ParticipantCommand, P
         if (Object.keys(effective).length === 0) {
           throw new RuleViolation('The correction changes nothing: every field already has that value');
         }
-        return [{ type: 'ParticipantCorrected', data: { participantId, changes: effective, reason } }];
+        return [{ type: 'ParticipantCorrected', data: { participantId, changes: effective, ...reason } }];
       }
       case 'EraseParticipant': {
-        const { participantId, reason } = command.data;
+        const { participantId } = command.data;
         if (state.status === 'none') throw new NotFound('Participant', participantId);
         if (state.erased) throw new RuleViolation('The participant has already been erased');
-        return [{ type: 'ParticipantErased', data: { participantId, reason } }];
+        assertOwnKey(command.data, state);
+        return [{ type: 'ParticipantErased', data: command.data }];
       }
       default:
         return assertNever(command);

@@ -6,8 +6,9 @@ import type { CommandResult } from '../shared/command-context.js';
 import { isoDate } from '../shared/dates.js';
 import { NotFound } from '../shared/domain-errors.js';
 import { FactsReader } from '../shared/facts.reader.js';
+import { DEFAULT_REASON_CATEGORY, type ReasonInput } from '../shared/reason.js';
 import { CorrectParticipantCommand, EraseParticipantCommand, RegisterParticipantCommand } from './participant.commands.js';
-import { participantDecider, type ParticipantChanges, type PersonalData } from './participant.decider.js';
+import { participantDecider, type ParticipantChanges, type PersonalData, type PersonReason } from './participant.decider.js';
 import { PersonalDataVault } from './personal-data.vault.js';
 
 export const PERSONAL_DATA_VAULT = Symbol.for('programme-ledger.PersonalDataVault');
@@ -33,6 +34,15 @@ async function withSealed(
     if (createdKey && (state.status === 'none' || state.erased)) vault.destroy(participantId);
     throw error;
   }
+}
+
+/**
+ * The reason as the event keeps it: the category in plain, the words sealed with the person's key (never
+ * logged, never in metadata). A person without a key (erased) keeps only the category.
+ */
+function sealedReason(vault: PersonalDataVault, participantId: string, { reason, reasonCategory }: ReasonInput): PersonReason {
+  const sealed = vault.sealText(participantId, reason);
+  return { reasonCategory: reasonCategory ?? DEFAULT_REASON_CATEGORY, ...(sealed ? { sealedReason: sealed } : {}) };
 }
 
 @CommandHandler(RegisterParticipantCommand)
@@ -74,7 +84,7 @@ export class CorrectParticipantHandler implements ICommandHandler<CorrectPartici
   ) {}
 
   execute({ participantId, input, context }: CorrectParticipantCommand) {
-    const { person, reason, ...profileChanges } = input;
+    const { person, reason, reasonCategory, ...profileChanges } = input;
     return withSealed(this.vault, this.aggregates, participantId, person, (sealed) =>
       this.aggregates.handle(
         participantDecider,
@@ -87,7 +97,7 @@ export class CorrectParticipantHandler implements ICommandHandler<CorrectPartici
           const changes: ParticipantChanges = { ...profileChanges, ...(sealed ? { person: sealed } : {}) };
           return {
             type: 'CorrectParticipant' as const,
-            data: { participantId, changes, reason },
+            data: { participantId, changes, ...sealedReason(this.vault, participantId, { reason, reasonCategory }) },
             project: await this.facts.project(state.projectId),
             today: isoDate(context.now),
           };
@@ -110,7 +120,7 @@ export class EraseParticipantHandler implements ICommandHandler<EraseParticipant
       { category: 'participant', id: participantId },
       'EraseParticipant',
       context,
-      () => ({ type: 'EraseParticipant' as const, data: { participantId, reason: input.reason } }),
+      () => ({ type: 'EraseParticipant' as const, data: { participantId, ...sealedReason(this.vault, participantId, input) } }),
     );
     // The erasure is on the record first; should destroying the key fail, reading the person retries it.
     this.vault.destroy(participantId);

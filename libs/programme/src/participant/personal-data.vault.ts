@@ -42,29 +42,36 @@ export class PersonalDataVault {
       key = randomBytes(32);
       this.statements.insert.run(keyId, key, new Date().toISOString());
     }
-    const iv = randomBytes(12);
-    const cipher = createCipheriv(ALGORITHM, key, iv);
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
-    return {
-      sealed: {
-        keyId,
-        algorithm: 'AES-256-GCM',
-        iv: iv.toString('base64'),
-        ciphertext: ciphertext.toString('base64'),
-        tag: cipher.getAuthTag().toString('base64'),
-      },
-      createdKey,
-    };
+    return { sealed: encrypt(keyId, key, data), createdKey };
+  }
+
+  /**
+   * Free text about a person (a reason for a correction or an erasure), sealed with that person's key so that
+   * erasure shreds it too; undefined when the person has no key (erased): then the text is not kept at all.
+   */
+  sealText(keyId: string, text: string): SealedPersonalData | undefined {
+    const key = this.statements.get.get(keyId) as Buffer | undefined;
+    return key ? encrypt(keyId, key, text) : undefined;
   }
 
   /** The person's data, or undefined once their key is destroyed. */
   unseal(sealed: SealedPersonalData): PersonalData | undefined {
+    return this.decrypt(sealed) as PersonalData | undefined;
+  }
+
+  /** Text sealed by sealText, or undefined once the person's key is destroyed. */
+  unsealText(sealed: SealedPersonalData): string | undefined {
+    const text = this.decrypt(sealed);
+    return typeof text === 'string' ? text : undefined;
+  }
+
+  private decrypt(sealed: SealedPersonalData): unknown {
     const key = this.statements.get.get(sealed.keyId) as Buffer | undefined;
     if (!key) return undefined;
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(sealed.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     const plaintext = Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]);
-    return JSON.parse(plaintext.toString('utf8')) as PersonalData;
+    return JSON.parse(plaintext.toString('utf8'));
   }
 
   /** Destroys the key, and pushes the deletion through the WAL so no copy of it stays on disk. */
@@ -80,4 +87,17 @@ export class PersonalDataVault {
   close(): void {
     this.db.close();
   }
+}
+
+function encrypt(keyId: string, key: Buffer, value: unknown): SealedPersonalData {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv(ALGORITHM, key, iv);
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+  return {
+    keyId,
+    algorithm: 'AES-256-GCM',
+    iv: iv.toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+  };
 }
