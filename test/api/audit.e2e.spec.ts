@@ -254,8 +254,11 @@ describe('audit and replay over HTTP', () => {
         correlationId: expect.any(String),
         causationId: expect.any(String),
         command: 'CorrectParticipant',
-        reason: 'Fel kön registrerat',
+        reasonCategory: 'other',
       });
+      // Why, in the corrector's words: sealed with Carl's key in the log, opened for a caller who may read it.
+      expect(response.body.events[1].data).toMatchObject({ reason: 'Fel kön registrerat', reasonCategory: 'other' });
+      expect(response.body.events[1].data).not.toHaveProperty('sealedReason');
       expect(JSON.stringify(response.body)).not.toContain('carl@example.se');
       const paged = await api.get(`/api/streams/participant-${people.Carl}/events?limit=1`).expect(200);
       expect(paged.body.next).toEqual({ fromRevision: 1 });
