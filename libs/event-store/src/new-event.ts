@@ -137,6 +137,22 @@ export function appendSize(events: readonly ChainedEvent[]): number {
   return size;
 }
 
+/** What the hash chain adds to each event's metadata, at least (a stream's first event has no previous hash). */
+const CHAIN_FIELDS_BYTES = `,"previousHash":null,"hash":"${'0'.repeat(64)}"`.length;
+
+/**
+ * Refuses an append that is too big whatever its place in the stream, before anything is read, sent or
+ * written: `appendSize` with the smallest chain fields (exact for a new stream, short by at most 66 bytes per
+ * event otherwise, which `assertAppendWithinLimit` catches once the chain is known).
+ */
+export function assertPreparedWithinLimit(streamName: string, events: readonly PreparedEvent[], limit: number): void {
+  let size = 0;
+  for (const event of events) {
+    size += Buffer.byteLength(event.dataJson) + Buffer.byteLength(event.metadataJson) + CHAIN_FIELDS_BYTES + event.type.length * 2;
+  }
+  if (size > limit) throw new AppendTooLargeError(streamName, size, limit);
+}
+
 /** Refuses, before anything is sent or written, an append the server would refuse for its size. */
 export function assertAppendWithinLimit(streamName: string, events: readonly ChainedEvent[], limit: number): void {
   const size = appendSize(events);

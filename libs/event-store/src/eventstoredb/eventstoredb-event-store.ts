@@ -52,6 +52,7 @@ import type {
 import {
   appendSize,
   assertAppendWithinLimit,
+  assertPreparedWithinLimit,
   assertValidExpectedRevision,
   assertValidMaxAppendBytes,
   chainedMetadata,
@@ -131,6 +132,7 @@ export class EventStoreDbEventStore implements EventStore {
     const expected = options.expectedRevision ?? 'any';
     assertValidExpectedRevision(expected);
     const prepared = prepareEvents(events);
+    assertPreparedWithinLimit(streamName, prepared, this.maxAppendBytes);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.appendChained(streamName, prepared, expected);
@@ -335,9 +337,13 @@ export class EventStoreDbEventStore implements EventStore {
       fromPosition: toReadPosition(from),
       filter: toEsdbFilter(options.filter),
     });
-    // Until the consumer first asks for an event nothing listens to the stream; a drop before that must wait
-    // for it (the iterator reports it) rather than be an unhandled 'error' event.
-    source.on('error', () => undefined);
+    // The client emits a drop as an 'error' event, not as the stream's end. Until the consumer first asks for
+    // an event nothing else listens: kept here, it is thrown on that first ask rather than crash the process
+    // as an unhandled 'error' (or be lost, leaving the consumer waiting for ever).
+    let dropped: unknown;
+    source.on('error', (error) => {
+      dropped ??= error;
+    });
     const subscriptions = this.subscriptions;
     const lastEventBefore = (position: Position) => this.lastEventBefore(position);
     let closed = false;
@@ -350,6 +356,7 @@ export class EventStoreDbEventStore implements EventStore {
     };
     async function* follow(): AsyncGenerator<RecordedEvent> {
       try {
+        if (dropped !== undefined) throw dropped;
         for await (const item of source as AsyncIterable<AllStreamResolvedEvent | CheckpointMark>) {
           if (closed) return;
           if ('checkpoint' in item) {
