@@ -783,7 +783,13 @@ describe('organisations', () => {
     const body = await read(`/api/organisations/${id}`, { revision: 1, type: 'university' });
     expect(body.sizeClass).toBeUndefined();
     const [, reclassified] = await eventsOf(`organisation-${id}`);
-    expect(reclassified).toMatchObject({ type: 'OrganisationReclassified', metadata: { reason: 'Is a university foundation' } });
+    // An organisation's reason stays in the event's data; metadata carries only its category (never free text).
+    expect(reclassified).toMatchObject({
+      type: 'OrganisationReclassified',
+      data: { reason: 'Is a university foundation' },
+      metadata: { reasonCategory: 'other' },
+    });
+    expect(reclassified.metadata).not.toHaveProperty('reason');
   });
 
   it('POST /organisations/{id}/reclassification: a size class sent for a non-enterprise is dropped', async () => {
@@ -931,7 +937,7 @@ describe('participants', () => {
     await read(`/api/participants/${id}`, { revision: 0, person: anna });
   });
 
-  it('POST /participants/{id}/corrections corrects a statistical field; GET shows it; the reason is in the metadata', async () => {
+  it('POST /participants/{id}/corrections corrects a statistical field; GET shows it; the reason is sealed, its category in the metadata', async () => {
     const id = await createParticipant(await createProject());
     const res = await post(`/api/participants/${id}/corrections`, { reason: 'Registered with the wrong gender', gender: 'man', birthYear: 1990 });
     expectWrite(res, 200, 'participant', id);
@@ -940,9 +946,11 @@ describe('participants', () => {
     const [, corrected] = await eventsOf(`participant-${id}`);
     expect(corrected).toMatchObject({
       type: 'ParticipantCorrected',
-      data: { changes: { gender: 'man', birthYear: 1990 }, reason: 'Registered with the wrong gender' },
-      metadata: { command: 'CorrectParticipant', reason: 'Registered with the wrong gender' },
+      data: { changes: { gender: 'man', birthYear: 1990 }, reasonCategory: 'other', sealedReason: { algorithm: 'AES-256-GCM' } },
+      metadata: { command: 'CorrectParticipant', reasonCategory: 'other' },
     });
+    // A reason about a person is personal data: sealed with that person's key, nowhere in plaintext.
+    expect(JSON.stringify(corrected)).not.toContain('Registered with the wrong gender');
   });
 
   it('POST /participants/{id}/corrections corrects the person; GET shows the new personal data', async () => {
@@ -993,7 +1001,7 @@ describe('participants', () => {
     await read(`/api/participants/${id}`, { erased: true, person: null });
   });
 
-  it('POST /participants/{id}/erasure erases the person and keeps the statistics; the reason is in the metadata', async () => {
+  it('POST /participants/{id}/erasure erases the person and keeps the statistics; only the reason category is in the log', async () => {
     const projectId = await createProject();
     const id = await createParticipant(projectId, { birthYear: 1987 });
     const res = await post(`/api/participants/${id}/erasure`, { reason: 'Asked to be forgotten' });
@@ -1009,7 +1017,8 @@ describe('participants', () => {
       projectId,
     });
     const [, erased] = await eventsOf(`participant-${id}`);
-    expect(erased).toMatchObject({ type: 'ParticipantErased', metadata: { command: 'EraseParticipant', reason: 'Asked to be forgotten' } });
+    expect(erased).toMatchObject({ type: 'ParticipantErased', metadata: { command: 'EraseParticipant', reasonCategory: 'other' } });
+    expect(JSON.stringify(erased)).not.toContain('Asked to be forgotten');
   });
 
   it('POST /participants/{id}/erasure: 400 for a missing, empty or mistyped reason and an unknown field', async () => {
@@ -1683,7 +1692,12 @@ describe('outcomes', () => {
     expect(res.body.revision).toBe(1);
     await read(`/api/outcomes/${id}`, { revision: 1, retracted: true, retractionReason: 'Registered twice by mistake' });
     const [, retracted] = await eventsOf(`outcome-${id}`);
-    expect(retracted).toMatchObject({ type: 'OutcomeRetracted', metadata: { command: 'RetractOutcome', reason: 'Registered twice by mistake' } });
+    expect(retracted).toMatchObject({
+      type: 'OutcomeRetracted',
+      data: { reason: 'Registered twice by mistake' },
+      metadata: { command: 'RetractOutcome', reasonCategory: 'other' },
+    });
+    expect(retracted.metadata).not.toHaveProperty('reason');
   });
 
   it('POST /outcomes/{id}/retraction: 400 for a missing reason and an unknown field', async () => {
