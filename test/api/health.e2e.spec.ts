@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { startEsdbTestServer } from '../esdb/esdb-test-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-health-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,13 +30,51 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('GET /health', () => {
-  it('answers 200 when the embedded store answers', async () => {
-    const app = await start({ kind: 'sqlite', file: join(dir, 'events.sqlite') });
+/** Asks /health until both followers of the log are live (they are opening their subscriptions at start-up). */
+async function healthWhenLive(app: NestFastifyApplication): Promise<request.Response> {
+  for (const deadline = Date.now() + 20_000; ; ) {
+    if (Date.now() > deadline) throw new Error('The followers of the log did not go live');
     const response = await request(app.getHttpServer()).get('/health');
+    const followers = Object.values(response.body.followers ?? {}) as Array<{ state: string; position: number | null }>;
+    // Live, and past the first admin's grant, the first event of every fresh store.
+    if (followers.length === 2 && followers.every((f) => f.state === 'live' && f.position !== null)) return response;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const live = { state: 'live', position: expect.any(Number), reconnects: 0, lastError: null };
+
+describe('GET /health', () => {
+  it('answers 200 when the embedded store answers, with each follower of the log', async () => {
+    const app = await start({ kind: 'sqlite', file: join(dir, 'events.sqlite') });
+    const response = await healthWhenLive(app);
     await app.close();
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok', eventStore: { kind: 'sqlite', status: 'up' } });
+    expect(response.body).toEqual({ status: 'ok', eventStore: { kind: 'sqlite', status: 'up' }, followers: { access: live, projections: live } });
+  });
+
+  it('on EventStoreDB: after the server drops every subscription, says the followers reconnected, and is 200 again', async () => {
+    const server = await startEsdbTestServer({ systemEvents: true });
+    const app = await start({ kind: 'eventstoredb', connectionString: server.connectionString });
+    try {
+      const before = await healthWhenLive(app);
+      expect(before.status).toBe(200);
+      expect(before.body).toEqual({ status: 'ok', eventStore: { kind: 'eventstoredb', status: 'up' }, followers: { access: live, projections: live } });
+
+      await server.drop();
+      let after: request.Response;
+      const deadline = Date.now() + 20_000;
+      do after = await healthWhenLive(app);
+      while ((after.body.followers.access.reconnects === 0 || after.body.followers.projections.reconnects === 0) && Date.now() < deadline);
+      expect(after.status).toBe(200);
+      for (const name of ['access', 'projections']) {
+        expect(after.body.followers[name]).toMatchObject({ state: 'live', reconnects: expect.any(Number), lastError: 'StoreUnavailableError' });
+        expect(after.body.followers[name].reconnects).toBeGreaterThanOrEqual(1);
+      }
+    } finally {
+      await app.close();
+      await server.close();
+    }
   });
 
   it('answers 503, without a stack trace, when EventStoreDB does not answer', async () => {

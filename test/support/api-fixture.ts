@@ -7,6 +7,7 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '@app/event-sto
 import request from 'supertest';
 import type { ApiConfig } from '../../apps/api/src/api.config.js';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { testEventStoreConfig } from './test-store.js';
 
 /** The first admin's token (LEDGER_ADMIN_TOKEN) of every fixture. */
 export const API_KEY = 'e2e-test-admin-token-0123456789';
@@ -23,18 +24,23 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-/** The real application on a loopback port, with its data in a fresh directory and the clock pinned. */
+/**
+ * The real application on a loopback port, with its data in a fresh directory and the clock pinned. On the
+ * jest project `eventstoredb` its events go to the EventStoreDB adapter over the wire-level test server.
+ */
 export async function startApi(now = new Date('2026-11-22T10:00:00Z'), overrides: Partial<ApiConfig> = {}): Promise<ApiFixture> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+  // A directory the caller gave is the caller's to remove (a test may start the service on it again).
+  const ownDir = overrides.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+  const dataDir = overrides.dataDir ?? ownDir!;
   const app = await createApp(
     {
       host: '127.0.0.1',
       port: 0,
-      eventStore: { kind: 'sqlite', file: join(dataDir, 'events.sqlite') },
       dataDir,
       adminToken: API_KEY,
       clock: () => now,
       ...overrides,
+      eventStore: await testEventStoreConfig(dataDir, overrides.eventStore),
     },
     { logger: false },
   );
@@ -57,7 +63,7 @@ export async function startApi(now = new Date('2026-11-22T10:00:00Z'), overrides
     allEvents: () => store.readAll(),
     close: async () => {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }
