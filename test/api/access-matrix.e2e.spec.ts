@@ -92,6 +92,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/projects/{id}/indicators/{code}/evidence', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/indicators/participants/evidence` },
   { method: 'GET', path: '/api/indicators', permission: 'programme:read', scoped: false, url: () => '/api/indicators' },
   { method: 'GET', path: '/api/indicators.csv', permission: 'programme:read', scoped: false, url: () => '/api/indicators.csv' },
+  { method: 'GET', path: '/api/indicators/by-project', permission: 'figures:read', scoped: false, url: () => '/api/indicators/by-project' },
   { method: 'GET', path: '/api/projects', permission: 'figures:read', scoped: false, url: () => '/api/projects' },
   { method: 'GET', path: '/api/organisations', permission: 'organisations:read', scoped: false, url: () => '/api/organisations' },
   { method: 'GET', path: '/api/projects/{id}/participants', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/participants` },

@@ -6,6 +6,7 @@ export * from './projection-engine.js';
 export * from './projection-rebuild.js';
 export * from './indicators/indicator-catalogue.js';
 export * from './indicators/indicator.calculator.js';
+export * from './indicators/evidence-trail.js';
 export * from './lists/programme-lists.queries.js';
 export * from './read-models.js';
 export * from './reporting.errors.js';

@@ -1,9 +1,12 @@
 import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { NotFound } from '@app/programme';
+import type { Principal } from '@app/access';
 import {
+  EvidenceTrail,
   INDICATOR_CATALOGUE,
   IndicatorCalculator,
+  MAIN_INDICATORS,
   indicatorDefinition,
   parseAsOf,
   ProgrammeLists,
@@ -16,8 +19,16 @@ import { ErrorDto } from '../programme/common.dto.js';
 import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { indicatorsCsv } from './indicators.csv.js';
-import { assertPeriod, PeriodQueryDto, ProgrammeIndicatorsQueryDto, ProjectIndicatorsQueryDto } from './reporting-query.dto.js';
-import { Access } from '../http/access.decorator.js';
+import { EvidenceDto, IndicatorsByProjectDto } from './indicators.dto.js';
+import {
+  assertPeriod,
+  IndicatorsByProjectQueryDto,
+  page,
+  PeriodQueryDto,
+  ProgrammeIndicatorsQueryDto,
+  ProjectIndicatorsQueryDto,
+} from './reporting-query.dto.js';
+import { Access, CurrentPrincipal } from '../http/access.decorator.js';
 
 const NOT_READY = ApiResponse({ status: 503, type: ErrorDto, description: 'Read models rebuilding, or not yet at minPosition; see Retry-After' });
 
@@ -25,12 +36,16 @@ const NOT_READY = ApiResponse({ status: 503, type: ErrorDto, description: 'Read 
 @ApiTags('indicators')
 @Controller('api')
 export class IndicatorsController {
+  private readonly trail: EvidenceTrail;
+
   constructor(
     private readonly readModels: ReadModels,
     private readonly calculator: IndicatorCalculator,
     private readonly lists: ProgrammeLists,
     private readonly audit: ProjectAudit,
-  ) {}
+  ) {
+    this.trail = new EvidenceTrail(readModels.db);
+  }
 
   @Get('indicators/catalogue')
   @Access('figures:read')
@@ -59,7 +74,12 @@ export class IndicatorsController {
   @Access('figures:read', 'project')
   @ReadRoute()
   @NOT_READY
-  @ApiOkResponse({ description: 'What one indicator counted: each entity with the position of the event that made it count' })
+  @ApiOkResponse({
+    type: EvidenceDto,
+    description:
+      "What one indicator counted: each entity, its stream (where its history is), and the event that made it count. Names are not here: " +
+      'GET /api/organisations/{id} and GET /api/participants/{id} say them to those who may see them',
+  })
   async evidence(@IdParam() projectId: string, @Param('code') code: string, @Query() query: ProjectIndicatorsQueryDto) {
     const period = assertPeriod(query);
     if (!indicatorDefinition(code)) {
@@ -71,7 +91,8 @@ export class IndicatorsController {
     const { position, value, items } = asOf
       ? await this.audit.evidence(projectId, code, period, asOf)
       : this.calculator.evidence(code, { kind: 'project', projectId }, period);
-    return { projectId, code, period: this.period(query), ...(query.asOf ? { asOf: query.asOf } : {}), position, value, items };
+    const traced = this.trail.trace(projectId, indicatorDefinition(code)!, items);
+    return { projectId, code, period: this.period(query), ...(query.asOf ? { asOf: query.asOf } : {}), position, value, items: traced };
   }
 
   @Get('projects/:id/indicators.csv')
@@ -93,6 +114,37 @@ export class IndicatorsController {
   async programme(@Query() query: ProgrammeIndicatorsQueryDto) {
     const { position, indicators } = await this.programmeFigures(query);
     return { fund: query.fund ?? null, country: query.country ?? null, period: this.period(query), position, indicators };
+  }
+
+  @Get('indicators/by-project')
+  @Access('figures:read', 'listing')
+  @ReadRoute()
+  @NOT_READY
+  @ApiOkResponse({
+    type: IndicatorsByProjectDto,
+    description:
+      'Each project the caller may see (staff and viewers: their own), filtered by fund, country and name, with its main figures and ' +
+      'every figure it set a target for, for one period: a table of projects in one call, all at one log position',
+  })
+  async byProject(@Query() { fund, country, name, ...query }: IndicatorsByProjectQueryDto, @CurrentPrincipal() principal: Principal) {
+    const period = assertPeriod(query);
+    await this.readModels.ready('all', query.minPosition);
+    const only = principal.projects === 'all' ? undefined : principal.projects;
+    const projects = this.lists.projects({ fund, country, name, only }, page(query));
+    const { position, projects: figures } = this.calculator.byProject(
+      projects.items.map((project) => (project as { id?: unknown }).id as string),
+      period,
+      query.lang,
+    );
+    return {
+      fund: fund ?? null,
+      country: country ?? null,
+      period: this.period(query),
+      position,
+      main: MAIN_INDICATORS,
+      ...projects,
+      items: projects.items.map((project, index) => ({ ...project, indicators: figures[index].indicators })),
+    };
   }
 
   @Get('indicators.csv')

@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { FUNDS, type Fund } from '@app/programme';
 import { IsIsoDate, IsPositionOrTimestamp } from '../programme/validators.js';
 
@@ -93,4 +93,14 @@ export function assertPeriod(query: PeriodQueryDto): { from?: string; to?: strin
     });
   }
   return { from: query.from, to: query.to };
+}
+
+/** The projects the caller may see, filtered as `GET /api/projects` filters them, with the period's figures. */
+export class IndicatorsByProjectQueryDto extends IntersectionType(ProgrammeIndicatorsQueryDto, PageQueryDto) {
+  @ApiPropertyOptional({ description: 'Part of the name, any case' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
 }

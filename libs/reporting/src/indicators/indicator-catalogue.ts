@@ -27,7 +27,15 @@ export interface IndicatorDefinition {
   items: string;
   /** An indicator that may never exceed another over the same scope, up to the end of the period. */
   atMost?: IndicatorCode;
+  /**
+   * What each `key` is: the category of the entity counted, whose stream holds its history. Evidence names
+   * that stream; the counting never reads it.
+   */
+  entity: EntityCategory;
 }
+
+/** The entities an indicator counts; `attendance` keys are `<activityId>/<participantId>/<date>`, and count a person's participation. */
+export type EntityCategory = 'participant' | 'organisation' | 'activity' | 'pilotCase' | 'outcome' | 'attendance';
 
 const GENDER: Breakdown = { dimension: 'gender', categories: GENDERS };
 const SME_SIZE: Breakdown = { dimension: 'size_class', categories: ['micro', 'small', 'medium'] };
@@ -68,6 +76,7 @@ const smesWithOutcome = (kinds: string) => `
 export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   {
     code: 'participants',
+    entity: 'participant',
     name: { en: 'Participants', sv: 'Deltagare' },
     unit: { en: 'persons', sv: 'personer' },
     rule:
@@ -80,6 +89,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'smes-reached',
+    entity: 'organisation',
     name: { en: 'SMEs reached', sv: 'Små och medelstora företag som nåtts' },
     unit: { en: 'enterprises', sv: 'företag' },
     rule:
@@ -97,6 +107,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'creatives',
+    entity: 'participant',
     name: { en: 'Creatives taking part', sv: 'Kreatörer som deltagit' },
     unit: { en: 'persons', sv: 'personer' },
     rule: 'Participants whose role is creative, registered in the period, each counted once, by gender as corrected.',
@@ -107,6 +118,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'activities',
+    entity: 'activity',
     name: { en: 'Activities', sv: 'Aktiviteter' },
     unit: { en: 'activities', sv: 'aktiviteter' },
     rule: 'Labs and other activities that started in the period, by format.',
@@ -117,6 +129,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'pilot-cases',
+    entity: 'pilotCase',
     name: { en: 'Pilot cases', sv: 'Pilotfall' },
     unit: { en: 'pilot cases', sv: 'pilotfall' },
     rule:
@@ -131,6 +144,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'outcomes',
+    entity: 'outcome',
     name: { en: 'Outcomes', sv: 'Resultat' },
     unit: { en: 'outcomes', sv: 'resultat' },
     rule: 'Outcomes dated in the period, by kind; retracted outcomes do not count.',
@@ -141,6 +155,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO01',
+    entity: 'organisation',
     name: {
       en: 'Enterprises supported (of which: micro, small, medium, large)',
       sv: 'Företag som får stöd (varav mikroföretag, små, medelstora, stora)',
@@ -155,6 +170,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO02',
+    entity: 'organisation',
     name: { en: 'Enterprises supported by grants', sv: 'Företag som får stöd genom bidrag' },
     unit: { en: 'enterprises', sv: 'företag' },
     rule: 'Distinct enterprises that got a grant or a voucher in the period; a subset of RCO01.',
@@ -164,6 +180,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO04',
+    entity: 'organisation',
     name: { en: 'Enterprises with non-financial support', sv: 'Företag som får icke-finansiellt stöd' },
     unit: { en: 'enterprises', sv: 'företag' },
     rule:
@@ -175,6 +192,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO05',
+    entity: 'organisation',
     name: { en: 'New enterprises supported', sv: 'Nya företag som får stöd' },
     unit: { en: 'enterprises', sv: 'företag' },
     rule:
@@ -191,6 +209,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO07',
+    entity: 'organisation',
     name: {
       en: 'Research organisations participating in joint research projects',
       sv: 'Forskningsorganisationer som deltar i gemensamma forskningsprojekt',
@@ -205,6 +224,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO10',
+    entity: 'organisation',
     name: { en: 'Enterprises cooperating with research organisations', sv: 'Företag som samarbetar med forskningsorganisationer' },
     unit: { en: 'enterprises', sv: 'företag' },
     rule:
@@ -220,6 +240,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO81',
+    entity: 'attendance',
     name: { en: 'Participations in joint actions across borders', sv: 'Deltaganden i gemensamma gränsöverskridande insatser' },
     unit: { en: 'participations', sv: 'deltaganden' },
     rule:
@@ -233,6 +254,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO83',
+    entity: 'outcome',
     name: { en: 'Strategies and action plans jointly developed', sv: 'Gemensamt utarbetade strategier och handlingsplaner' },
     unit: { en: 'strategies and action plans', sv: 'strategier och handlingsplaner' },
     rule:
@@ -248,6 +270,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO84',
+    entity: 'pilotCase',
     name: {
       en: 'Pilot actions developed jointly and implemented in projects',
       sv: 'Gemensamt utvecklade pilotåtgärder som genomförts i projekt',
@@ -266,6 +289,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO87',
+    entity: 'organisation',
     name: { en: 'Organisations cooperating across borders', sv: 'Organisationer som samarbetar över gränserna' },
     unit: { en: 'organisations', sv: 'organisationer' },
     rule:
@@ -285,6 +309,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO115',
+    entity: 'activity',
     name: { en: 'Public events across borders jointly organised', sv: 'Gemensamt anordnade gränsöverskridande offentliga evenemang' },
     unit: { en: 'events', sv: 'evenemang' },
     rule: 'Activities of format public-event, marked cross-border, that started in the period.',
@@ -295,6 +320,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCO116',
+    entity: 'outcome',
     name: { en: 'Jointly developed solutions', sv: 'Gemensamt utvecklade lösningar' },
     unit: { en: 'solutions', sv: 'lösningar' },
     rule:
@@ -306,6 +332,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCR03',
+    entity: 'organisation',
     name: {
       en: 'SMEs introducing product or process innovation',
       sv: 'Små och medelstora företag som infört produkt- eller processinnovationer',
@@ -320,6 +347,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCR04',
+    entity: 'organisation',
     name: {
       en: 'SMEs introducing marketing or organisational innovation',
       sv: 'Små och medelstora företag som infört marknadsförings- eller organisationsinnovationer',
@@ -334,6 +362,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCR79',
+    entity: 'outcome',
     name: {
       en: 'Joint strategies and action plans taken up by organisations',
       sv: 'Gemensamma strategier och handlingsplaner som organisationer har antagit',
@@ -349,6 +378,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCR84',
+    entity: 'organisation',
     name: {
       en: 'Organisations cooperating across borders after project completion',
       sv: 'Organisationer som samarbetar över gränserna efter projektets slut',
@@ -365,6 +395,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
   },
   {
     code: 'RCR104',
+    entity: 'outcome',
     name: { en: 'Solutions taken up or up-scaled by organisations', sv: 'Lösningar som organisationer har infört eller skalat upp' },
     unit: { en: 'solutions', sv: 'lösningar' },
     rule: 'Outcomes of kind solution-taken-up dated in the period, not retracted.',

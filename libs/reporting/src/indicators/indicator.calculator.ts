@@ -21,6 +21,15 @@ export interface IndicatorFigure {
   baseline: number | null;
 }
 
+/** A figure without its breakdown: what a table of projects compares. */
+export type IndicatorValue = Omit<IndicatorFigure, 'breakdown'>;
+
+/**
+ * The figures programme officers compare first, in this order. Each project's row in the by-project answer
+ * holds these and every indicator the project set a target for (its progress).
+ */
+export const MAIN_INDICATORS = ['participants', 'smes-reached', 'activities', 'outcomes'] as const;
+
 export interface EvidenceItem {
   key: string;
   position: number;
@@ -76,6 +85,44 @@ export class IndicatorCalculator {
     })();
   }
 
+  /**
+   * Each listed project's main figures and every figure it set a target for, for one period, all read in one
+   * transaction (one position of the log). Counts only the total, not the breakdowns: a table of projects
+   * shows no breakdown, and skipping them is most of the saving over one full answer per project.
+   */
+  byProject(
+    projectIds: readonly string[],
+    period: Period,
+    language: 'en' | 'sv' = 'en',
+  ): { position: number; projects: Array<{ projectId: string; indicators: IndicatorValue[] }> } {
+    return this.db.transaction(() => {
+      const targets = new Map<string, Map<string, { target: number; baseline: number | null }>>();
+      const rows = this.cached(
+        'targets:each',
+        `SELECT project_id AS projectId, code, target, baseline FROM indicator_targets WHERE project_id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(projectIds)) as Array<{ projectId: string; code: string; target: number; baseline: number | null }>;
+      for (const row of rows) {
+        if (!targets.has(row.projectId)) targets.set(row.projectId, new Map());
+        targets.get(row.projectId)!.set(row.code, row);
+      }
+      const main = new Set<string>(MAIN_INDICATORS);
+      const projects = projectIds.map((projectId) => {
+        const own = targets.get(projectId) ?? new Map<string, { target: number; baseline: number | null }>();
+        const scope: IndicatorScope = { kind: 'project', projectId };
+        const indicators = INDICATOR_CATALOGUE.filter((d) => main.has(d.code) || own.has(d.code)).map((definition) => ({
+          code: definition.code,
+          name: definition.name[language],
+          unit: definition.unit[language],
+          value: this.value(definition, scope, period),
+          target: own.get(definition.code)?.target ?? null,
+          baseline: own.get(definition.code)?.baseline ?? null,
+        }));
+        return { projectId, indicators };
+      });
+      return { position: this.position(), projects };
+    })();
+  }
+
   /** What one indicator counted: its value, and the entities with the positions of the events that made them count. */
   evidence(code: string, scope: IndicatorScope, period: Period): { position: number; value: number; items: EvidenceItem[] } {
     const definition = indicatorDefinition(code);
@@ -85,6 +132,17 @@ export class IndicatorCalculator {
       value: this.count(definition, scope, period).value,
       items: this.statement(definition, scope.kind, 'evidence').all(this.parameters(scope, period)) as EvidenceItem[],
     }))();
+  }
+
+  /** The total alone, by the same rule as {@link count}. */
+  private value(definition: IndicatorDefinition, scope: IndicatorScope, period: Period): number {
+    const value = this.statement(definition, scope.kind, 'value').pluck().get(this.parameters(scope, period)) as number;
+    return definition.atMost ? Math.min(value, this.ceiling(definition.atMost, scope, period)) : value;
+  }
+
+  /** An indicator that may never exceed another: the other's value up to the end of the period. */
+  private ceiling(code: IndicatorDefinition['atMost'] & string, scope: IndicatorScope, period: Period): number {
+    return this.value(indicatorDefinition(code)!, scope, { to: period.to });
   }
 
   private count(definition: IndicatorDefinition, scope: IndicatorScope, period: Period) {
@@ -100,10 +158,7 @@ export class IndicatorCalculator {
       if (dimension === '') value = count;
       else breakdown[dimension][category ?? 'unknown'] = count;
     }
-    if (definition.atMost) {
-      const ceiling = this.count(indicatorDefinition(definition.atMost)!, scope, { to: period.to }).value;
-      value = Math.min(value, ceiling);
-    }
+    if (definition.atMost) value = Math.min(value, this.ceiling(definition.atMost, scope, period));
     return { value, breakdown };
   }
 
@@ -133,7 +188,7 @@ export class IndicatorCalculator {
     };
   }
 
-  private statement(definition: IndicatorDefinition, scope: IndicatorScope['kind'], what: 'counts' | 'evidence'): Database.Statement {
+  private statement(definition: IndicatorDefinition, scope: IndicatorScope['kind'], what: 'counts' | 'value' | 'evidence'): Database.Statement {
     // SQLite cannot estimate how many rows the scope holds, and with table statistics it may then scan a whole
     // table behind a Bloom filter instead of seeking one project's rows (seen: 5 ms instead of 0.4 ms). One
     // project is an equality, which it always plans as a seek.
@@ -145,7 +200,9 @@ export class IndicatorCalculator {
     const tail =
       what === 'evidence'
         ? `SELECT * FROM items ORDER BY position, key`
-        : [
+        : what === 'value'
+          ? `SELECT ${count} FROM items`
+          : [
             `SELECT '' AS dimension, NULL AS category, ${count} FROM items`,
             ...definition.breakdowns.map((b) => `SELECT '${b.dimension}', ${b.dimension}, ${count} FROM items GROUP BY ${b.dimension}`),
           ].join(' UNION ALL ');
