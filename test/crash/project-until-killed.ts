@@ -3,11 +3,11 @@
  * far it got, until the parent kills it with SIGKILL. Run with `node --import tsx`.
  */
 import { join } from 'node:path';
-import { SqliteEventStore } from '@app/event-store';
 import { openReadModelDatabase, ProjectionEngine, PROJECTIONS, rebuildProjections } from '@app/reporting';
+import { openChildEventStore } from '../support/child-event-store.js';
 
 const [mode, dir] = process.argv.slice(2);
-const store = SqliteEventStore.open({ file: join(dir, 'events.sqlite') });
+const store = openChildEventStore(dir);
 const open = () => openReadModelDatabase(join(dir, 'reporting.sqlite'));
 
 if (mode === 'live') {
