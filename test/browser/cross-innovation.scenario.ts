@@ -5,10 +5,10 @@ import { crossInnovation, type ApiFixture } from '../support/api-fixture.js';
  * test/api/cross-innovation-challenge.e2e.spec.ts, plus targets so progress bars have something to show.
  */
 export const companies = [
-  { name: 'Havsbruket i Karlshamn AB', country: 'SE', type: 'enterprise', sizeClass: 'micro', organisationNumber: '559123-0001' },
-  { name: 'Blekinge Marinteknik AB', country: 'SE', type: 'enterprise', sizeClass: 'small', organisationNumber: '559123-0002' },
-  { name: 'Östersjö Fiskeförädling AB', country: 'SE', type: 'enterprise', sizeClass: 'small', organisationNumber: '559123-0003' },
-  { name: 'Skånes Vattenrening AB', country: 'SE', type: 'enterprise', sizeClass: 'medium', organisationNumber: '559123-0004' },
+  { name: 'Havsbruket i Karlshamn AB', country: 'SE', type: 'enterprise', sizeClass: 'micro', organisationNumber: '559123-0015' },
+  { name: 'Blekinge Marinteknik AB', country: 'SE', type: 'enterprise', sizeClass: 'small', organisationNumber: '559123-0023' },
+  { name: 'Östersjö Fiskeförädling AB', country: 'SE', type: 'enterprise', sizeClass: 'small', organisationNumber: '559123-0031' },
+  { name: 'Skånes Vattenrening AB', country: 'SE', type: 'enterprise', sizeClass: 'medium', organisationNumber: '559123-0049' },
 ];
 export const creatives = [
   ['Elin Åkesson', 'woman'],
@@ -35,7 +35,9 @@ export interface Scenario {
 export async function recordCrossInnovationChallenge(api: ApiFixture): Promise<Scenario> {
   let lastPosition = 0;
   const write = async (url: string, body: unknown, status = 201) => {
-    const response = await api.post(url, body).expect(status);
+    const response = await api.post(url, body);
+    // Says which write of the scenario was refused, and why, rather than only the status.
+    if (response.status !== status) throw new Error(`POST ${url}: ${response.status} ${JSON.stringify(response.body).slice(0, 400)}`);
     lastPosition = response.body.position;
     return response.body.id as string;
   };

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { jest } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
@@ -19,7 +20,7 @@ describe('dashboard in the browser', () => {
   let browser: Browser;
   let baseURL: string;
   let scenario: Scenario;
-  const tokens: Record<'viewer' | 'auditor' | 'revocable', { id: string; token: string }> = {} as never;
+  const tokens: Record<'viewer' | 'auditor' | 'revocable' | 'staff', { id: string; token: string }> = {} as never;
 
   beforeAll(async () => {
     ensureDashboardBuilt();
@@ -30,6 +31,7 @@ describe('dashboard in the browser', () => {
       ['viewer', { name: 'Läsare i styrgruppen', role: 'viewer', projectIds: [scenario.projectId] }],
       ['auditor', { name: 'Revisor', role: 'auditor' }],
       ['revocable', { name: 'Tillfällig', role: 'admin' }],
+      ['staff', { name: 'Projektledare', role: 'staff', projectIds: [scenario.projectId] }],
     ] as const) {
       const granted = await api.post('/api/access/tokens', body).expect(201);
       tokens[key] = { id: granted.body.id, token: granted.body.token };
@@ -178,6 +180,10 @@ describe('dashboard in the browser', () => {
     expect(new Set(keys)).toEqual(new Set(apiEvidence.items.map((i: { key: string }) => i.key)));
     const names = await page.locator('[data-evidence="smes-reached"] [data-entity-name]').allTextContents();
     expect([...new Set(names)].sort()).toEqual(companies.map((c) => c.name).sort());
+    // Each count with the event that made it: here the support recorded for the enterprise.
+    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-event-type]')?.getAttribute('data-event-type')));
+    expect(types).toEqual(apiEvidence.items.map((i: { event: { type: string } }) => i.event.type));
+    expect(new Set(types)).toEqual(new Set(['EnterpriseSupportRecorded']));
     await screenshot(page, 'evidence-smes-reached');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
@@ -189,6 +195,75 @@ describe('dashboard in the browser', () => {
     expect(await page.locator('[data-history] tbody tr td:nth-child(4)').first().textContent()).toBe(history.events[0].metadata.actor);
     await screenshot(page, 'history-organisation');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('shows staff (no log:read) the names and events in the evidence, and the history through the project', async () => {
+    const { context, page } = await newPage(browser, baseURL);
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() === 403) refused.push(response.url());
+    });
+    await signIn(page, tokens.staff.token);
+    await page.goto(`/#/projects/${scenario.projectId}`);
+    await page.locator('[data-evidence-button="participants"]').click();
+    const rows = page.locator('[data-evidence="participants"] [data-evidence-item]');
+    await page.locator('[data-evidence="participants"] [data-entity-name]', { hasText: 'Elin Åkesson' }).waitFor();
+    expect(await rows.count()).toBe(14);
+    const names = await page.locator('[data-evidence="participants"] [data-entity-name]').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(creatives.map(([name]) => name)));
+    const types = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-event-type]')?.getAttribute('data-event-type')));
+    expect(new Set(types)).toEqual(new Set(['ParticipantRegistered']));
+    await screenshot(page, 'staff-evidence-participants');
+
+    // The history link goes through the project's history, which staff may read; the log's they may not.
+    const first = scenario.participantIds[0];
+    await page.locator(`.modal a[href="#/projects/${scenario.projectId}/history/participant-${first}"]`).click();
+    await page.locator(`[data-history="participant-${first}"] [data-event-position]`).first().waitFor();
+    expect(await page.locator('[data-history] tbody tr td:nth-child(2)').first().textContent()).toBe('ParticipantRegistered');
+    await screenshot(page, 'staff-history-participant');
+    expect(refused).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the programme table from one call, with the API figures, and only their own projects to staff', async () => {
+    const { context, page } = await newPage(browser, baseURL);
+    const calls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/')) calls.push(new URL(request.url()).pathname);
+    });
+    await signIn(page, API_KEY);
+    // The projects page, where sign-in lands, has loaded its own list: count from the programme page on.
+    await page.locator(`[data-project="${scenario.projectId}"]`).waitFor();
+    calls.length = 0;
+    await page.goto('/#/programme');
+    await page.locator(`tr[data-project="${scenario.otherProjectId}"] [data-value]`).first().waitFor();
+    const byProject = (await api.get('/api/indicators/by-project?limit=500').expect(200)).body;
+    const shown = await page.evaluate(() =>
+      [...document.querySelectorAll('main tr[data-project]')].map((row) => ({
+        id: row.getAttribute('data-project'),
+        values: [...row.querySelectorAll('[data-indicator-value]')].map((cell) => [cell.getAttribute('data-indicator-value'), cell.querySelector('[data-value]')?.getAttribute('data-value')]),
+      })),
+    );
+    expect(shown).toEqual(
+      byProject.items.map((row: { id: string; indicators: Figure[] }) => ({
+        id: row.id,
+        values: byProject.main.map((code: string) => [code, String(row.indicators.find((f) => f.code === code)!.value)]),
+      })),
+    );
+    const own = await figuresFromApi('');
+    expect(shown.find((row) => row.id === scenario.projectId)!.values).toEqual(byProject.main.map((code: string) => [code, String(own.find((f) => f.code === code)!.value)]));
+    // One call for the whole table, none per project.
+    expect(calls.filter((path) => path === '/api/indicators/by-project')).toHaveLength(1);
+    expect(calls.filter((path) => /^\/api\/projects\/[^/]+\/indicators$/.test(path))).toEqual([]);
+    await screenshot(page, 'programme-admin');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, tokens.staff.token);
+    await page.goto('/#/programme');
+    await page.locator(`tr[data-project="${scenario.projectId}"] [data-value]`).first().waitFor();
+    expect(await page.locator('main tr[data-project]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-project')))).toEqual([scenario.projectId]);
+    await screenshot(page, 'programme-staff');
     await context.close();
   });
 
@@ -267,6 +342,8 @@ describe('dashboard in the browser', () => {
     await screenshot(viewer.page, 'viewer-evidence-participants');
     expect(personal.filter((text) => viewer.html.includes(text))).toEqual([]);
     expect(viewer.html).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.]+/);
+    // A viewer reads neither the log nor the project's history: the evidence offers no link to either.
+    expect(await viewer.page.locator('.modal a[href*="history"]').count()).toBe(0);
     await viewer.context.close();
   });
 

@@ -21,11 +21,12 @@ import { SignInPage } from './sign-in/sign-in-page';
 const LANG_KEY = 'programme-ledger.lang';
 
 function Page({ route }: { route: Route }) {
-  const [first, id, sub] = route.path;
+  const [first, id, sub, stream] = route.path;
   if (first === 'projects' && id && sub === 'print') return <PrintPage projectId={id} route={route} />;
+  if (first === 'projects' && id && sub === 'history' && stream) return <HistoryPage key={stream} projectId={id} streamName={stream} />;
   if (first === 'projects' && id) return <ProjectPage key={id} projectId={id} route={route} />;
   if (first === 'programme') return <ProgrammePage />;
-  if (first === 'history' && id) return <HistoryPage streamName={id} />;
+  if (first === 'history' && id) return <HistoryPage key={id} streamName={id} />;
   return <ProjectsPage />;
 }
 

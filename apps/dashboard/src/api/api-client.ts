@@ -1,9 +1,9 @@
 import type {
-  AuditEvent,
   CatalogueEntry,
   Evidence,
   EventPage,
   IndicatorFigures,
+  IndicatorsByProject,
   Lang,
   Organisation,
   Page,
@@ -98,13 +98,17 @@ export class ApiClient {
     this.request<IndicatorFigures>('GET', `projects/${encodeURIComponent(id)}/indicators`, { ...query });
   programmeIndicators = (query: PeriodQuery & { fund?: string; country?: string; lang: Lang }) =>
     this.request<IndicatorFigures>('GET', 'indicators', { ...query });
+  /** The caller's projects (staff and viewers: their own) with each one's main figures, in one call. */
+  indicatorsByProject = (query: PeriodQuery & { fund?: string; country?: string; name?: string; lang: Lang; limit?: number; offset?: number }) =>
+    this.request<IndicatorsByProject>('GET', 'indicators/by-project', { ...query });
   evidence = (projectId: string, code: string, query: PeriodQuery) =>
     this.request<Evidence>('GET', `projects/${encodeURIComponent(projectId)}/indicators/${encodeURIComponent(code)}/evidence`, { ...query });
-  /** The one event at a log position (positions are unique and increasing, and `after` is exclusive). */
-  eventAt = async (position: number): Promise<AuditEvent | undefined> =>
-    (await this.request<EventPage>('GET', 'events', { after: position - 1, limit: 1 })).events.find((e) => e.position === position);
+  /** One entity's history from the log (`log:read`). */
   streamEvents = (streamName: string, fromRevision = 0) =>
     this.request<EventPage>('GET', `streams/${encodeURIComponent(streamName)}/events`, { fromRevision, limit: 500 });
+  /** One stream's history as recorded under a project (`records:read` on the project). */
+  projectStreamEvents = (projectId: string, streamName: string) =>
+    this.request<EventPage>('GET', `projects/${encodeURIComponent(projectId)}/history`, { stream: streamName, limit: 500 });
   organisation = (id: string) => this.request<Organisation>('GET', `organisations/${encodeURIComponent(id)}`);
   participant = (id: string) => this.request<Participant>('GET', `participants/${encodeURIComponent(id)}`);
   reports = (projectId: string) => this.request<{ items: ReportSummary[] }>('GET', `projects/${encodeURIComponent(projectId)}/reports`);

@@ -44,6 +44,22 @@ export interface IndicatorFigure {
   baseline: number | null;
 }
 
+/** A figure without its breakdown, as a table of projects shows it. */
+export type IndicatorValue = Omit<IndicatorFigure, 'breakdown'>;
+
+export interface ProjectFigures extends ProjectSummary {
+  /** The main figures and every figure the project set a target for. */
+  indicators: IndicatorValue[];
+}
+
+/** `GET /api/indicators/by-project`: the caller's projects with their main figures, in one answer. */
+export interface IndicatorsByProject extends Page<ProjectFigures> {
+  period: Period;
+  position: number;
+  /** The codes every row holds. */
+  main: string[];
+}
+
 export interface IndicatorFigures {
   period: Period;
   asOf?: string;
@@ -61,10 +77,21 @@ export interface CatalogueEntry {
   breakdowns: { dimension: string; categories?: string[] }[];
 }
 
+export interface EvidenceEvent {
+  streamName: string;
+  revision: number;
+  type: string;
+}
+
 export interface EvidenceItem {
   key: string;
   position: number;
-  [dimension: string]: string | number;
+  /** The counted entity's stream, where its history is. */
+  streamName: string;
+  /** The event that made it count; null while the history index catches up. */
+  event: EvidenceEvent | null;
+  /** The item's category in each breakdown dimension. */
+  [dimension: string]: string | number | EvidenceEvent | null;
 }
 
 export interface Evidence {

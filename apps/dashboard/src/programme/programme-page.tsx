@@ -1,8 +1,9 @@
 import { useState } from 'react';
+import Alert from 'react-bootstrap/Alert';
 import Col from 'react-bootstrap/Col';
 import Row from 'react-bootstrap/Row';
 import Table from 'react-bootstrap/Table';
-import type { ProjectSummary } from '../api/api-types';
+import type { IndicatorsByProject } from '../api/api-types';
 import { useApp } from '../shared/app-context';
 import { useI18n } from '../shared/i18n';
 import { IndicatorCard, TargetProgress } from '../shared/indicator-card';
@@ -11,50 +12,66 @@ import { href } from '../shared/router';
 import { useApi } from '../shared/use-api';
 import { ProjectFilterFields, type ProjectFilters } from '../projects/projects-page';
 
-/** The columns of the projects table: the figures programme officers compare first. */
-const MAIN = ['participants', 'smes-reached', 'activities', 'outcomes'];
-
-function ProjectRow({ project }: { project: ProjectSummary }) {
-  const { api } = useApp();
-  const { lang, number } = useI18n();
-  const loaded = useApi(() => api.projectIndicators(project.id, { lang }), [project.id, lang]);
+/** The table of projects: every project's main figures and progress, from one answer of the API. */
+function ProjectFiguresTable({ data }: { data: IndicatorsByProject }) {
+  const { t, number } = useI18n();
+  if (data.items.length === 0) return <p>{t.noProjects}</p>;
+  // The names come with the figures, in the language asked for.
+  const names = new Map(data.items.flatMap((project) => project.indicators.map((figure) => [figure.code, figure.name] as const)));
   return (
-    <tr data-project={project.id}>
-      <th scope="row">
-        <a href={href(['projects', project.id])}>{project.name}</a>
-        <div className="small fw-normal">
-          {project.fund} · {project.countries.join(', ')}
-        </div>
-      </th>
-      {MAIN.map((code) => (
-        <td key={code} className="text-end">
-          <LoadStatus loaded={loaded}>
-            {(figures) => {
-              const figure = figures.indicators.find((f) => f.code === code);
-              return figure ? (
-                <>
-                  <span data-value={figure.value}>{number(figure.value)}</span>
-                  <TargetProgress figure={figure} />
-                </>
-              ) : null;
-            }}
-          </LoadStatus>
-        </td>
-      ))}
-    </tr>
+    <Table responsive size="sm" data-position={data.position}>
+      <thead>
+        <tr>
+          <th scope="col">{t.name}</th>
+          {data.main.map((code) => (
+            <th scope="col" key={code} className="text-end">
+              {names.get(code) ?? code}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {data.items.map((project) => (
+          <tr key={project.id} data-project={project.id}>
+            <th scope="row">
+              <a href={href(['projects', project.id])}>{project.name}</a>
+              <div className="small fw-normal">
+                {project.fund} · {project.countries.join(', ')}
+              </div>
+            </th>
+            {data.main.map((code) => {
+              const figure = project.indicators.find((f) => f.code === code);
+              return (
+                <td key={code} className="text-end" data-indicator-value={code}>
+                  {figure && (
+                    <>
+                      <span data-value={figure.value}>{number(figure.value)}</span>
+                      <TargetProgress figure={figure} />
+                    </>
+                  )}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </Table>
   );
 }
 
 export function ProgrammePage() {
-  const { api } = useApp();
+  const { api, session } = useApp();
   const { t, lang } = useI18n();
   const [filters, setFilters] = useState<ProjectFilters>({ fund: '', country: '', name: '' });
   const fund = filters.fund || undefined;
   const country = filters.country.length === 2 ? filters.country : undefined;
-  const figures = useApi(() => api.programmeIndicators({ fund, country, lang }), [fund, country, lang]);
-  const projects = useApi(() => api.projects({ fund, country, limit: 500 }), [fund, country]);
-  const catalogue = useApi(() => api.catalogue(), []);
-  const name = (code: string) => (catalogue.state === 'ok' ? catalogue.data.find((c) => c.code === code)?.name[lang] : undefined) ?? code;
+  // Figures across every project need programme-wide access; staff and viewers get the table of their own projects.
+  const programmeWide = session.permissions.includes('programme:read');
+  const figures = useApi(
+    () => (programmeWide ? api.programmeIndicators({ fund, country, lang }) : Promise.resolve(null)),
+    [programmeWide, fund, country, lang],
+  );
+  const projects = useApi(() => api.indicatorsByProject({ fund, country, lang, limit: 500 }), [fund, country, lang]);
   return (
     <>
       <h1 className="h2">{t.programme}</h1>
@@ -65,42 +82,26 @@ export function ProgrammePage() {
         </h2>
         <p className="small text-body-secondary">{t.programmeHelp}</p>
         <LoadStatus loaded={figures}>
-          {(data) => (
-            <Row xs={1} md={2} xl={3} className="g-3" data-position={data.position}>
-              {data.indicators.map((figure) => (
-                <Col key={figure.code}>
-                  <IndicatorCard figure={figure} />
-                </Col>
-              ))}
-            </Row>
-          )}
+          {(data) =>
+            data ? (
+              <Row xs={1} md={2} xl={3} className="g-3" data-position={data.position}>
+                {data.indicators.map((figure) => (
+                  <Col key={figure.code}>
+                    <IndicatorCard figure={figure} />
+                  </Col>
+                ))}
+              </Row>
+            ) : (
+              <Alert variant="info">{t.programmeWideOnly}</Alert>
+            )
+          }
         </LoadStatus>
       </section>
       <section aria-labelledby="programme-projects" className="mt-4">
         <h2 className="h4" id="programme-projects">
           {t.projectTable}
         </h2>
-        <LoadStatus loaded={projects}>
-          {(page) => (
-            <Table responsive size="sm">
-              <thead>
-                <tr>
-                  <th scope="col">{t.name}</th>
-                  {MAIN.map((code) => (
-                    <th scope="col" key={code} className="text-end">
-                      {name(code)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((project) => (
-                  <ProjectRow key={project.id} project={project} />
-                ))}
-              </tbody>
-            </Table>
-          )}
-        </LoadStatus>
+        <LoadStatus loaded={projects}>{(data) => <ProjectFiguresTable data={data} />}</LoadStatus>
       </section>
     </>
   );

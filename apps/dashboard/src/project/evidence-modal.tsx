@@ -1,8 +1,7 @@
-import Alert from 'react-bootstrap/Alert';
 import Modal from 'react-bootstrap/Modal';
 import Table from 'react-bootstrap/Table';
 import { ApiError, type PeriodQuery } from '../api/api-client';
-import type { AuditEvent, EvidenceItem, IndicatorFigure } from '../api/api-types';
+import type { EvidenceItem, IndicatorFigure, Session } from '../api/api-types';
 import { useApp } from '../shared/app-context';
 import { useI18n } from '../shared/i18n';
 import { useLabels } from '../shared/indicator-card';
@@ -10,61 +9,54 @@ import { LoadStatus } from '../shared/load-status';
 import { href } from '../shared/router';
 import { useApi } from '../shared/use-api';
 
-interface Traced {
-  item: EvidenceItem;
-  event?: AuditEvent;
-  /** The counted entity's own stream, where its history is. */
-  stream?: string;
-  name?: string;
+/** Entities named; the rest are listed by id (a lab of 10,000 people needs paging, not this). */
+const NAME_LIMIT = 200;
+
+function category(streamName: string): string {
+  return streamName.slice(0, streamName.indexOf('-'));
 }
 
-/** Items shown with their events; the rest are listed by id (a lab of 10,000 people needs paging, not this). */
-const TRACE_LIMIT = 200;
+/**
+ * Where the entity's history can be read with the caller's permissions: the log (log:read), or the project's
+ * history (records:read). An organisation is shared by every project, so its own stream is not the project's:
+ * staff are taken to the record that counted it (the support, the lab admission, the pilot case). A viewer
+ * reads neither, and gets no link.
+ */
+function historyPath(session: Session, projectId: string, item: EvidenceItem): string[] | undefined {
+  if (session.permissions.includes('log:read')) return ['history', item.streamName];
+  if (!session.permissions.includes('records:read')) return undefined;
+  const stream = category(item.streamName) === 'organisation' ? item.event?.streamName : item.streamName;
+  return stream ? ['projects', projectId, 'history', stream] : undefined;
+}
 
 /**
  * What one figure counted: each entity, the event that made it count, and a link to that entity's history.
  * Names come only from routes that decide themselves whether the caller may see them.
  */
 export function EvidenceModal({ projectId, figure, query, onClose }: { projectId: string; figure: IndicatorFigure; query: PeriodQuery; onClose: () => void }) {
-  const { api } = useApp();
-  const { t, number, dateTime } = useI18n();
+  const { api, session } = useApp();
+  const { t, number } = useI18n();
   const labels = useLabels();
   const loaded = useApi(async () => {
     const evidence = await api.evidence(projectId, figure.code, query);
-    let refused: string | undefined;
-    const traced: Traced[] = await Promise.all(
-      evidence.items.map(async (item, index): Promise<Traced> => {
-        if (index >= TRACE_LIMIT) return { item };
-        const entity = await entityOf(item.key);
-        if (refused) return { item, ...entity };
-        try {
-          return { item, ...entity, event: await api.eventAt(item.position) };
-        } catch (error) {
-          if (error instanceof ApiError && error.status === 403) refused = error.message;
-          else throw error;
-          return { item, ...entity };
-        }
-      }),
-    );
-    return { evidence, traced, refused };
+    const streams = [...new Set(evidence.items.map((item) => item.streamName))].slice(0, NAME_LIMIT);
+    const names = new Map((await Promise.all(streams.map(async (stream) => [stream, await nameOf(stream)] as const))).filter(([, name]) => name));
+    return { evidence, names };
   }, [projectId, figure.code, query.from, query.to, query.asOf]);
 
   /**
-   * The entity counted is an organisation or a person; the evidence names only its id. Each route decides
-   * whether this caller may see it (a viewer is refused a person), and a refusal simply shows no name.
+   * An organisation's name (organisations:read) or a person's (records:read on the project; a viewer has
+   * neither a person's route nor a name). A refusal or an erased person simply shows no name.
    */
-  async function entityOf(key: string): Promise<{ stream?: string; name?: string }> {
+  async function nameOf(stream: string): Promise<string | undefined> {
+    const id = stream.slice(stream.indexOf('-') + 1);
     try {
-      return { stream: `organisation-${key}`, name: (await api.organisation(key)).name };
+      if (category(stream) === 'organisation' && session.permissions.includes('organisations:read')) return (await api.organisation(id)).name;
+      if (category(stream) === 'participant' && session.permissions.includes('records:read')) return (await api.participant(id)).person?.name ?? undefined;
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 404) return {};
+      if (!(error instanceof ApiError) || error.status === 401) throw error;
     }
-    try {
-      const participant = await api.participant(key);
-      return { stream: `participant-${key}`, name: participant.person?.name ?? undefined };
-    } catch {
-      return {};
-    }
+    return undefined;
   }
 
   const dimensions = Object.keys(figure.breakdown);
@@ -78,16 +70,11 @@ export function EvidenceModal({ projectId, figure, query, onClose }: { projectId
       <Modal.Body>
         <p>{t.evidenceHelp}</p>
         <LoadStatus loaded={loaded}>
-          {({ evidence, traced, refused }) => (
+          {({ evidence, names }) => (
             <>
               <p>
                 {t.value}: <strong data-evidence-value>{number(evidence.value)}</strong>
               </p>
-              {refused && (
-                <Alert variant="info">
-                  {t.eventsUnavailable} {refused}
-                </Alert>
-              )}
               <Table size="sm" responsive data-evidence={figure.code}>
                 <thead>
                   <tr>
@@ -98,36 +85,37 @@ export function EvidenceModal({ projectId, figure, query, onClose }: { projectId
                       </th>
                     ))}
                     <th scope="col">{t.event}</th>
-                    <th scope="col">{t.recordedAt}</th>
-                    <th scope="col">{t.actor}</th>
                     <th scope="col">{t.history}</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {traced.map(({ item, event, stream, name }) => (
-                    <tr key={`${item.key}-${item.position}`} data-evidence-item={item.key}>
-                      <td>
-                        {name && <div data-entity-name>{name}</div>}
-                        <code className="small">{item.key}</code>
-                      </td>
-                      {dimensions.map((d) => (
-                        <td key={d}>{item[d] === undefined ? '' : labels.category(String(item[d]))}</td>
-                      ))}
-                      <td>
-                        {event ? `${event.type} (${event.streamName.split('-')[0]})` : ''} <span className="small text-body-secondary">#{item.position}</span>
-                      </td>
-                      <td>{event ? dateTime(event.recordedAt) : ''}</td>
-                      <td>{event?.metadata.actor ?? ''}</td>
-                      <td>
-                        {stream && (
-                          <a href={href(['history', stream])}>
-                            {t.history}
-                            <span className="visually-hidden">: {stream}</span>
-                          </a>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
+                  {evidence.items.map((item) => {
+                    const path = historyPath(session, projectId, item);
+                    const name = names.get(item.streamName);
+                    return (
+                      <tr key={`${item.key}-${item.position}`} data-evidence-item={item.key} data-stream={item.streamName}>
+                        <td>
+                          {name && <div data-entity-name>{name}</div>}
+                          <code className="small">{item.key}</code>
+                        </td>
+                        {dimensions.map((d) => (
+                          <td key={d}>{item[d] === undefined || item[d] === null ? '' : labels.category(String(item[d]))}</td>
+                        ))}
+                        <td data-event-type={item.event?.type}>
+                          {item.event ? `${item.event.type} (${category(item.event.streamName)})` : ''}{' '}
+                          <span className="small text-body-secondary">#{item.position}</span>
+                        </td>
+                        <td>
+                          {path && (
+                            <a href={href(path)}>
+                              {t.history}
+                              <span className="visually-hidden">: {path[path.length - 1]}</span>
+                            </a>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </Table>
             </>

@@ -3,7 +3,7 @@ import Form from 'react-bootstrap/Form';
 import Row from 'react-bootstrap/Row';
 import Col from 'react-bootstrap/Col';
 import Table from 'react-bootstrap/Table';
-import type { IndicatorFigures, ProjectSummary } from '../api/api-types';
+import type { ProjectFigures } from '../api/api-types';
 import { useApp } from '../shared/app-context';
 import { useI18n } from '../shared/i18n';
 import { Progress } from '../shared/indicator-card';
@@ -53,39 +53,31 @@ export function ProjectFilterFields({ filters, onChange, withName }: { filters: 
 }
 
 /** Progress towards each target the project has set, as the API counts it for the whole project. */
-export function ProjectProgress({ project }: { project: ProjectSummary }) {
-  const { api } = useApp();
-  const { t, lang, percent } = useI18n();
-  const loaded = useApi(() => api.projectIndicators(project.id, { lang }), [project.id, lang]);
+export function ProjectProgress({ project }: { project: ProjectFigures }) {
+  const { t, percent } = useI18n();
+  const targeted = project.indicators.filter((f) => f.target !== null && f.target > 0);
+  if (targeted.length === 0) return <span className="text-body-secondary">{t.noTargets}</span>;
+  const met = targeted.filter((f) => f.value >= (f.target ?? 0)).length;
   return (
-    <LoadStatus loaded={loaded}>
-      {(figures: IndicatorFigures) => {
-        const targeted = figures.indicators.filter((f) => f.target !== null && f.target > 0);
-        if (targeted.length === 0) return <span className="text-body-secondary">{t.noTargets}</span>;
-        const met = targeted.filter((f) => f.value >= (f.target ?? 0)).length;
+    <div>
+      <div className="small">{t.targetsMet(met, targeted.length)}</div>
+      {targeted.slice(0, 3).map((f) => {
+        const fraction = f.value / (f.target ?? 1);
         return (
-          <div>
-            <div className="small">{t.targetsMet(met, targeted.length)}</div>
-            {targeted.slice(0, 3).map((f) => {
-              const fraction = f.value / (f.target ?? 1);
-              return (
-                <Progress
-                  key={f.code}
-                  className="mt-1"
-                  fraction={fraction}
-                  label={`${f.code} ${percent(fraction)}`}
-                  name={t.progressLabel(`${project.name}, ${f.name}`, percent(fraction))}
-                />
-              );
-            })}
-          </div>
+          <Progress
+            key={f.code}
+            className="mt-1"
+            fraction={fraction}
+            label={`${f.code} ${percent(fraction)}`}
+            name={t.progressLabel(`${project.name}, ${f.name}`, percent(fraction))}
+          />
         );
-      }}
-    </LoadStatus>
+      })}
+    </div>
   );
 }
 
-export function ProjectsTable({ projects }: { projects: ProjectSummary[] }) {
+export function ProjectsTable({ projects }: { projects: ProjectFigures[] }) {
   const { t, date } = useI18n();
   if (projects.length === 0) return <p>{t.noProjects}</p>;
   return (
@@ -123,11 +115,19 @@ export function ProjectsTable({ projects }: { projects: ProjectSummary[] }) {
 
 export function ProjectsPage() {
   const { api } = useApp();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [filters, setFilters] = useState<ProjectFilters>({ fund: '', country: '', name: '' });
+  // One call for the list and every project's progress: the API answers only the projects the caller may see.
   const loaded = useApi(
-    () => api.projects({ fund: filters.fund || undefined, country: filters.country.length === 2 ? filters.country : undefined, name: filters.name || undefined, limit: 100 }),
-    [filters.fund, filters.country, filters.name],
+    () =>
+      api.indicatorsByProject({
+        fund: filters.fund || undefined,
+        country: filters.country.length === 2 ? filters.country : undefined,
+        name: filters.name || undefined,
+        lang,
+        limit: 100,
+      }),
+    [filters.fund, filters.country, filters.name, lang],
   );
   return (
     <>

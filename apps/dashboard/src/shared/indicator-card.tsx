@@ -1,6 +1,6 @@
 import Button from 'react-bootstrap/Button';
 import Card from 'react-bootstrap/Card';
-import type { IndicatorFigure } from '../api/api-types';
+import type { IndicatorFigure, IndicatorValue } from '../api/api-types';
 import { BarChart } from './charts';
 import { useI18n } from './i18n';
 
@@ -49,7 +49,7 @@ export function Progress({ fraction, label, name, className }: { fraction: numbe
   );
 }
 
-export function TargetProgress({ figure }: { figure: IndicatorFigure }) {
+export function TargetProgress({ figure }: { figure: IndicatorValue }) {
   const { t, number, percent } = useI18n();
   if (figure.target === null) return null;
   const fraction = figure.target > 0 ? figure.value / figure.target : 0;
