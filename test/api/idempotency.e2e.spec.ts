@@ -236,5 +236,6 @@ describe('settings', () => {
     expect(() => assertNoTestHooks({ [KILL_BEFORE_SAVING]: '1' })).toThrow(/refused unless NODE_ENV=test/);
     expect(() => assertNoTestHooks({ [KILL_BEFORE_SAVING]: '1', NODE_ENV: 'test' })).not.toThrow();
     expect(() => assertNoTestHooks({})).not.toThrow();
+    expect(() => apiConfigFromEnv({ [KILL_BEFORE_SAVING]: '1' })).toThrow(`${KILL_BEFORE_SAVING} is a crash-test hook and is refused unless NODE_ENV=test`);
   });
 });

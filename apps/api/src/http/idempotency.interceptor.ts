@@ -42,10 +42,15 @@ export const KILL_BEFORE_SAVING = 'LEDGER_TEST_ONLY_KILL_BEFORE_SAVING_IDEMPOTEN
 const killBeforeSaving = process.env.NODE_ENV === 'test' && process.env[KILL_BEFORE_SAVING] === '1';
 
 /** A test hook set where the service really runs stops start-up rather than lie in wait. */
+export function testHookProblems(env: NodeJS.ProcessEnv): string[] {
+  return env[KILL_BEFORE_SAVING] && env.NODE_ENV !== 'test'
+    ? [`${KILL_BEFORE_SAVING} is a crash-test hook and is refused unless NODE_ENV=test: unset it`]
+    : [];
+}
+
 export function assertNoTestHooks(env: NodeJS.ProcessEnv): void {
-  if (env[KILL_BEFORE_SAVING] && env.NODE_ENV !== 'test') {
-    throw new ConfigurationError([`${KILL_BEFORE_SAVING} is a crash-test hook and is refused unless NODE_ENV=test: unset it`]);
-  }
+  const problems = testHookProblems(env);
+  if (problems.length > 0) throw new ConfigurationError(problems);
 }
 
 /** The answer as it may be kept and replayed: the route's shown-once secrets replaced by a note that they were. */
