@@ -22,6 +22,7 @@ import { ParticipantsController } from './programme/participants.controller.js';
 import { ProjectsController } from './programme/projects.controller.js';
 import { RecordsController } from './programme/records.controller.js';
 import { IndicatorsController } from './reporting/indicators.controller.js';
+import { StateAidController } from './state-aid/state-aid.controller.js';
 import { ListsController } from './reporting/lists.controller.js';
 
 @Module({})
@@ -31,7 +32,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         EventStoreModule.forRoot(config.eventStore, store),
-        ProgrammeModule.forRoot({ keyStoreFile: join(config.dataDir, 'keys.sqlite') }),
+        ProgrammeModule.forRoot({ keyStoreFile: join(config.dataDir, 'keys.sqlite'), deMinimisCeilingEur: config.deMinimisCeilingEur }),
         AccessModule.forRoot({ adminToken: config.adminToken, serverKeyFile: join(config.dataDir, 'server.key'), clock: config.clock }),
         ReportingModule.forRoot({
           file: join(config.dataDir, 'reporting.sqlite'),
@@ -52,6 +53,7 @@ export class AppModule {
         HistoryController,
         ReportsController,
         AccessController,
+        StateAidController,
       ],
       providers: [
         { provide: OIDC_VERIFIER, useValue: config.oidc ? new OidcVerifier(config.oidc) : null },

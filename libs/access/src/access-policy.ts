@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   /** Organisations are legal entities shared by all projects. */
   'organisations:read': 'programme',
   'organisations:write': 'programme',
+  /** An enterprise's de minimis status; staff only for enterprises their projects supported (checked by the route). */
+  'state-aid:read': 'programme',
   /** Figures across all projects, and the list of every project. */
   'programme:read': 'programme',
   /** The global log and any stream's history. */
@@ -30,8 +32,8 @@ export type Permission = keyof typeof PERMISSIONS;
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: Object.keys(PERMISSIONS) as Permission[],
-  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'organisations:read', 'organisations:write'],
-  auditor: ['figures:read', 'records:read', 'reports:verify', 'organisations:read', 'programme:read', 'log:read'],
+  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'organisations:read', 'organisations:write', 'state-aid:read'],
+  auditor: ['figures:read', 'records:read', 'reports:verify', 'organisations:read', 'programme:read', 'log:read', 'state-aid:read'],
   viewer: ['figures:read', 'organisations:read'],
 };
 

@@ -12,10 +12,16 @@ import { AggregateStore } from './shared/aggregate-store.js';
 import { FactsReader } from './shared/facts.reader.js';
 import { reportHandlers } from './report/report.handlers.js';
 import { supportHandlers } from './support/support.handlers.js';
+import { DE_MINIMIS_CEILING_EUR, DeMinimisLedger } from './state-aid/de-minimis.ledger.js';
+import { DeMinimisReader } from './state-aid/de-minimis.reader.js';
+import { DEFAULT_DE_MINIMIS_CEILING_EUR } from './state-aid/de-minimis.rules.js';
+import { stateAidHandlers } from './state-aid/state-aid.handlers.js';
 
 export interface ProgrammeModuleOptions {
   /** The personal-data key store: its own SQLite file, outside the event log. */
   keyStoreFile: string;
+  /** The de minimis ceiling per single undertaking over three years (LEDGER_DE_MINIMIS_CEILING_EUR). */
+  deMinimisCeilingEur?: number;
 }
 
 class VaultLifecycle implements OnApplicationShutdown {
@@ -48,8 +54,12 @@ export class ProgrammeModule {
         ...pilotCaseHandlers,
         ...outcomeHandlers,
         ...reportHandlers,
+        { provide: DE_MINIMIS_CEILING_EUR, useValue: options.deMinimisCeilingEur ?? DEFAULT_DE_MINIMIS_CEILING_EUR },
+        DeMinimisLedger,
+        DeMinimisReader,
+        ...stateAidHandlers,
       ],
-      exports: [EntityReader, AggregateStore, CqrsModule, PERSONAL_DATA_VAULT],
+      exports: [EntityReader, AggregateStore, CqrsModule, PERSONAL_DATA_VAULT, DeMinimisReader],
     };
   }
 }

@@ -122,7 +122,8 @@ export function harden(fastify: FastifyInstance): void {
     void reply.header('Cross-Origin-Resource-Policy', 'same-origin');
     // The API answers data, never pages to render; the OpenAPI viewer needs its own scripts and styles.
     if (!request.url.startsWith('/api/docs')) {
-      void reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      // A route that answers a static page (the de minimis certificate) sets its own, narrower than a browser's default.
+      if (!reply.hasHeader('Content-Security-Policy')) void reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
       if (!reply.hasHeader('Cache-Control')) void reply.header('Cache-Control', 'no-store');
     }
   });

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO31661Alpha2, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsISO31661Alpha2, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import {
   EntityReader,
+  NACE_CODE,
   ORGANISATION_TYPES,
   ReclassifyOrganisationCommand,
   RegisterOrganisationCommand,
@@ -17,6 +18,7 @@ import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
 import { Access } from '../http/access.decorator.js';
+import { IsOrganisationNumber } from '../state-aid/organisation-number.validator.js';
 
 export class RegisterOrganisationDto extends CreateDto {
   @ApiProperty({ example: 'Havsfabriken AB', maxLength: 300 })
@@ -25,12 +27,25 @@ export class RegisterOrganisationDto extends CreateDto {
   @MaxLength(300)
   name!: string;
 
-  @ApiPropertyOptional({ example: '556677-8899', maxLength: 40 })
+  @ApiPropertyOptional({
+    example: '556677-8899',
+    maxLength: 40,
+    description:
+      'SE: 10 digits with a Luhn check digit, stored as NNNNNN-NNNN; NO: 9 digits with a mod 11 check digit, stored as 9 digits; ' +
+      'other countries as given. Unique: a number already registered is a 409 naming its organisation',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(40)
+  @IsOrganisationNumber()
   organisationNumber?: string;
+
+  @ApiPropertyOptional({ example: '03.21', description: 'NACE Rev. 2 sector code (division, group or class)' })
+  @IsOptional()
+  @IsString()
+  @Matches(NACE_CODE, { message: 'naceCode must be a NACE Rev. 2 code such as 03.21 (two digits, then optionally a dot and one or two digits)' })
+  naceCode?: string;
 
   @ApiProperty({ example: 'SE', description: 'ISO 3166 alpha-2' })
   @IsISO31661Alpha2()

@@ -6,6 +6,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
+  IsInt,
   IsISO31661Alpha2,
   IsNotEmpty,
   IsNumber,
@@ -63,6 +64,18 @@ export class RegisterProjectDto extends CreateDto {
   @ArrayMaxSize(30)
   @IsISO31661Alpha2({ each: true })
   countries!: string[];
+
+  @ApiPropertyOptional({
+    default: 12,
+    minimum: 0,
+    maximum: 60,
+    description: 'Months after the end date within which follow-up outcomes (cooperation-continued, solution-taken-up, strategy-adopted) may be dated',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  followUpMonths?: number;
 }
 
 export class SetIndicatorTargetDto {

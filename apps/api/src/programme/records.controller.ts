@@ -14,7 +14,9 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
 import {
   CompletePilotCaseCommand,
   EntityReader,
@@ -34,6 +36,7 @@ import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
 import { IsIsoDate } from './validators.js';
 import { Access } from '../http/access.decorator.js';
+import { AidDto } from '../state-aid/state-aid.requests.dto.js';
 
 export class RecordSupportDto extends CreateDto {
   @ApiProperty({ format: 'uuid' })
@@ -66,6 +69,17 @@ export class RecordSupportDto extends CreateDto {
   @IsOptional()
   @IsUUID()
   activityId?: string;
+
+  @ApiPropertyOptional({
+    type: AidDto,
+    description:
+      'The aid this support is to the enterprise: its legal basis, grant date and value. De minimis aid is refused (422) over the ' +
+      "single undertaking's ceiling. Support recorded without it reads as aid not recorded",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AidDto)
+  aid?: AidDto;
 }
 
 export class StartPilotCaseDto extends CreateDto {
@@ -157,8 +171,9 @@ export class RecordsController {
   @ReadRoute()
   async getSupport(@IdParam() id: string) {
     const { revision, entity } = await this.entities.support(id);
-    const { status: _, supportId, ...support } = entity;
-    return { id: supportId, revision, ...support };
+    const { status: _, supportId, aid, ...support } = entity;
+    // Support recorded before aid was recorded: null says "not recorded", never "no aid".
+    return { id: supportId, revision, ...support, aid: aid ?? null };
   }
 
   @Post('projects/:id/pilot-cases')

@@ -1,6 +1,7 @@
 import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
 import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
 import type { ReasonCategory } from '../shared/reason.js';
+import { NACE_CODE, readOrganisationNumber } from './organisation-number.js';
 
 export const ORGANISATION_TYPES = [
   'enterprise',
@@ -27,6 +28,8 @@ export interface OrganisationDetails {
   type: OrganisationType;
   sizeClass?: SizeClass;
   foundedYear?: number;
+  /** NACE Rev. 2 sector (`03.21`): de minimis aid is excluded in some sectors (primary agriculture, fisheries). */
+  naceCode?: string;
 }
 
 export type OrganisationEvent =
@@ -71,9 +74,19 @@ export const organisationDecider: Decider<OrganisationState, OrganisationCommand
         if (data.foundedYear !== undefined && data.foundedYear > command.currentYear) {
           throw new RuleViolation(`foundedYear ${data.foundedYear} is in the future`);
         }
+        if (data.naceCode !== undefined && !NACE_CODE.test(data.naceCode)) {
+          throw new RuleViolation(`naceCode must be a NACE Rev. 2 code such as 03.21 (got "${data.naceCode.slice(0, 20)}")`);
+        }
+        const registered = { ...data };
+        if (data.organisationNumber !== undefined) {
+          // One canonical form, so that the same number written two ways is one number (and unique).
+          const number = readOrganisationNumber(data.country, data.organisationNumber);
+          if ('problem' in number) throw new RuleViolation(number.problem);
+          registered.organisationNumber = number.canonical;
+        }
         // Size classes describe enterprises only.
-        const { sizeClass, ...rest } = data;
-        return [{ type: 'OrganisationRegistered', data: data.type === 'enterprise' ? data : rest }];
+        if (data.type !== 'enterprise') delete registered.sizeClass;
+        return [{ type: 'OrganisationRegistered', data: registered }];
       }
       case 'ReclassifyOrganisation': {
         const { data } = command;

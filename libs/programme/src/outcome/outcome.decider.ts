@@ -3,7 +3,7 @@ import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.
 import { assertNotFuture, assertWithin, type IsoDate } from '../shared/dates.js';
 import type { ActivityFacts } from '../activity/activity.decider.js';
 import type { PilotCaseFacts } from '../pilot-case/pilot-case.decider.js';
-import type { ProjectFacts } from '../project/project.decider.js';
+import { DEFAULT_FOLLOW_UP_MONTHS, type ProjectFacts } from '../project/project.decider.js';
 import type { ReasonCategory } from '../shared/reason.js';
 
 export const OUTCOME_KINDS = [
@@ -20,6 +20,25 @@ export const OUTCOME_KINDS = [
   'other',
 ] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/**
+ * Kinds measured after the project (RCR84 cooperation after completion, RCR104 solutions taken up up to a year
+ * after the end, and strategies adopted): they may be dated up to the project's followUpMonths after its end.
+ */
+export const FOLLOW_UP_OUTCOME_KINDS = ['cooperation-continued', 'solution-taken-up', 'strategy-adopted'] as const satisfies readonly OutcomeKind[];
+
+export function isFollowUpKind(kind: OutcomeKind): boolean {
+  return (FOLLOW_UP_OUTCOME_KINDS as readonly string[]).includes(kind);
+}
+
+/** The same day `months` later, or the month's last day when it has no such day (31 August + 6 months: 28 February). */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const [year, month, day] = date.split('-').map(Number);
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(day, lastDay));
+  return target.toISOString().slice(0, 10);
+}
 
 export interface OutcomeDetails {
   projectId: string;
@@ -76,7 +95,19 @@ export const outcomeDecider: Decider<OutcomeState, OutcomeCommand, OutcomeEvent>
         if (pilotCase && pilotCase.projectId !== data.projectId) {
           throw new RuleViolation(`Pilot case ${pilotCase.pilotCaseId} belongs to another project`);
         }
-        assertWithin(data.date, command.project, 'The outcome date');
+        const { project } = command;
+        if (isFollowUpKind(data.kind)) {
+          const months = project.followUpMonths ?? DEFAULT_FOLLOW_UP_MONTHS;
+          const followUpEnd = addMonths(project.endDate, months);
+          assertWithin(
+            data.date,
+            { startDate: project.startDate, endDate: followUpEnd },
+            'The outcome date',
+            `the project's period and its follow-up of ${months} months for ${data.kind} (${project.startDate} to ${followUpEnd})`,
+          );
+        } else {
+          assertWithin(data.date, project, 'The outcome date');
+        }
         assertNotFuture(data.date, command.today, 'The outcome date');
         return [{ type: 'OutcomeRecorded', data }];
       }

@@ -15,7 +15,12 @@ export interface ProjectDetails {
   endDate: IsoDate;
   /** ISO 3166 alpha-2 codes, at least one. */
   countries: string[];
+  /** How long after the end follow-up outcomes may be dated; {@link DEFAULT_FOLLOW_UP_MONTHS} when absent. */
+  followUpMonths?: number;
 }
+
+/** RCR104 is measured up to one year after the project ends; RCR84 after completion. */
+export const DEFAULT_FOLLOW_UP_MONTHS = 12;
 
 export interface IndicatorTarget {
   code: IndicatorCode;
@@ -36,7 +41,7 @@ export type ProjectState =
   | ({ status: 'registered'; projectId: string; targets: Partial<Record<IndicatorCode, IndicatorTarget>> } & ProjectDetails);
 
 /** What other entities' rules need to know about their project. */
-export type ProjectFacts = Pick<Extract<ProjectState, { status: 'registered' }>, 'projectId' | 'startDate' | 'endDate' | 'countries'>;
+export type ProjectFacts = Pick<Extract<ProjectState, { status: 'registered' }>, 'projectId' | 'startDate' | 'endDate' | 'countries' | 'followUpMonths'>;
 
 export const projectDecider: Decider<ProjectState, ProjectCommand, ProjectEvent> = {
   initialState: () => ({ status: 'none' }),

@@ -19,7 +19,7 @@ export class FactsReader {
   async project(projectId: string): Promise<ProjectFacts> {
     const { state } = await this.aggregates.load(projectDecider, streamName('project', projectId));
     if (state.status === 'none') throw new NotFound('Project', projectId);
-    return { projectId, startDate: state.startDate, endDate: state.endDate, countries: state.countries };
+    return { projectId, startDate: state.startDate, endDate: state.endDate, countries: state.countries, followUpMonths: state.followUpMonths };
   }
 
   async organisation(organisationId: string): Promise<OrganisationFacts> {

@@ -1,11 +1,11 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext, CommandResult } from '../shared/command-context.js';
-import type { SupportDetails } from './support.decider.js';
+import type { SupportInput } from './support.decider.js';
 
 export class RecordEnterpriseSupportCommand extends Command<CommandResult> {
   constructor(
     readonly supportId: string,
-    readonly input: SupportDetails,
+    readonly input: SupportInput,
     readonly context: CommandContext,
   ) {
     super();

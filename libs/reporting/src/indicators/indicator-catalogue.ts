@@ -1,7 +1,10 @@
 import { ACTIVITY_FORMATS, GENDERS, OUTCOME_KINDS, type IndicatorCode } from '@app/programme';
 
 export interface Breakdown {
-  /** The column of the counted items that holds the category, e.g. `gender`. */
+  /**
+   * The column of the counted items that holds the category, named as the API names the field elsewhere
+   * (camelCase: `gender`, `sizeClass`), since it is the key of the breakdown in JSON and CSV answers.
+   */
   dimension: string;
   /** Every category, listed even when zero; absent for open sets such as countries. */
   categories?: readonly string[];
@@ -38,8 +41,8 @@ export interface IndicatorDefinition {
 export type EntityCategory = 'participant' | 'organisation' | 'activity' | 'pilotCase' | 'outcome' | 'attendance';
 
 const GENDER: Breakdown = { dimension: 'gender', categories: GENDERS };
-const SME_SIZE: Breakdown = { dimension: 'size_class', categories: ['micro', 'small', 'medium'] };
-const SIZE: Breakdown = { dimension: 'size_class', categories: ['micro', 'small', 'medium', 'large'] };
+const SME_SIZE: Breakdown = { dimension: 'sizeClass', categories: ['micro', 'small', 'medium'] };
+const SIZE: Breakdown = { dimension: 'sizeClass', categories: ['micro', 'small', 'medium', 'large'] };
 const COUNTRY: Breakdown = { dimension: 'country' };
 
 /** How `items` says "in one of the projects asked about"; see {@link scopedItems}. */
@@ -56,7 +59,7 @@ const SUPPORTED = `
   SELECT l.organisation_id, 'non-financial', l.admitted_on, l.position FROM lab_companies l WHERE ${inScope('l')}`;
 
 const enterprisesSupported = (kinds?: string) => `
-  SELECT x.organisation_id AS key, o.size_class AS size_class, x.position AS position
+  SELECT x.organisation_id AS key, o.size_class AS sizeClass, x.position AS position
   FROM (${SUPPORTED}) x JOIN organisations o ON o.organisation_id = x.organisation_id
   WHERE o.type = 'enterprise' AND ${inPeriod('x.date')}${kinds ? ` AND x.kind IN ${kinds}` : ''}`;
 
@@ -68,8 +71,17 @@ const outcomes = (kinds: string, extra = '') => `
   SELECT o.outcome_id AS key, o.kind AS kind, o.position AS position FROM outcomes o
   WHERE ${inScope('o')} AND o.retracted = 0 AND o.kind IN ${kinds} AND ${inPeriod('o.date')}${extra}`;
 
+/**
+ * Follow-up outcomes (dated after the project's end, within its followUpMonths) count like the others; each
+ * evidence item says whether it is one (`followUp` 1), so a report can show what was measured after the end.
+ */
+const FOLLOW_UP = `CASE WHEN o.date > (SELECT pr.end_date FROM projects pr WHERE pr.project_id = o.project_id) THEN 1 ELSE 0 END`;
+const followUpOutcomes = (kinds: string) => `
+  SELECT o.outcome_id AS key, o.kind AS kind, ${FOLLOW_UP} AS followUp, o.position AS position FROM outcomes o
+  WHERE ${inScope('o')} AND o.retracted = 0 AND o.kind IN ${kinds} AND ${inPeriod('o.date')}`;
+
 const smesWithOutcome = (kinds: string) => `
-  SELECT o.organisation_id AS key, org.size_class AS size_class, o.position AS position FROM outcomes o
+  SELECT o.organisation_id AS key, org.size_class AS sizeClass, o.position AS position FROM outcomes o
   JOIN organisations org ON org.organisation_id = o.organisation_id
   WHERE ${inScope('o')} AND o.retracted = 0 AND o.kind IN ${kinds} AND ${inPeriod('o.date')} AND ${SME('org')}`;
 
@@ -97,7 +109,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
       'got support, or are partners in a pilot case started, in the period; each counted once however often it appears.',
     breakdowns: [SME_SIZE],
     counting: 'distinct',
-    items: `SELECT x.organisation_id AS key, o.size_class AS size_class, x.position AS position FROM (
+    items: `SELECT x.organisation_id AS key, o.size_class AS sizeClass, x.position AS position FROM (
         SELECT s.organisation_id, s.date, s.position FROM support s WHERE ${inScope('s')}
         UNION ALL SELECT l.organisation_id, l.admitted_on, l.position FROM lab_companies l WHERE ${inScope('l')}
         UNION ALL SELECT pp.organisation_id, pc.start_date, pc.position FROM pilot_partners pp
@@ -200,7 +212,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
       'support in the scope) when first supported. Enterprises without a founding year do not count.',
     breakdowns: [SIZE],
     counting: 'distinct',
-    items: `SELECT x.organisation_id AS key, o.size_class AS size_class, x.position AS position
+    items: `SELECT x.organisation_id AS key, o.size_class AS sizeClass, x.position AS position
       FROM (${SUPPORTED}) x JOIN organisations o ON o.organisation_id = x.organisation_id
       JOIN (SELECT f.organisation_id, MIN(f.date) AS first_date FROM (${SUPPORTED}) f GROUP BY f.organisation_id) first
         ON first.organisation_id = x.organisation_id
@@ -232,7 +244,7 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
       'research organisation as partner (active cooperation, not a purchase of services).',
     breakdowns: [SIZE],
     counting: 'distinct',
-    items: `SELECT pp.organisation_id AS key, o.size_class AS size_class, pc.position AS position FROM pilot_partners pp
+    items: `SELECT pp.organisation_id AS key, o.size_class AS sizeClass, pc.position AS position FROM pilot_partners pp
       JOIN pilot_cases pc ON pc.pilot_case_id = pp.pilot_case_id JOIN organisations o ON o.organisation_id = pp.organisation_id
       WHERE ${inScope('pc')} AND ${inPeriod('pc.start_date')} AND o.type = 'enterprise'
         AND EXISTS (SELECT 1 FROM pilot_partners r JOIN organisations ro ON ro.organisation_id = r.organisation_id
@@ -370,10 +382,11 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
     unit: { en: 'strategies and action plans', sv: 'strategier och handlingsplaner' },
     rule:
       'Outcomes of kind strategy-adopted dated in the period, not retracted; never more than the strategies jointly ' +
-      'developed (RCO83) up to the end of the period.',
+      'developed (RCO83) up to the end of the period. Follow-up: may be dated up to the project\'s followUpMonths ' +
+      '(default 12) after its end; such items are marked followUp.',
     breakdowns: [],
     counting: 'distinct',
-    items: outcomes(`('strategy-adopted')`),
+    items: followUpOutcomes(`('strategy-adopted')`),
     atMost: 'RCO83',
   },
   {
@@ -385,11 +398,12 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
     },
     unit: { en: 'organisations', sv: 'organisationer' },
     rule:
-      'Distinct organisations with a cooperation-continued outcome dated in the period, not retracted. Outcomes are ' +
-      'dated within the project, so this counts documented commitments to keep cooperating.',
+      'Distinct organisations with a cooperation-continued outcome dated in the period, not retracted. Follow-up: such ' +
+      'outcomes may be dated after the project\'s end, up to its followUpMonths (default 12), and are then marked ' +
+      'followUp; within the project they count documented commitments to keep cooperating.',
     breakdowns: [COUNTRY],
     counting: 'distinct',
-    items: `SELECT o.organisation_id AS key, org.country AS country, o.position AS position FROM outcomes o
+    items: `SELECT o.organisation_id AS key, org.country AS country, ${FOLLOW_UP} AS followUp, o.position AS position FROM outcomes o
       JOIN organisations org ON org.organisation_id = o.organisation_id
       WHERE ${inScope('o')} AND o.retracted = 0 AND o.kind = 'cooperation-continued' AND ${inPeriod('o.date')}`,
   },
@@ -398,10 +412,41 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
     entity: 'outcome',
     name: { en: 'Solutions taken up or up-scaled by organisations', sv: 'Lösningar som organisationer har infört eller skalat upp' },
     unit: { en: 'solutions', sv: 'lösningar' },
-    rule: 'Outcomes of kind solution-taken-up dated in the period, not retracted.',
+    rule:
+      'Outcomes of kind solution-taken-up dated in the period, not retracted. Follow-up: measured up to one year after ' +
+      'the project ends, so they may be dated up to the project\'s followUpMonths (default 12) after its end; such items ' +
+      'are marked followUp.',
     breakdowns: [],
     counting: 'distinct',
-    items: outcomes(`('solution-taken-up')`),
+    items: followUpOutcomes(`('solution-taken-up')`),
+  },
+];
+
+/**
+ * The state-aid rules the ledger applies (Commission Regulation (EU) 2023/2831), beside the counting rules: where
+ * the regulation leaves a reading open, this is the one applied.
+ */
+export const STATE_AID_RULES: readonly { name: string; rule: string }[] = [
+  {
+    name: 'de-minimis-window',
+    rule:
+      'A de minimis grant on a date D is assessed over the window from the same calendar date three years earlier up to ' +
+      'D, both included (a 29 February falls back to 28 February): aid granted exactly three years before D still ' +
+      'counts, and drops out the day after.',
+  },
+  {
+    name: 'de-minimis-ceiling',
+    rule:
+      'A de minimis grant is refused when the single undertaking\'s de minimis aid in the window (declared by its ' +
+      'enterprises as received elsewhere, plus granted by any project in the ledger) plus the grant exceeds the ceiling ' +
+      '(EUR 300,000 unless LEDGER_DE_MINIMIS_CEILING_EUR says otherwise); it is never cut down to fit. GBER aid and ' +
+      'no-aid support never count.',
+  },
+  {
+    name: 'single-undertaking',
+    rule:
+      'The single undertaking of an enterprise on a date is every enterprise linked to it by control on that date, ' +
+      'directly or through others; aid granted to any of them counts, including aid granted before they were linked.',
   },
 ];
 

@@ -111,7 +111,7 @@ export const activitiesProjection: Projection = {
             theme: d.theme,
             startDate: d.startDate,
             endDate: d.endDate,
-            crossBorder: 0,
+            crossBorder: d.crossBorder ? 1 : 0,
             capacityCompanies: d.capacity.companies,
             capacityCreatives: d.capacity.creatives,
             position: recorded.position,

@@ -5,20 +5,21 @@ import { assertNeverEvent, domainEvent } from './projection-events.js';
 /** Organisations as currently classified: a reclassification counts as corrected everywhere. */
 export const organisationsProjection: Projection = {
   name: 'organisations',
-  version: 2,
+  version: 3,
   eventTypes: ['OrganisationRegistered', 'OrganisationReclassified'] satisfies OrganisationEvent['type'][],
   tables: [
     {
       name: 'organisations',
       columns: `organisation_id TEXT PRIMARY KEY, name TEXT NOT NULL, organisation_number TEXT, country TEXT NOT NULL,
-        type TEXT NOT NULL, size_class TEXT, founded_year INTEGER, position INTEGER NOT NULL, changed_position INTEGER NOT NULL`,
+        type TEXT NOT NULL, size_class TEXT, founded_year INTEGER, position INTEGER NOT NULL, changed_position INTEGER NOT NULL,
+        nace_code TEXT`,
       // The indicators join an organisation per counted row; the covering index answers without the table.
       indexes: ['type, size_class', 'country', 'name COLLATE NOCASE', 'organisation_id, type, size_class, founded_year, country'],
     },
   ],
   prepare(db, t) {
     const insert = db.prepare(
-      `INSERT INTO "${t('organisations')}" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO "${t('organisations')}" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const reclassify = db.prepare(
       `UPDATE "${t('organisations')}" SET type = ?, size_class = ?, changed_position = ? WHERE organisation_id = ?`,
@@ -38,6 +39,7 @@ export const organisationsProjection: Projection = {
             d.foundedYear ?? null,
             recorded.position,
             recorded.position,
+            d.naceCode ?? null,
           );
           return;
         }
