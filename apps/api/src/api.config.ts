@@ -1,5 +1,6 @@
 import { MIN_TOKEN_LENGTH, type OidcOptions } from '@app/access';
 import { ConfigurationError, dataDirectory, eventStoreConfigFromEnv, type EventStoreConfig } from '@app/event-store';
+import { DEFAULT_DE_MINIMIS_CEILING_EUR } from '@app/programme';
 import { DEFAULT_COUNTING, type CountingOptions } from '@app/reporting';
 import { testHookProblems } from './http/idempotency.interceptor.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS } from './http/idempotency.store.js';
@@ -24,6 +25,8 @@ export interface ApiConfig {
   counting?: CountingOptions;
   /** How long answers to requests with an Idempotency-Key are kept, in hours (LEDGER_IDEMPOTENCY_TTL_HOURS). */
   idempotencyTtlHours?: number;
+  /** The de minimis ceiling per single undertaking over three years, in euro (LEDGER_DE_MINIMIS_CEILING_EUR). */
+  deMinimisCeilingEur?: number;
   /** Tests pin the clock; the service reads the real one. */
   clock?: () => Date;
 }
@@ -55,6 +58,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
   problems.push(...testHookProblems(env));
   const idempotencyTtlHours = wholeNumber(env, 'LEDGER_IDEMPOTENCY_TTL_HOURS', DEFAULT_IDEMPOTENCY_TTL_HOURS, 1, 8_760, problems);
   const newEnterpriseYears = wholeNumber(env, 'LEDGER_NEW_ENTERPRISE_YEARS', DEFAULT_COUNTING.newEnterpriseYears, 1, 20, problems);
+  const deMinimisCeilingEur = wholeNumber(env, 'LEDGER_DE_MINIMIS_CEILING_EUR', DEFAULT_DE_MINIMIS_CEILING_EUR, 1, 100_000_000, problems);
   let eventStore: EventStoreConfig | undefined;
   try {
     eventStore = eventStoreConfigFromEnv(env);
@@ -76,6 +80,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
     minPositionTimeoutMs,
     idempotencyTtlHours,
     counting: { ...DEFAULT_COUNTING, newEnterpriseYears },
+    deMinimisCeilingEur,
   };
 }
 
