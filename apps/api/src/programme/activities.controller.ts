@@ -67,6 +67,11 @@ export class OpenLabDto extends DatedActivityDto {
   @ValidateNested()
   @Type(() => LabCapacityDto)
   capacity?: LabCapacityDto;
+
+  @ApiPropertyOptional({ default: false, description: 'Run across borders (needs a project in at least two countries)' })
+  @IsOptional()
+  @IsBoolean()
+  crossBorder?: boolean;
 }
 
 export class OpenActivityDto extends DatedActivityDto {

@@ -29,6 +29,8 @@ export interface LabDetails {
   startDate: IsoDate;
   endDate: IsoDate;
   capacity: { companies: number; creatives: number };
+  /** Absent on labs opened before labs could be cross-border: those are not. */
+  crossBorder?: boolean;
 }
 
 export interface ActivityDetails {
@@ -144,6 +146,9 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
         const { data } = command;
         if (state.status !== 'none') throw new AlreadyExists('Activity', data.activityId);
         assertDates(data.startDate, data.endDate, command.project, command.today, 'The lab');
+        if (data.crossBorder && command.project.countries.length < 2) {
+          throw new RuleViolation('A cross-border lab needs a project with partners in at least two countries');
+        }
         return [{ type: 'LabOpened', data }];
       }
       case 'OpenActivity': {
@@ -215,7 +220,7 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
   evolve(state, event) {
     switch (event.type) {
       case 'LabOpened': {
-        const { activityId, projectId, name, theme, startDate, endDate, capacity } = event.data;
+        const { activityId, projectId, name, theme, startDate, endDate, capacity, crossBorder } = event.data;
         return {
           status: 'open',
           activityId,
@@ -225,7 +230,7 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
           theme,
           startDate,
           endDate,
-          crossBorder: false,
+          crossBorder: crossBorder ?? false,
           capacity,
           companies: [],
           creatives: [],
