@@ -43,7 +43,7 @@ export class StateAidRegister {
     return this.db.transaction(() => {
       const total = this.db.prepare(`SELECT COUNT(*) FROM (${REGISTER})`).pluck().get({ projectId }) as number;
       const items = this.db
-        .prepare(`${REGISTER} ORDER BY grantedOn, s.support_id LIMIT :limit OFFSET :offset`)
+        .prepare(`${REGISTER} ORDER BY grantedOn, s.position LIMIT :limit OFFSET :offset`)
         .all({ projectId, limit: page.limit, offset: page.offset })
         .map(row);
       return { items, total, limit: page.limit, offset: page.offset };
@@ -52,7 +52,7 @@ export class StateAidRegister {
 
   /** Every row, for the CSV and XLSX files (a project's register is hundreds of rows, not millions). */
   all(projectId: string): StateAidRegisterRow[] {
-    return this.db.prepare(`${REGISTER} ORDER BY grantedOn, s.support_id`).all({ projectId }).map(row);
+    return this.db.prepare(`${REGISTER} ORDER BY grantedOn, s.position`).all({ projectId }).map(row);
   }
 
   /** Whether the enterprise got support or a lab place in one of these projects: staff see its de minimis then. */
