@@ -32,6 +32,7 @@ const onEventStoreDb = {
     '<rootDir>/test/api/health\\.e2e\\.spec\\.ts$',
     // Runs on EventStoreDB whatever the project (server.drop() is the test server's), so once is enough.
     '<rootDir>/test/api/log-drop\\.e2e\\.spec\\.ts$',
+    '<rootDir>/test/api/eventstoredb-service\\.e2e\\.spec\\.ts$',
     // About the files the embedded store creates in the data directory (events.sqlite and its WAL).
     '<rootDir>/test/api/file-modes\\.e2e\\.spec\\.ts$',
   ],

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@app/event-store';
 import {
   IndicatorCalculator,
   openReadModelDatabase,
@@ -13,6 +12,7 @@ import {
   type Period,
 } from '@app/reporting';
 import { writeSyntheticProgramme } from '../../bench/synthetic-programme.js';
+import { openTestEventStore } from '../support/test-store.js';
 
 const PERIODS: Period[] = [{}, { from: '2023-06-01', to: '2024-05-31' }, { from: '2024-01-01' }, { to: '2023-12-31' }, { from: '2025-03-01', to: '2025-03-01' }];
 
@@ -31,7 +31,7 @@ describe('indicators as of a moment of recording', () => {
         fc.constantFrom(...PERIODS),
         async (seed, fraction, period) => {
           const dir = mkdtempSync(join(tmpdir(), 'ledger-asof-'));
-          const store = SqliteEventStore.open({ file: join(dir, 'events.sqlite') });
+          const store = await openTestEventStore(dir);
           const db = openReadModelDatabase(join(dir, 'reporting.sqlite'));
           const engine = new ProjectionEngine(store, db, PROJECTIONS, () => openReadModelDatabase(join(dir, 'reporting.sqlite')));
           try {

@@ -15,7 +15,7 @@ import {
 import { writeSyntheticProgramme, type ProgrammeScale } from '../../bench/synthetic-programme.js';
 import { exactlyOnceProjection, PROJECTIONS_COUNTING_APPLICATIONS } from '../support/exactly-once.projection.js';
 import { dumpReadModels } from '../support/read-model-dump.js';
-import { esdbTestServerFor, openTestEventStore, TEST_STORE } from '../support/test-store.js';
+import { esdbTestServerFor, openTestEventStore, TEST_STORE, withAppendLimit } from '../support/test-store.js';
 
 /*
  * Runs on both stores (jest projects `embedded` and `eventstoredb`): on EventStoreDB the children follow the
@@ -24,8 +24,11 @@ import { esdbTestServerFor, openTestEventStore, TEST_STORE } from '../support/te
  */
 const SCALE: ProgrammeScale =
   TEST_STORE === 'eventstoredb'
-    ? { projects: 3, organisations: 300, participants: 2_500, attendancePerParticipant: 4 }
+    ? { projects: 3, organisations: 200, participants: 1_500, attendancePerParticipant: 3 }
     : { projects: 6, organisations: 1_200, participants: 12_000, attendancePerParticipant: 5 };
+
+/** On EventStoreDB, appends go through a limit (see withAppendLimit); the embedded store batches them all. */
+const forWriting = (store: EventStore) => (TEST_STORE === 'eventstoredb' ? withAppendLimit(store) : store);
 
 /** What a child needs to open the same store as the test: the test server's address on EventStoreDB. */
 async function childEnv(dir: string): Promise<NodeJS.ProcessEnv> {
@@ -77,7 +80,7 @@ describe(`read models after kill -9 (${TEST_STORE})`, () => {
 
   beforeAll(async () => {
     const store = await openTestEventStore(dir);
-    await writeSyntheticProgramme(store, SCALE);
+    await writeSyntheticProgramme(forWriting(store), SCALE);
     const all = await store.readAll();
     head = all[all.length - 1].position;
     expected = expectedReadModels(all);
@@ -137,7 +140,7 @@ describe(`a subscriber killed right after storing a checkpoint (${TEST_STORE})`,
 
   it('projects every event exactly once after the restart', async () => {
     const store = await openTestEventStore(dir);
-    await writeSyntheticProgramme(store, { projects: 3, organisations: 200, participants: 1_500, attendancePerParticipant: 4 }, undefined, 7);
+    await writeSyntheticProgramme(forWriting(store), { projects: 3, organisations: 150, participants: 1_000, attendancePerParticipant: 3 }, undefined, 7);
     const log = await store.readAll();
     const head = await headOf(store);
 

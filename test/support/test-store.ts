@@ -54,3 +54,24 @@ export async function openTestEventStore(dir: string): Promise<EventStore> {
     ? SqliteEventStore.open({ file: config.file })
     : new EventStoreDbEventStore({ connectionString: config.connectionString });
 }
+
+/**
+ * The same store, with at most `limit` appends in flight. The test server shares this process's one thread
+ * with the client and the test: thousands of concurrent appends (as the synthetic programme sends) queue up
+ * past the client's batch-append deadline there, which a real server in its own process would not.
+ */
+export function withAppendLimit(store: EventStore, limit = 32): EventStore {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const appendToStream: EventStore['appendToStream'] = async (...args) => {
+    while (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await store.appendToStream(...args);
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+  return new Proxy(store, { get: (target, key, receiver) => (key === 'appendToStream' ? appendToStream : Reflect.get(target, key, receiver)) });
+}
