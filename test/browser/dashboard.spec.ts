@@ -222,6 +222,7 @@ describe('dashboard in the browser', () => {
     await page.locator(`[data-history="participant-${first}"] [data-event-position]`).first().waitFor();
     expect(await page.locator('[data-history] tbody tr td:nth-child(2)').first().textContent()).toBe('ParticipantRegistered');
     await screenshot(page, 'staff-history-participant');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(refused).toEqual([]);
     await context.close();
   });
@@ -264,6 +265,7 @@ describe('dashboard in the browser', () => {
     await page.locator(`tr[data-project="${scenario.projectId}"] [data-value]`).first().waitFor();
     expect(await page.locator('main tr[data-project]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-project')))).toEqual([scenario.projectId]);
     await screenshot(page, 'programme-staff');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await context.close();
   });
 

@@ -1,0 +1,183 @@
+/**
+ * `npm run bench` (dashboard part): how soon the dashboard shows its figures on the benchmark's 1M-event
+ * programme, measured in real headless Chromium (Debian's, driven by playwright-core) against the built
+ * service started on that data on 127.0.0.1. It prints p50/p95 beside the targets (project page 1 s, programme
+ * page 2 s) and never fails on them, because these machines are noisy.
+ *
+ * Each navigation is a fresh load of the page (after about:blank), timed inside the page from the start of the
+ * navigation (`performance.now()`, whose origin is the navigation's start) until every figure is on it:
+ * - project page: every indicator card holds its `data-value`;
+ * - programme page: every card, and every project's row of main figures.
+ * Assets come from the browser's cache after the first load, as they do for a person who opens it daily.
+ *
+ * Needs `npm run build` (the API and the dashboard). LEDGER_BENCH_SCALE=0.1 runs a tenth of the programme;
+ * LEDGER_BENCH_NAVIGATIONS sets the loads per page (default 10); LEDGER_BENCH_DATA=<dir> keeps the generated
+ * programme there and reuses it on the next run (generation and rebuild take minutes at full scale).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { SqliteEventStore } from '@app/event-store';
+import { openReadModelDatabase, PROJECTIONS, rebuildProjections } from '@app/reporting';
+import { benchScratchDir } from './scratch-dir.bench-support.js';
+import { FULL_SCALE, writeSyntheticProgramme } from './synthetic-programme.js';
+
+const scaleFactor = Number(process.env.LEDGER_BENCH_SCALE ?? 1);
+const scale = {
+  ...FULL_SCALE,
+  organisations: Math.round(FULL_SCALE.organisations * scaleFactor),
+  participants: Math.round(FULL_SCALE.participants * scaleFactor),
+};
+const NAVIGATIONS = Number(process.env.LEDGER_BENCH_NAVIGATIONS ?? 10);
+const ADMIN_TOKEN = 'bench-dashboard-admin-token-0123456789abcdef';
+const kept = process.env.LEDGER_BENCH_DATA?.trim();
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/** The synthetic programme in the embedded store, with every read model rebuilt, as the service finds it. */
+async function prepare(dir: string): Promise<void> {
+  const store = SqliteEventStore.open({ file: join(dir, 'events.sqlite') });
+  try {
+    let started = performance.now();
+    const { events } = await writeSyntheticProgramme(store, scale, (n) => {
+      if (n % 100_000 < 2_000) process.stderr.write(`\r  generating: ${fmt(n)} events`);
+    });
+    process.stderr.write(`\r  generated ${fmt(events)} events in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    const db = openReadModelDatabase(join(dir, 'reporting.sqlite'));
+    started = performance.now();
+    await rebuildProjections(store, db, PROJECTIONS, {
+      onProgress: (p) => process.stderr.write(`\r  rebuilding read models: ${fmt(p.eventsDone)} events   `),
+    });
+    process.stderr.write(`\r  rebuilt the read models in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    db.close();
+  } finally {
+    await store.close();
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The built service (`dist/apps/api/src/main.js`, as `npm start` runs it) in its own process. */
+async function startService(dir: string): Promise<{ base: string; service: ChildProcess }> {
+  const main = join(process.cwd(), 'dist', 'apps', 'api', 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+  if (!existsSync(join(process.cwd(), 'dist', 'dashboard', 'index.html'))) throw new Error('dist/dashboard is missing: run npm run build first');
+  const port = await freePort();
+  const service = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LEDGER_EVENT_STORE: 'sqlite',
+      LEDGER_DATA_DIR: dir,
+      LEDGER_ADMIN_TOKEN: ADMIN_TOKEN,
+      // The browser's parallel calls are what is measured, not the rate limit.
+      LEDGER_RATE_LIMIT_PER_MINUTE: '1000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (service.exitCode !== null) throw new Error(`the service exited with ${service.exitCode}`);
+    const status = await fetch(`${base}/api/session`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return { base, service };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the service did not answer within 60 s');
+}
+
+/** The page's document, typed as far as the checks below need it (the build has no DOM types). */
+type Found = { querySelector(selector: string): unknown; querySelectorAll(selector: string): { length: number } };
+type PageDocument = { querySelectorAll(selector: string): ArrayLike<Found> };
+
+/**
+ * Whether every figure is on the page: every indicator card holds its value, and with `rows`, that many project
+ * rows each hold their 4 main figures. Runs in the page (as a function: the page's CSP forbids eval).
+ */
+function figuresShown(rows: number): number | false {
+  const document = (globalThis as unknown as { document: PageDocument }).document;
+  const cards = Array.from(document.querySelectorAll('main [data-indicator]'));
+  if (cards.length === 0 || !cards.every((card) => card.querySelector('[data-value]'))) return false;
+  if (rows > 0) {
+    const projects = Array.from(document.querySelectorAll('main tr[data-project]'));
+    if (projects.length !== rows || !projects.every((row) => row.querySelectorAll('[data-value]').length === 4)) return false;
+  }
+  return performance.now();
+}
+
+/** Loads `url` afresh and answers the milliseconds from the navigation's start until its figures show. */
+async function timeLoad(page: Page, url: string, rows = 0): Promise<number> {
+  await page.goto('about:blank');
+  await page.goto(url, { waitUntil: 'commit' });
+  const handle = await page.waitForFunction(figuresShown, rows, { polling: 'raf', timeout: 120_000 });
+  return Number(await handle.jsonValue());
+}
+
+const dir = kept ? (mkdirSync(kept, { recursive: true, mode: 0o700 }), kept) : benchScratchDir('bench-dashboard-');
+let service: ChildProcess | undefined;
+try {
+  console.log(`Programme Ledger dashboard benchmark (scale ${scaleFactor}, ${NAVIGATIONS} loads per page), data in ${dir}`);
+  if (kept && existsSync(join(dir, 'reporting.sqlite'))) process.stderr.write('  reusing the programme already in LEDGER_BENCH_DATA\n');
+  else await prepare(dir);
+
+  const started = await startService(dir);
+  service = started.service;
+  const projects = (await (await fetch(`${started.base}/api/projects?limit=500`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+    items: Array<{ id: string }>;
+  };
+  const browser = await chromium.launch({
+    executablePath: [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p)),
+    headless: true,
+    // The flags the toolchain notes list for Debian's chromium as root on these machines.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const rows: Array<[string, string, string, string]> = [];
+  try {
+    const context = await browser.newContext({ baseURL: started.base, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.getByLabel('Token', { exact: true }).fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-session-role]').waitFor({ timeout: 60_000 });
+
+    // One load of each first: the browser caches the hashed assets, SQLite warms its pages.
+    await timeLoad(page, `/#/projects/${projects.items[0].id}`);
+    await timeLoad(page, '/#/programme', projects.items.length);
+
+    const project: number[] = [];
+    for (let i = 0; i < NAVIGATIONS; i++) {
+      project.push(await timeLoad(page, `/#/projects/${projects.items[(i * 7 + 1) % projects.items.length].id}`));
+    }
+    rows.push([`project page: navigation to every indicator card showing its value, ${NAVIGATIONS} loads`, `p95 ${fmt(percentile(project, 95))} ms`, `p50 ${fmt(percentile(project, 50))} ms`, '< 1,000 ms']);
+    const programme: number[] = [];
+    for (let i = 0; i < NAVIGATIONS; i++) programme.push(await timeLoad(page, '/#/programme', projects.items.length));
+    rows.push([`programme page: navigation to every card and all ${projects.items.length} project rows showing figures, ${NAVIGATIONS} loads`, `p95 ${fmt(percentile(programme, 95))} ms`, `p50 ${fmt(percentile(programme, 50))} ms`, '< 2,000 ms']);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+
+  console.log('');
+  console.log(`${'measure'.padEnd(100)} ${'result'.padStart(16)} ${''.padStart(12)}  target`);
+  for (const [name, result, extra, target] of rows) console.log(`${name.padEnd(100)} ${result.padStart(16)} ${extra.padStart(12)}  ${target}`);
+} finally {
+  if (service && service.exitCode === null) {
+    service.kill('SIGTERM');
+    await new Promise((resolve) => service!.once('exit', resolve));
+  }
+  if (!kept) rmSync(dir, { recursive: true, force: true });
+}
