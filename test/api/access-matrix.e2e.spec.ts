@@ -14,6 +14,7 @@ type Permission =
   | 'reports:verify'
   | 'organisations:read'
   | 'organisations:write'
+  | 'state-aid:read'
   | 'programme:read'
   | 'log:read'
   | 'projects:register'
@@ -23,8 +24,8 @@ type Permission =
 /** The policy as users were promised it (README, "Access control"); the code must agree. */
 const MAY: Record<Role, Permission[] | 'all'> = {
   admin: 'all',
-  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'organisations:read', 'organisations:write'],
-  auditor: ['figures:read', 'records:read', 'reports:verify', 'organisations:read', 'programme:read', 'log:read'],
+  staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'organisations:read', 'organisations:write', 'state-aid:read'],
+  auditor: ['figures:read', 'records:read', 'reports:verify', 'organisations:read', 'programme:read', 'log:read', 'state-aid:read'],
   viewer: ['figures:read', 'organisations:read'],
 };
 const PROJECT_SCOPED: Permission[] = ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'personal-data:erase'];
@@ -106,6 +107,15 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/reports/{id}/verification/changes', permission: 'log:read', scoped: false, url: (i) => `/api/reports/${i.report}/verification/changes?limit=5` },
   { method: 'GET', path: '/api/streams/{streamName}/events', permission: 'log:read', scoped: false, url: (i) => `/api/streams/project-${i.project}/events` },
   { method: 'GET', path: '/api/events', permission: 'log:read', scoped: false, url: () => '/api/events?limit=5' },
+  // State aid (issue 16). Staff see an enterprise's de minimis only when their project supported it (the matrix's
+  // organisation got support in both projects, so staff get through for both).
+  { method: 'POST', path: '/api/organisations/{id}/links', permission: 'organisations:write', scoped: false, url: (_, s) => `/api/organisations/${s.organisation}/links`, body: () => ({ organisationId: '00000000-0000-4000-8000-000000000000', relation: 'controls', from: '2024-01-01', reason: 'Äger aktierna' }) },
+  { method: 'POST', path: '/api/organisations/{id}/de-minimis-declarations', permission: 'organisations:write', scoped: false, url: (_, s) => `/api/organisations/${s.organisation}/de-minimis-declarations`, body: () => ({ declaredOn: '2024-03-01', grants: [] }) },
+  { method: 'GET', path: '/api/organisations/{id}/de-minimis', permission: 'state-aid:read', scoped: false, url: (_, s) => `/api/organisations/${s.organisation}/de-minimis?on=2024-03-01` },
+  { method: 'GET', path: '/api/support/{id}/de-minimis-certificate', permission: 'records:read', scoped: true, url: (i) => `/api/support/${i.support}/de-minimis-certificate` },
+  { method: 'GET', path: '/api/projects/{id}/state-aid', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/state-aid` },
+  { method: 'GET', path: '/api/projects/{id}/state-aid.csv', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/state-aid.csv` },
+  { method: 'GET', path: '/api/projects/{id}/state-aid.xlsx', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/state-aid.xlsx` },
   { method: 'GET', path: '/api/session', permission: 'organisations:read', scoped: false, url: () => '/api/session' },
 ];
 
