@@ -214,6 +214,21 @@ describe('state aid to enterprises', () => {
     });
   });
 
+  describe('who sees an enterprise’s de minimis', () => {
+    it('shows staff the enterprises their projects supported, and no other', async () => {
+      const own = await created('/api/projects', { ...project, name: 'Eget projekt' });
+      const supported = await enterprise('Stödd AB');
+      const elsewhere = await enterprise('Annans AB');
+      await api.post(`/api/projects/${own}/support`, { organisationId: supported, kind: 'non-financial', date: '2028-05-01' }).expect(201);
+      await api.post(`/api/projects/${projectId}/support`, { organisationId: elsewhere, kind: 'non-financial', date: '2028-05-01' }).expect(201);
+      const { token } = (await api.post('/api/access/tokens', { name: 'Projektledare', role: 'staff', projectIds: [own] }).expect(201)).body;
+      const as = (url: string) => api.raw().get(url).set('Authorization', `Bearer ${token}`);
+      await as(`/api/organisations/${supported}/de-minimis`).expect(200);
+      const refused = await as(`/api/organisations/${elsewhere}/de-minimis`).expect(403);
+      expect(refused.body.message).toBe('You have no access to this');
+    });
+  });
+
   describe('concurrency', () => {
     it('lets exactly one of two parallel grants that only fit one at a time succeed, across the two enterprises of a single undertaking', async () => {
       for (let round = 0; round < 4; round++) {
