@@ -63,7 +63,7 @@ function withheld(body: unknown, fields: readonly string[]): unknown {
   }
   kept.message =
     `This request was already answered for this Idempotency-Key. ${fields.join(', ')} ${fields.length > 1 ? 'were' : 'was'} ` +
-    'shown once, in that first answer, and never kept: if it was lost, revoke this grant and make a new one.';
+    'shown once, in that first answer, and is kept nowhere; if it was lost, replace it (a token: revoke this grant and grant a new one).';
   return kept;
 }
 
