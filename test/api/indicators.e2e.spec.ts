@@ -97,8 +97,8 @@ describe('indicators and lists over HTTP', () => {
       target: 40,
     });
     // The voucher of August lies outside the period; the large enterprise is not an SME.
-    expect(figure(response.body, 'smes-reached')).toMatchObject({ value: 1, breakdown: { size_class: { micro: 1, small: 0, medium: 0 } } });
-    expect(figure(response.body, 'RCO01')).toMatchObject({ value: 2, breakdown: { size_class: { micro: 1, small: 0, medium: 0, large: 1 } } });
+    expect(figure(response.body, 'smes-reached')).toMatchObject({ value: 1, breakdown: { sizeClass: { micro: 1, small: 0, medium: 0 } } });
+    expect(figure(response.body, 'RCO01')).toMatchObject({ value: 2, breakdown: { sizeClass: { micro: 1, small: 0, medium: 0, large: 1 } } });
     expect(figure(response.body, 'activities').breakdown.format.lab).toBe(1);
     expect(response.body.indicators.map((i: { code: string }) => i.code)).toEqual(
       expect.arrayContaining(['RCO02', 'RCO04', 'RCO07', 'RCO10', 'RCO81', 'RCO83', 'RCO84', 'RCO87', 'RCO115', 'RCO116', 'RCR03', 'RCR04', 'RCR79', 'RCR104']),
@@ -115,7 +115,7 @@ describe('indicators and lists over HTTP', () => {
   it('across projects counts an enterprise once, and filters by fund and country', async () => {
     const all = await api.get(`/api/indicators?minPosition=${last}`).expect(200);
     // Öresund Verkstad got support in both projects: one enterprise.
-    expect(figure(all.body, 'smes-reached')).toMatchObject({ value: 2, breakdown: { size_class: { micro: 1, small: 1, medium: 0 } } });
+    expect(figure(all.body, 'smes-reached')).toMatchObject({ value: 2, breakdown: { sizeClass: { micro: 1, small: 1, medium: 0 } } });
     const interreg = await api.get('/api/indicators?fund=Interreg').expect(200);
     expect(figure(interreg.body, 'smes-reached').value).toBe(1);
     const norway = await api.get('/api/indicators?country=NO').expect(200);
@@ -235,7 +235,7 @@ describe('indicators and lists over HTTP', () => {
       name: { en: expect.any(String), sv: expect.stringContaining('Företag') },
       unit: { en: 'enterprises', sv: 'företag' },
       rule: expect.stringContaining('once'),
-      breakdowns: [{ dimension: 'size_class', categories: ['micro', 'small', 'medium', 'large'] }],
+      breakdowns: [{ dimension: 'sizeClass', categories: ['micro', 'small', 'medium', 'large'] }],
     });
   });
 });

@@ -256,10 +256,10 @@ const genders = (counts: Partial<Record<Gender, number>>) => ({
   gender: { woman: 0, man: 0, another: 0, 'not-stated': 0, ...counts },
 });
 const smeSizes = (counts: Partial<Record<'micro' | 'small' | 'medium', number>>) => ({
-  size_class: { micro: 0, small: 0, medium: 0, ...counts },
+  sizeClass: { micro: 0, small: 0, medium: 0, ...counts },
 });
 const sizes = (counts: Partial<Record<SizeClass, number>>) => ({
-  size_class: { micro: 0, small: 0, medium: 0, large: 0, ...counts },
+  sizeClass: { micro: 0, small: 0, medium: 0, large: 0, ...counts },
 });
 
 // ---------------------------------------------------------------------------------------------------------------
