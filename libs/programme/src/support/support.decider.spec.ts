@@ -3,7 +3,7 @@ import { AlreadyExists, RuleViolation } from '../shared/domain-errors.js';
 import type { ActivityFacts } from '../activity/activity.decider.js';
 import type { OrganisationFacts } from '../organisation/organisation.decider.js';
 import type { ProjectFacts } from '../project/project.decider.js';
-import { supportDecider, type SupportCommand, type SupportDetails, type SupportEvent } from './support.decider.js';
+import { supportDecider, valuedAid, type SupportCommand, type SupportDetails, type SupportEvent } from './support.decider.js';
 
 const spec = deciderSpec(supportDecider);
 
@@ -137,5 +137,35 @@ describe('support decider', () => {
         .when(record({ date: '2024-03-16' }))
         .thenThrows(RuleViolation, 'The support date 2024-03-16 is in the future (today is 2024-03-15)');
     });
+  });
+});
+
+describe('support decider: aid', () => {
+  const aided = (aid: NonNullable<Parameters<typeof valuedAid>[0]>, today = '2024-03-15') =>
+    ({ type: 'RecordEnterpriseSupport', data: { supportId, ...coaching, aid }, project, organisation: havsbruk, activity: challenge, today }) as SupportCommand;
+
+  it('values a lab place by hours x rate and records its value in euro', () => {
+    spec
+      .given([])
+      .when(aided({ basis: 'de-minimis', grantedOn: '2023-10-27', amount: 11_500, currency: 'SEK', eurRate: 11.5, valuation: { method: 'hours', hours: 10, hourlyRate: 1_150 } }))
+      .then([recorded({ aid: { basis: 'de-minimis', grantedOn: '2023-10-27', amount: 11_500, currency: 'SEK', eurRate: 11.5, valuation: { method: 'hours', hours: 10, hourlyRate: 1_150 }, amountEur: 1_000 } })]);
+  });
+  it('refuses hours x rate that is not the amount', () => {
+    spec.given([]).when(aided({ basis: 'de-minimis', grantedOn: '2023-10-27', amount: 1_200, currency: 'EUR', valuation: { method: 'hours', hours: 10, hourlyRate: 100 } })).thenThrows(RuleViolation, 'is not hours x hourlyRate (10 x 100 = 1000)');
+  });
+  it('needs a note for a cost share', () => {
+    spec.given([]).when(aided({ basis: 'de-minimis', grantedOn: '2023-10-27', amount: 800, currency: 'EUR', valuation: { method: 'cost-share' } })).thenThrows(RuleViolation, 'cost share needs a note');
+  });
+  it('needs the article for GBER, and takes it only there', () => {
+    spec.given([]).when(aided({ basis: 'gber', grantedOn: '2023-10-27', amount: 800, currency: 'EUR' })).thenThrows(RuleViolation, 'aid.article is required with basis gber');
+    spec.given([]).when(aided({ basis: 'no-aid', grantedOn: '2023-10-27', amount: 0, currency: 'EUR', article: 'Article 28' })).thenThrows(RuleViolation, 'aid.article applies to basis gber only');
+  });
+  it('records no-aid support worth nothing, explicitly', () => {
+    spec.given([]).when(aided({ basis: 'no-aid', grantedOn: '2023-10-27', amount: 0, currency: 'EUR' })).then([recorded({ aid: { basis: 'no-aid', grantedOn: '2023-10-27', amount: 0, currency: 'EUR', amountEur: 0 } })]);
+  });
+  it('refuses de minimis aid worth nothing, and a grant date outside the project or in the future', () => {
+    spec.given([]).when(aided({ basis: 'de-minimis', grantedOn: '2023-10-27', amount: 0, currency: 'EUR' })).thenThrows(RuleViolation, 'worth more than zero');
+    spec.given([]).when(aided({ basis: 'de-minimis', grantedOn: '2022-12-31', amount: 5, currency: 'EUR' })).thenThrows(RuleViolation, "lies outside the project's period");
+    spec.given([]).when(aided({ basis: 'de-minimis', grantedOn: '2024-03-16', amount: 5, currency: 'EUR' })).thenThrows(RuleViolation, 'is in the future');
   });
 });
