@@ -214,6 +214,38 @@ describe('state aid to enterprises', () => {
     });
   });
 
+  describe('follow-up after the project', () => {
+    it('accepts solution-taken-up up to followUpMonths after the end, counts it for RCR104 and marks it follow-up', async () => {
+      const ended = await created('/api/projects', { ...project, name: 'Kickstart S3', startDate: '2026-01-01', endDate: '2027-06-30', followUpMonths: 12 });
+      const outcome = { kind: 'solution-taken-up', date: '2028-01-15', description: 'Plattformen drivs vidare av Blue Science Park' };
+      const { position } = (await api.post(`/api/projects/${ended}/outcomes`, outcome).expect(201)).body;
+      const refused = await api.post(`/api/projects/${ended}/outcomes`, { ...outcome, kind: 'business-idea' }).expect(422);
+      expect(refused.body.message).toContain("lies outside the project's period (2026-01-01 to 2027-06-30)");
+      await api.post(`/api/projects/${ended}/outcomes`, { ...outcome, date: '2028-07-01' }).expect(422);
+      const evidence = (await api.get(`/api/projects/${ended}/indicators/RCR104/evidence?minPosition=${position}`).expect(200)).body;
+      expect(evidence.value).toBe(1);
+      expect(evidence.items[0]).toMatchObject({ kind: 'solution-taken-up', followUp: 1 });
+    });
+  });
+
+  describe('indicators', () => {
+    it('do not change with the aid a project records', async () => {
+      const figures = async (id: string, minPosition: number) =>
+        ((await api.get(`/api/projects/${id}/indicators?minPosition=${minPosition}`).expect(200)).body.indicators as Array<{ code: string; value: number; breakdown: unknown }>).map(
+          ({ code, value, breakdown }) => ({ code, value, breakdown }),
+        );
+      const withAid = await created('/api/projects', { ...project, name: 'Med stöd' });
+      const without = await created('/api/projects', { ...project, name: 'Utan stöd' });
+      const company = await enterprise('Jämförelse AB');
+      const lab = { kind: 'non-financial', date: '2028-05-02' };
+      await api.post(`/api/projects/${without}/support`, { organisationId: company, ...lab }).expect(201);
+      const last = await api
+        .post(`/api/projects/${withAid}/support`, { organisationId: company, ...lab, aid: { basis: 'de-minimis', grantedOn: '2028-05-02', amount: 5_000, currency: 'EUR', valuation: { method: 'market-price' } } })
+        .expect(201);
+      expect(await figures(withAid, last.body.position)).toEqual(await figures(without, last.body.position));
+    });
+  });
+
   describe('who sees an enterprise’s de minimis', () => {
     it('shows staff the enterprises their projects supported, and no other', async () => {
       const own = await created('/api/projects', { ...project, name: 'Eget projekt' });
