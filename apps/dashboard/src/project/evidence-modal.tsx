@@ -60,6 +60,8 @@ export function EvidenceModal({ projectId, figure, query, onClose }: { projectId
   }
 
   const dimensions = Object.keys(figure.breakdown);
+  // A viewer reads no history at all: no column of empty links.
+  const linked = session.permissions.includes('log:read') || session.permissions.includes('records:read');
   return (
     <Modal show onHide={onClose} size="xl" aria-labelledby="evidence-title" scrollable>
       <Modal.Header closeButton closeLabel={t.close}>
@@ -85,7 +87,7 @@ export function EvidenceModal({ projectId, figure, query, onClose }: { projectId
                       </th>
                     ))}
                     <th scope="col">{t.event}</th>
-                    <th scope="col">{t.history}</th>
+                    {linked && <th scope="col">{t.history}</th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -105,14 +107,16 @@ export function EvidenceModal({ projectId, figure, query, onClose }: { projectId
                           {item.event ? `${item.event.type} (${category(item.event.streamName)})` : ''}{' '}
                           <span className="small text-body-secondary">#{item.position}</span>
                         </td>
-                        <td>
-                          {path && (
-                            <a href={href(path)}>
-                              {t.history}
-                              <span className="visually-hidden">: {path[path.length - 1]}</span>
-                            </a>
-                          )}
-                        </td>
+                        {linked && (
+                          <td>
+                            {path && (
+                              <a href={href(path)}>
+                                {t.history}
+                                <span className="visually-hidden">: {path[path.length - 1]}</span>
+                              </a>
+                            )}
+                          </td>
+                        )}
                       </tr>
                     );
                   })}

@@ -19,7 +19,9 @@ const CATEGORY_LABELS: Record<string, { en: string; sv: string }> = {
 };
 const DIMENSION_LABELS: Record<string, { en: string; sv: string }> = {
   gender: { en: 'Gender', sv: 'Kön' },
-  size_class: { en: 'Size class', sv: 'Storleksklass' },
+  sizeClass: { en: 'Size class', sv: 'Storleksklass' },
+  stage: { en: 'Stage', sv: 'Skede' },
+  type: { en: 'Organisation type', sv: 'Organisationstyp' },
   format: { en: 'Format', sv: 'Format' },
   kind: { en: 'Kind', sv: 'Typ' },
   status: { en: 'Status', sv: 'Status' },
