@@ -12,10 +12,10 @@ describe('scenario: the first Cross Innovation Challenge (Karlshamn, October 202
   afterAll(() => api.close());
 
   const companies = [
-    { name: 'Havsbruket i Karlshamn AB', country: 'SE', type: 'enterprise', sizeClass: 'micro', organisationNumber: '559123-0001' },
-    { name: 'Blekinge Marinteknik AB', country: 'SE', type: 'enterprise', sizeClass: 'small', organisationNumber: '559123-0002' },
-    { name: 'Östersjö Fiskeförädling AB', country: 'SE', type: 'enterprise', sizeClass: 'small', organisationNumber: '559123-0003' },
-    { name: 'Skånes Vattenrening AB', country: 'SE', type: 'enterprise', sizeClass: 'medium', organisationNumber: '559123-0004' },
+    { name: 'Havsbruket i Karlshamn AB', country: 'SE', type: 'enterprise', sizeClass: 'micro', organisationNumber: '559123-0007' },
+    { name: 'Blekinge Marinteknik AB', country: 'SE', type: 'enterprise', sizeClass: 'small', organisationNumber: '559123-0015' },
+    { name: 'Östersjö Fiskeförädling AB', country: 'SE', type: 'enterprise', sizeClass: 'small', organisationNumber: '559123-0023' },
+    { name: 'Skånes Vattenrening AB', country: 'SE', type: 'enterprise', sizeClass: 'medium', organisationNumber: '559123-0031' },
   ];
   const creatives = [
     ['Elin Åkesson', 'woman'],
