@@ -1,15 +1,16 @@
-import { AlreadyExists, NotFound, RuleViolation } from '@app/programme';
+import { AlreadyExists, NotFound, RuleViolation, type SealedPersonalData } from '@app/programme';
 import { deciderSpec } from '../../../test/support/decider-spec.js';
-import { accessTokenDecider, type AccessCommand, type AccessEvent, type AccessGrant } from './access-token.decider.js';
+import { accessTokenDecider, type AccessCommand, type AccessEvent, type AccessGrant, type RecordedGrant } from './access-token.decider.js';
 
 const spec = deciderSpec(accessTokenDecider);
 const tokenId = 'tok-1';
 const now = new Date('2026-11-22T10:00:00Z');
 const secret = { salt: 'c2FsdA', hash: 'aGFzaA' };
-/** A project economist at Cross Innovation, recording for her project only. */
-const staff: AccessGrant = { name: 'Anna Svensson', role: 'staff', projectIds: ['cis'], ...secret };
+const sealed = (keyId: string): SealedPersonalData => ({ keyId, algorithm: 'AES-256-GCM', iv: 'aXY', ciphertext: 'Y2lwaGVy', tag: 'dGFn' });
+/** A project economist at Cross Innovation, recording for her project only: her name sealed with the grant's key. */
+const staff: AccessGrant = { sealedName: sealed(`accessToken-${tokenId}`), role: 'staff', projectIds: ['cis'], ...secret };
 
-const granted = (grant: Partial<AccessGrant> = {}): AccessEvent => ({ type: 'AccessGranted', data: { tokenId, ...staff, ...grant } });
+const granted = (grant: Partial<RecordedGrant> = {}): AccessEvent => ({ type: 'AccessGranted', data: { tokenId, ...staff, ...grant } });
 const grant = (details: Partial<AccessGrant> = {}): AccessCommand => ({ type: 'GrantAccess', data: { tokenId, ...staff, ...details }, now });
 const revoke: AccessCommand = { type: 'RevokeAccess', data: { tokenId, reason: 'Slutat i projektet' }, otherActiveAdmins: 0, now };
 const revokeAdmin = (otherActiveAdmins: number): AccessCommand => ({ type: 'RevokeAccess', data: { tokenId }, otherActiveAdmins, now });
@@ -24,7 +25,7 @@ describe('access token decider', () => {
   });
 
   it('grants an auditor every project, without a project list', () => {
-    const auditor = { name: 'Tillväxtverket, revision', role: 'auditor' as const, projectIds: undefined };
+    const auditor = { role: 'auditor' as const, projectIds: undefined };
     const { projectIds: _, ...rest } = { ...staff, ...auditor };
     spec.given([]).when({ type: 'GrantAccess', data: { tokenId, ...rest }, now }).then([{ type: 'AccessGranted', data: { tokenId, ...rest } }]);
   });
@@ -61,5 +62,35 @@ describe('access token decider', () => {
   it('refuses to revoke a token twice, or one never granted', () => {
     spec.given([granted(), { type: 'AccessRevoked', data: { tokenId } }]).when(revoke).thenThrows(RuleViolation, 'already revoked');
     spec.given([]).when(revoke).thenThrows(NotFound);
+  });
+
+  describe("erasing a token's holder", () => {
+    const erase = (data: Partial<Extract<AccessCommand, { type: 'EraseAccessHolder' }>['data']> = {}): AccessCommand => ({
+      type: 'EraseAccessHolder',
+      data: { tokenId, reasonCategory: 'data-subject-request', ...data },
+    });
+    const erased: AccessEvent = { type: 'AccessHolderErased', data: { tokenId, reasonCategory: 'data-subject-request' } };
+
+    it('records the erasure of a granted or revoked token, with the reason sealed with the grant\'s own key', () => {
+      const sealedReason = sealed(`accessToken-${tokenId}`);
+      spec.given([granted()]).when(erase({ sealedReason })).then([{ type: 'AccessHolderErased', data: { tokenId, reasonCategory: 'data-subject-request', sealedReason } }]);
+      spec.given([granted(), { type: 'AccessRevoked', data: { tokenId } }]).when(erase()).then([erased]);
+    });
+
+    it('keeps the grant: an erased staff token is still revoked once, and the last admin is still kept', () => {
+      spec.given([granted(), erased]).when(revoke).then([{ type: 'AccessRevoked', data: { tokenId, reason: 'Slutat i projektet' } }]);
+      spec.given([granted({ role: 'admin', projectIds: undefined }), erased]).when(revokeAdmin(0)).thenThrows(RuleViolation, 'last active admin token');
+    });
+
+    it('erases the holder of a grant recorded before names were sealed (the old event keeps its plaintext)', () => {
+      const { sealedName: _, ...terms } = staff;
+      spec.given([{ type: 'AccessGranted', data: { tokenId, ...terms, name: 'Anna Svensson' } }]).when(erase()).then([erased]);
+    });
+
+    it('refuses to erase a holder twice, a token never granted, or with a reason sealed with another key', () => {
+      spec.given([granted(), erased]).when(erase()).thenThrows(RuleViolation, 'already been erased');
+      spec.given([]).when(erase()).thenThrows(NotFound);
+      spec.given([granted()]).when(erase({ sealedReason: sealed('participant-someone-else') })).thenThrows(RuleViolation, "holder's own key");
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { assertNever, type Decider, type DomainEvent } from '@app/programme';
+import { assertNever, type Decider, type DomainEvent, type PersonReason, type SealedPersonalData } from '@app/programme';
 import { AlreadyExists, NotFound, RuleViolation } from '@app/programme';
 
 export const ROLES = ['admin', 'staff', 'auditor', 'viewer'] as const;
@@ -7,8 +7,8 @@ export type Role = (typeof ROLES)[number];
 /** Roles that see only the projects they are granted; the others see every project. */
 export const SCOPED_ROLES: readonly Role[] = ['staff', 'viewer'];
 
-export interface AccessGrant {
-  name: string;
+/** What a grant allows and how its token is checked: everything about a grant but who holds it. */
+export interface GrantTerms {
   role: Role;
   /** The projects a staff member or viewer may touch; absent for admin and auditor (everything). */
   projectIds?: string[];
@@ -30,9 +30,25 @@ export interface AccessGrant {
   hash: string;
 }
 
+/**
+ * A grant as the ledger records it now: the holder's name is personal data, sealed with a key of the grant's
+ * own (keys.sqlite, outside the log), so erasing the holder destroys the key and leaves the grant for the audit.
+ */
+export interface AccessGrant extends GrantTerms {
+  sealedName: SealedPersonalData;
+}
+
+/**
+ * A grant as the log may hold it: grants recorded before names were sealed carry the name in plaintext, and
+ * keep it (events are immutable); erasing such a holder hides the name from the ledger's answers only.
+ */
+export type RecordedGrant = GrantTerms & { sealedName?: SealedPersonalData; /** Before names were sealed. */ name?: string };
+
 export type AccessEvent =
-  | DomainEvent<'AccessGranted', { tokenId: string } & AccessGrant>
-  | DomainEvent<'AccessRevoked', { tokenId: string; reason?: string }>;
+  | DomainEvent<'AccessGranted', { tokenId: string } & RecordedGrant>
+  | DomainEvent<'AccessRevoked', { tokenId: string; reason?: string }>
+  /** The holder's name is erased (its key destroyed); the grant, its role, projects and status stay. */
+  | DomainEvent<'AccessHolderErased', { tokenId: string } & PersonReason>;
 
 export type AccessCommand =
   | { type: 'GrantAccess'; data: { tokenId: string } & AccessGrant; now: Date }
@@ -42,13 +58,14 @@ export type AccessCommand =
       /** Active admin tokens besides this one, as the handler found them: the last one is never revoked. */
       otherActiveAdmins: number;
       now: Date;
-    };
+    }
+  | { type: 'EraseAccessHolder'; data: { tokenId: string } & PersonReason };
 
 export type AccessState =
   | { status: 'none' }
-  | ({ status: 'granted' | 'revoked'; tokenId: string } & AccessGrant);
+  | ({ status: 'granted' | 'revoked'; tokenId: string; holderErased: boolean } & RecordedGrant);
 
-/** A token's life: granted once (with a role, projects and an expiry), revoked at most once. */
+/** A token's life: granted once (with a role, projects and an expiry), revoked at most once, its holder erased at most once. */
 export const accessTokenDecider: Decider<AccessState, AccessCommand, AccessEvent> = {
   initialState: () => ({ status: 'none' }),
 
@@ -84,6 +101,16 @@ export const accessTokenDecider: Decider<AccessState, AccessCommand, AccessEvent
         }
         return [{ type: 'AccessRevoked', data: command.data }];
       }
+      case 'EraseAccessHolder': {
+        const { data } = command;
+        if (state.status === 'none') throw new NotFound('Access token', data.tokenId);
+        if (state.holderErased) throw new RuleViolation(`The holder of access token ${data.tokenId} has already been erased`);
+        // A reason sealed with another key would outlive this erasure.
+        if (data.sealedReason && data.sealedReason.keyId !== state.sealedName?.keyId) {
+          throw new RuleViolation("The reason must be sealed with the holder's own key");
+        }
+        return [{ type: 'AccessHolderErased', data }];
+      }
       default:
         return assertNever(command);
     }
@@ -92,9 +119,11 @@ export const accessTokenDecider: Decider<AccessState, AccessCommand, AccessEvent
   evolve(state, event) {
     switch (event.type) {
       case 'AccessGranted':
-        return { status: 'granted', ...event.data };
+        return { status: 'granted', holderErased: false, ...event.data };
       case 'AccessRevoked':
         return state.status === 'none' ? state : { ...state, status: 'revoked' };
+      case 'AccessHolderErased':
+        return state.status === 'none' ? state : { ...state, holderErased: true };
       default:
         return assertNever(event);
     }

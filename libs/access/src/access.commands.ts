@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { CommandContext, CommandResult } from '@app/programme';
+import type { CommandContext, CommandResult, ReasonCategory } from '@app/programme';
 import type { Role } from './access-token.decider.js';
 
 export interface GrantAccessInput {
@@ -25,6 +25,23 @@ export class RevokeAccessCommand extends Command<CommandResult> {
   constructor(
     readonly tokenId: string,
     readonly reason: string | undefined,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+export interface EraseAccessHolderInput {
+  reasonCategory?: ReasonCategory;
+  /** About the holder: sealed with the grant's key, so it is shredded with the name at once. */
+  reason?: string;
+}
+
+/** Erases who held a token (destroys the key of its sealed name); the grant stays for the audit. */
+export class EraseAccessHolderCommand extends Command<CommandResult> {
+  constructor(
+    readonly tokenId: string,
+    readonly input: EraseAccessHolderInput,
     readonly context: CommandContext,
   ) {
     super();

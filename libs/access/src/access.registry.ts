@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { LOG_RETRY_POLICY, LogFollower, type EventStore, type LogFollowerStatus, type RecordedEvent } from '@app/event-store';
-import type { AccessEvent, AccessGrant, Role } from './access-token.decider.js';
+import type { PersonalDataVault } from '@app/programme';
+import { holderName } from './access-holder.seal.js';
+import type { AccessEvent, GrantTerms, RecordedGrant, Role } from './access-token.decider.js';
 import { isGeneratedWithoutId, legacyTokenLookup, tokenIdOf, tokenMatches, type ServerKey } from './access-token.secret.js';
 
 /** Who is asking: a token of the ledger, or a user signed in through the OpenID Connect issuer. */
@@ -14,23 +16,29 @@ export interface Principal {
 
 export type Authentication = { principal: Principal } | { refused: 'unknown' | 'expired' | 'revoked' | 'chosen-before-keyed-lookup' };
 
-export interface TokenRecord extends Omit<AccessGrant, 'salt' | 'hash' | 'lookup' | 'keyedLookup'> {
+export interface TokenRecord extends Omit<GrantTerms, 'salt' | 'hash' | 'lookup' | 'keyedLookup'> {
   id: string;
+  /** The holder's name, unsealed; null once the holder is erased. */
+  name: string | null;
   status: 'active' | 'expired' | 'revoked';
   grantedAt: string;
   grantedBy: string;
   revokedAt?: string;
   revokedBy?: string;
+  holderErasedAt?: string;
+  holderErasedBy?: string;
   position: number;
 }
 
 interface Entry {
   tokenId: string;
-  grant: AccessGrant;
+  grant: RecordedGrant;
   grantedAt: string;
   grantedBy: string;
   revokedAt?: string;
   revokedBy?: string;
+  holderErasedAt?: string;
+  holderErasedBy?: string;
   position: number;
 }
 
@@ -174,6 +182,14 @@ export class AccessRegistry {
         }
         return;
       }
+      case 'AccessHolderErased': {
+        const entry = this.entries.get(event.data.tokenId);
+        if (entry && !entry.holderErasedAt) {
+          entry.holderErasedAt = recorded.metadata.recordedAt;
+          entry.holderErasedBy = recorded.metadata.actor;
+        }
+        return;
+      }
       default:
         return;
     }
@@ -217,20 +233,34 @@ export class AccessRegistry {
     return undefined;
   }
 
-  list(now: Date): TokenRecord[] {
+  /** Active admin tokens other than this one: the last one is never revoked. */
+  activeAdminsBesides(tokenId: string, now: Date): number {
+    return [...this.entries.values()].filter((entry) => entry.tokenId !== tokenId && entry.grant.role === 'admin' && this.statusOf(entry, now) === 'active').length;
+  }
+
+  private statusOf({ grant, revokedAt }: Entry, now: Date): TokenRecord['status'] {
+    return revokedAt ? 'revoked' : grant.expiresAt && Date.parse(grant.expiresAt) <= now.getTime() ? 'expired' : 'active';
+  }
+
+  /** Every grant, its holder's name unsealed with the vault (null once erased). */
+  list(now: Date, vault: PersonalDataVault): TokenRecord[] {
     return [...this.entries.values()]
       .sort((a, b) => a.position - b.position)
-      .map(({ tokenId, grant, grantedAt, grantedBy, revokedAt, revokedBy, position }) => ({
-        id: tokenId,
-        name: grant.name,
-        role: grant.role,
-        ...(grant.projectIds ? { projectIds: grant.projectIds } : {}),
-        ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
-        status: revokedAt ? 'revoked' : grant.expiresAt && Date.parse(grant.expiresAt) <= now.getTime() ? 'expired' : 'active',
-        grantedAt,
-        grantedBy,
-        ...(revokedAt ? { revokedAt, revokedBy } : {}),
-        position,
-      }));
+      .map((entry) => {
+        const { tokenId, grant, grantedAt, grantedBy, revokedAt, revokedBy, holderErasedAt, holderErasedBy, position } = entry;
+        return {
+          id: tokenId,
+          name: holderName(vault, grant, holderErasedAt !== undefined),
+          role: grant.role,
+          ...(grant.projectIds ? { projectIds: grant.projectIds } : {}),
+          ...(grant.expiresAt ? { expiresAt: grant.expiresAt } : {}),
+          status: this.statusOf(entry, now),
+          grantedAt,
+          grantedBy,
+          ...(revokedAt ? { revokedAt, revokedBy } : {}),
+          ...(holderErasedAt ? { holderErasedAt, holderErasedBy } : {}),
+          position,
+        };
+      });
   }
 }

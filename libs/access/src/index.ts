@@ -1,5 +1,6 @@
 export * from './access-token.decider.js';
 export * from './access-token.secret.js';
+export * from './access-holder.seal.js';
 export * from './access.commands.js';
 export * from './access.registry.js';
 export * from './access.module.js';

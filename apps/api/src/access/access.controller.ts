@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { AccessRegistry, GrantAccessCommand, RevokeAccessCommand, ROLES, type Role } from '@app/access';
-import type { CommandContext } from '@app/programme';
+import { AccessRegistry, EraseAccessHolderCommand, GrantAccessCommand, RevokeAccessCommand, ROLES, type Role } from '@app/access';
+import { DEFAULT_REASON_CATEGORY, PERSONAL_DATA_VAULT, PersonalDataVault, REASON_CATEGORIES, type CommandContext, type ReasonCategory } from '@app/programme';
 import { Access } from '../http/access.decorator.js';
 import { Ctx } from '../http/command-context.decorator.js';
 import { ShownOnce } from '../http/idempotency.decorator.js';
@@ -11,7 +11,10 @@ import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
 
 export class GrantAccessDto {
-  @ApiProperty({ example: 'Anna Svensson, projektekonom' })
+  @ApiProperty({
+    example: 'Anna Svensson, projektekonom',
+    description: "Personal data: sealed with the grant's own key before it is recorded, shown only to admins, shredded when the holder is erased",
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -43,6 +46,28 @@ export class RevokeAccessDto {
   reason?: string;
 }
 
+export class EraseAccessHolderDto {
+  @ApiPropertyOptional({
+    enum: REASON_CATEGORIES,
+    default: DEFAULT_REASON_CATEGORY,
+    description: 'Why, as a category: plain in the log; `other` when absent',
+  })
+  @IsOptional()
+  @IsIn(REASON_CATEGORIES)
+  reasonCategory?: ReasonCategory;
+
+  @ApiPropertyOptional({
+    example: 'Begäran om radering enligt art. 17',
+    maxLength: 2000,
+    description: "About the holder: sealed with the grant's key, which the erasure destroys at once, so it is never readable. Never logged",
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason?: string;
+}
+
 /** Tokens: granted and revoked as events, so the audit trail shows who could do what, from when, and who said so. */
 @ApiTags('access')
 @Controller('api/access/tokens')
@@ -50,6 +75,7 @@ export class AccessController {
   constructor(
     private readonly commands: CommandBus,
     private readonly registry: AccessRegistry,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
   @Post()
@@ -69,7 +95,7 @@ export class AccessController {
   @Access('access:manage')
   @ReadRoute()
   list(@Ctx() context: CommandContext) {
-    return { items: this.registry.list(context.now) };
+    return { items: this.registry.list(context.now, this.vault) };
   }
 
   @Post(':id/revocation')
@@ -78,5 +104,14 @@ export class AccessController {
   @CommandRoute(200, [404, 422])
   revoke(@IdParam() id: string, @Body() body: RevokeAccessDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new RevokeAccessCommand(id, body.reason, context));
+  }
+
+  /** Erases who held the token (its name is shredded); the grant, its role, projects and status stay for the audit. */
+  @Post(':id/erasure')
+  @HttpCode(200)
+  @Access('personal-data:erase')
+  @CommandRoute(200, [404, 422])
+  erase(@IdParam() id: string, @Body() body: EraseAccessHolderDto, @Ctx() context: CommandContext) {
+    return this.commands.execute(new EraseAccessHolderCommand(id, body, context));
   }
 }
