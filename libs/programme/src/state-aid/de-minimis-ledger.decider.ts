@@ -225,12 +225,13 @@ export const deMinimisLedgerDecider: Decider<DeMinimisLedgerState, DeMinimisLedg
         const status = deMinimisStatus(state, data.organisationId, data.grantedOn, ceilingEur);
         if (cents(status.usedEur) + cents(data.amountEur) > cents(ceilingEur)) refuseOverCeiling(command.organisation.name, status, data.amountEur);
         // A grant dated before grants already recorded also falls in their windows: none of them may go over either.
-        for (const later of state.grants) {
-          if (later.grantedOn <= data.grantedOn || !inWindow(data.grantedOn, windowOf(later.grantedOn))) continue;
-          const then = deMinimisStatus(state, later.organisationId, later.grantedOn, ceilingEur);
-          if (!then.singleUndertaking.includes(data.organisationId)) continue;
-          if (cents(then.usedEur) + cents(data.amountEur) > cents(ceilingEur)) {
-            refuseOverCeiling(command.organisation.name, then, data.amountEur, later.grantedOn);
+        // Assessed once per later date, for this enterprise's undertaking on that date (any member's is the same).
+        const laterDates = new Set(state.grants.filter((g) => g.grantedOn > data.grantedOn && inWindow(data.grantedOn, windowOf(g.grantedOn))).map((g) => g.grantedOn));
+        for (const later of [...laterDates].sort()) {
+          const then = deMinimisStatus(state, data.organisationId, later, ceilingEur);
+          const grantedThen = then.grants.some((g) => g.source === 'ledger' && g.grantedOn === later);
+          if (grantedThen && cents(then.usedEur) + cents(data.amountEur) > cents(ceilingEur)) {
+            refuseOverCeiling(command.organisation.name, then, data.amountEur, later);
           }
         }
         return [
