@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { accessTokenDecider, grantSecrets, newToken, unsafeInName } from '@app/access';
-import { eventStoreConfigFromEnv, openEventStore } from '@app/event-store';
-import { AggregateStore } from '@app/programme';
+import { join } from 'node:path';
+import { accessTokenDecider, grantSecrets, newToken, unsafeInName, withSealedHolderName } from '@app/access';
+import { dataDirectory, eventStoreConfigFromEnv, openEventStore } from '@app/event-store';
+import { AggregateStore, PersonalDataVault } from '@app/programme';
 import type { CliIo } from './ledger.cli.js';
 
 /** Recorded as the actor of grants made on the server host, where whoever runs this already holds the data. */
@@ -46,11 +47,16 @@ export async function accessCommand(args: string[], io: CliIo): Promise<number> 
     const correlationId = randomUUID();
     const now = new Date();
     const context = { actor: CLI_ACTOR, correlationId, causationId: correlationId, now, newEntityId: randomUUID };
-    const result = await new AggregateStore(store).handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'GrantAccess', context, () => ({
-      type: 'GrantAccess' as const,
-      data: { tokenId, name, role: 'admin' as const, ...secrets },
-      now,
-    }));
+    // The name is sealed with the grant's own key in the data directory's keys.sqlite, as the service does.
+    const vault = PersonalDataVault.open(join(dataDirectory(io.env), 'keys.sqlite'));
+    const aggregates = new AggregateStore(store);
+    const result = await withSealedHolderName(vault, aggregates, tokenId, name, (sealedName) =>
+      aggregates.handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'GrantAccess', context, () => ({
+        type: 'GrantAccess' as const,
+        data: { tokenId, sealedName, role: 'admin' as const, ...secrets },
+        now,
+      })),
+    ).finally(() => vault.close());
     io.err(`Granted admin token ${tokenId} ("${name}") as ${CLI_ACTOR} at log position ${result.position}. It is shown this once:\n`);
     io.out(`${token}\n`);
     return 0;
