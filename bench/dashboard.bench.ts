@@ -17,6 +17,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { SqliteEventStore } from '@app/event-store';
@@ -104,33 +105,41 @@ async function startService(dir: string): Promise<{ base: string; service: Child
 type Found = { querySelector(selector: string): unknown; querySelectorAll(selector: string): { length: number } };
 type PageDocument = { querySelectorAll(selector: string): ArrayLike<Found> };
 
-/**
- * Whether every figure is on the page: every indicator card holds its value, and with `rows`, that many project
- * rows each hold their 4 main figures. Runs in the page (as a function: the page's CSP forbids eval).
- */
-function figuresShown(rows: number): number | false {
-  const document = (globalThis as unknown as { document: PageDocument }).document;
-  const cards = Array.from(document.querySelectorAll('main [data-indicator]'));
-  if (cards.length === 0 || !cards.every((card) => card.querySelector('[data-value]'))) return false;
-  if (rows > 0) {
-    const projects = Array.from(document.querySelectorAll('main tr[data-project]'));
-    if (projects.length !== rows || !projects.every((row) => row.querySelectorAll('[data-value]').length === 4)) return false;
-  }
-  return performance.now();
+/** When each part of a page first showed all its figures (ms from the navigation's start). */
+interface Shown {
+  cards: number;
+  table: number;
 }
 
-/** Loads `url` afresh and answers the milliseconds from the navigation's start until its figures show. */
-async function timeLoad(page: Page, url: string, rows = 0): Promise<number> {
+/**
+ * Whether every figure is on the page: every indicator card holds its value, and with `rows`, that many project
+ * rows each hold their 4 main figures. Runs in the page at every frame (as a function: the page's CSP forbids
+ * eval), noting when each part was first complete, and answers both once the whole page is.
+ */
+function figuresShown(rows: number): Shown | false {
+  const page = globalThis as unknown as { document: PageDocument; shown?: Partial<Shown> };
+  const shown = (page.shown ??= {});
+  const cards = Array.from(page.document.querySelectorAll('main [data-indicator]'));
+  if (shown.cards === undefined && cards.length > 0 && cards.every((card) => card.querySelector('[data-value]'))) shown.cards = performance.now();
+  const projects = Array.from(page.document.querySelectorAll('main tr[data-project]'));
+  if (shown.table === undefined && (rows === 0 || (projects.length === rows && projects.every((row) => row.querySelectorAll('[data-value]').length === 4)))) {
+    shown.table = performance.now();
+  }
+  return shown.cards !== undefined && shown.table !== undefined ? { cards: shown.cards, table: shown.table } : false;
+}
+
+/** Loads `url` afresh and answers when its figures showed. */
+async function timeLoad(page: Page, url: string, rows = 0): Promise<Shown> {
   await page.goto('about:blank');
   await page.goto(url, { waitUntil: 'commit' });
   const handle = await page.waitForFunction(figuresShown, rows, { polling: 'raf', timeout: 120_000 });
-  return Number(await handle.jsonValue());
+  return (await handle.jsonValue()) as Shown;
 }
 
 const dir = kept ? (mkdirSync(kept, { recursive: true, mode: 0o700 }), kept) : benchScratchDir('bench-dashboard-');
 let service: ChildProcess | undefined;
 try {
-  console.log(`Programme Ledger dashboard benchmark (scale ${scaleFactor}, ${NAVIGATIONS} loads per page), data in ${dir}`);
+  console.log(`Programme Ledger dashboard benchmark (scale ${scaleFactor}, ${NAVIGATIONS} loads per page, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores), data in ${dir}`);
   if (kept && existsSync(join(dir, 'reporting.sqlite'))) process.stderr.write('  reusing the programme already in LEDGER_BENCH_DATA\n');
   else await prepare(dir);
 
@@ -160,12 +169,17 @@ try {
 
     const project: number[] = [];
     for (let i = 0; i < NAVIGATIONS; i++) {
-      project.push(await timeLoad(page, `/#/projects/${projects.items[(i * 7 + 1) % projects.items.length].id}`));
+      project.push((await timeLoad(page, `/#/projects/${projects.items[(i * 7 + 1) % projects.items.length].id}`)).cards);
     }
-    rows.push([`project page: navigation to every indicator card showing its value, ${NAVIGATIONS} loads`, `p95 ${fmt(percentile(project, 95))} ms`, `p50 ${fmt(percentile(project, 50))} ms`, '< 1,000 ms']);
-    const programme: number[] = [];
+    rows.push(['project page: navigation to every indicator card showing its value', `p95 ${fmt(percentile(project, 95))} ms`, `p50 ${fmt(percentile(project, 50))} ms`, '< 1,000 ms']);
+    const programme: Shown[] = [];
     for (let i = 0; i < NAVIGATIONS; i++) programme.push(await timeLoad(page, '/#/programme', projects.items.length));
-    rows.push([`programme page: navigation to every card and all ${projects.items.length} project rows showing figures, ${NAVIGATIONS} loads`, `p95 ${fmt(percentile(programme, 95))} ms`, `p50 ${fmt(percentile(programme, 50))} ms`, '< 2,000 ms']);
+    const whole = programme.map((shown) => Math.max(shown.cards, shown.table));
+    rows.push([`programme page: navigation to every card and all ${projects.items.length} project rows showing figures`, `p95 ${fmt(percentile(whole, 95))} ms`, `p50 ${fmt(percentile(whole, 50))} ms`, '< 2,000 ms']);
+    const table = programme.map((shown) => shown.table);
+    rows.push(['  of which the table of projects (GET /api/indicators/by-project)', `p95 ${fmt(percentile(table, 95))} ms`, `p50 ${fmt(percentile(table, 50))} ms`, '']);
+    const cards = programme.map((shown) => shown.cards);
+    rows.push(['  of which the cards across projects (GET /api/indicators)', `p95 ${fmt(percentile(cards, 95))} ms`, `p50 ${fmt(percentile(cards, 50))} ms`, '']);
     await context.close();
   } finally {
     await browser.close();

@@ -65,13 +65,15 @@ export function ProgrammePage() {
   const [filters, setFilters] = useState<ProjectFilters>({ fund: '', country: '', name: '' });
   const fund = filters.fund || undefined;
   const country = filters.country.length === 2 ? filters.country : undefined;
+  // Asked first: the service answers one query at a time, and the table costs a fraction of the figures across
+  // projects, so it shows while those are still being counted.
+  const projects = useApi(() => api.indicatorsByProject({ fund, country, lang, limit: 500 }), [fund, country, lang]);
   // Figures across every project need programme-wide access; staff and viewers get the table of their own projects.
   const programmeWide = session.permissions.includes('programme:read');
   const figures = useApi(
     () => (programmeWide ? api.programmeIndicators({ fund, country, lang }) : Promise.resolve(null)),
     [programmeWide, fund, country, lang],
   );
-  const projects = useApi(() => api.indicatorsByProject({ fund, country, lang, limit: 500 }), [fund, country, lang]);
   return (
     <>
       <h1 className="h2">{t.programme}</h1>
