@@ -11,9 +11,9 @@ import { startEsdbTestServer } from '../esdb/esdb-test-server.js';
 const dir = mkdtempSync(join(tmpdir(), 'ledger-health-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function start(eventStore: Parameters<typeof createApp>[0]['eventStore']): Promise<NestFastifyApplication> {
+async function start(eventStore: Parameters<typeof createApp>[0]['eventStore'], dataDir = dir): Promise<NestFastifyApplication> {
   const app = await createApp(
-    { host: '127.0.0.1', port: 0, eventStore, dataDir: dir, adminToken: 'health-test-admin-token-0123456789' },
+    { host: '127.0.0.1', port: 0, eventStore, dataDir, adminToken: 'health-test-admin-token-0123456789' },
     { logger: false },
   );
   // A real loopback listener: fastify's inject() loads ESM-only helpers that jest's CJS loader cannot.
@@ -32,9 +32,11 @@ async function closedPort(): Promise<number> {
 
 /** Asks /health until both followers of the log are live (they are opening their subscriptions at start-up). */
 async function healthWhenLive(app: NestFastifyApplication): Promise<request.Response> {
+  let last: unknown;
   for (const deadline = Date.now() + 20_000; ; ) {
-    if (Date.now() > deadline) throw new Error('The followers of the log did not go live');
+    if (Date.now() > deadline) throw new Error(`The followers of the log did not go live: ${JSON.stringify(last)}`);
     const response = await request(app.getHttpServer()).get('/health');
+    last = response.body;
     const followers = Object.values(response.body.followers ?? {}) as Array<{ state: string; position: number | null }>;
     // Live, and past the first admin's grant, the first event of every fresh store.
     if (followers.length === 2 && followers.every((f) => f.state === 'live' && f.position !== null)) return response;
@@ -55,7 +57,8 @@ describe('GET /health', () => {
 
   it('on EventStoreDB: after the server drops every subscription, says the followers reconnected, and is 200 again', async () => {
     const server = await startEsdbTestServer({ systemEvents: true });
-    const app = await start({ kind: 'eventstoredb', connectionString: server.connectionString });
+    // A data directory of its own: the read models' checkpoints are positions of the store they came from.
+    const app = await start({ kind: 'eventstoredb', connectionString: server.connectionString }, mkdtempSync(join(dir, 'esdb-')));
     try {
       const before = await healthWhenLive(app);
       expect(before.status).toBe(200);
