@@ -79,6 +79,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/access/tokens', permission: 'access:manage', scoped: false, url: () => '/api/access/tokens', body: (i) => ({ name: 'Ny läsare', role: 'viewer', projectIds: [i.project] }) },
   { method: 'POST', path: '/api/access/tokens/{id}/revocation', permission: 'access:manage', scoped: false, url: async (_, s) => `/api/access/tokens/${await s.revocable()}/revocation`, body: () => ({ reason: 'Slutat' }) },
   { method: 'GET', path: '/api/access/tokens', permission: 'access:manage', scoped: false, url: () => '/api/access/tokens' },
+  { method: 'POST', path: '/api/access/tokens/{id}/erasure', permission: 'personal-data:erase', scoped: false, url: async (_, s) => `/api/access/tokens/${await s.revocable()}/erasure`, body: () => ({ reasonCategory: 'data-subject-request' }) },
   { method: 'GET', path: '/api/projects/{id}', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}` },
   { method: 'GET', path: '/api/organisations/{id}', permission: 'organisations:read', scoped: false, url: (_, s) => `/api/organisations/${s.organisation}` },
   { method: 'GET', path: '/api/participants/{id}', permission: 'records:read', scoped: true, url: (i) => `/api/participants/${i.participant}` },

@@ -124,7 +124,7 @@ describe('what a grant keeps of its token', () => {
     const [first] = await api.allEvents();
     expect(first.type).toBe('AccessGranted');
     const data = first.data as Record<string, unknown>;
-    expect(Object.keys(data).sort()).toEqual(['hash', 'keyedLookup', 'name', 'role', 'salt', 'tokenId']);
+    expect(Object.keys(data).sort()).toEqual(['hash', 'keyedLookup', 'role', 'salt', 'sealedName', 'tokenId']);
     expect(leaks(data, API_KEY)).toEqual([]);
     // The lookup is keyed with the server's own secret, which lives in the data directory, not in the log.
     const serverKey = Buffer.from(readFileSync(join(api.dataDir, 'server.key'), 'utf8').trim(), 'base64url');
@@ -136,7 +136,7 @@ describe('what a grant keeps of its token', () => {
     const { id, token } = (await api.post('/api/access/tokens', { name: 'Revisor', role: 'auditor' }).expect(201)).body;
     const granted = (await api.allEvents()).find((e) => e.streamName === `accessToken-${id}`)!;
     const data = granted.data as Record<string, unknown>;
-    expect(Object.keys(data).sort()).toEqual(['hash', 'name', 'role', 'salt', 'tokenId']);
+    expect(Object.keys(data).sort()).toEqual(['hash', 'role', 'salt', 'sealedName', 'tokenId']);
     expect(leaks(data, token)).toEqual([]);
     await api.raw().get('/api/events?limit=1').set('Authorization', `Bearer ${token}`).expect(200);
     // The id alone, or the id with another secret, is no token.
@@ -209,7 +209,8 @@ describe('the last admin', () => {
     expect(token).toMatch(/^plt_[0-9a-f-]{36}_[A-Za-z0-9_-]{43}$/);
     const granted = (await api.allEvents()).filter((e) => e.type === 'AccessGranted' && e.metadata.actor === 'system:cli');
     expect(granted).toHaveLength(1);
-    expect(granted[0].data).toMatchObject({ name: 'Driftansvarig, Region Blekinge', role: 'admin' });
+    expect(granted[0].data).toMatchObject({ role: 'admin', sealedName: { algorithm: 'AES-256-GCM' } });
+    expect(JSON.stringify(granted[0].data)).not.toContain('Blekinge');
     expect(JSON.stringify(await api.allEvents())).not.toContain(token);
     // The running service follows the log: the new token works without a restart.
     let status = 0;
