@@ -187,7 +187,7 @@ export class LogFollower {
       onCheckpoint: this.options.filter
         ? async (position) => {
             // Checkpoints only ever move forwards; one from before what was handled is stale, not a rewind.
-            if (this.positionValue !== null && position <= this.positionValue) return;
+            if (this.positionValue !== null && position < this.positionValue) return;
             await this.options.onCheckpoint?.(position);
             this.positionValue = position;
             this.attempt = 0;
