@@ -1061,7 +1061,7 @@ describe('labs and activities', () => {
       closed: false,
       companies: [],
       creatives: [],
-      attendance: [],
+      attendance: { items: [], total: 0, limit: 50, offset: 0 },
     };
     await read(`/api/labs/${id}`, expected);
     await read(`/api/activities/${id}`, expected);
@@ -1129,7 +1129,7 @@ describe('labs and activities', () => {
       endDate: '2023-10-12',
       crossBorder: true,
       closed: false,
-      attendance: [],
+      attendance: { items: [], total: 0, limit: 50, offset: 0 },
     });
     expectError(await get(`/api/labs/${id}`), 404, `Lab ${id} does not exist`);
   });
@@ -1328,7 +1328,7 @@ describe('labs and activities', () => {
     const participantId = await createParticipant(projectId);
     const res = await post(`/api/activities/${activityId}/attendance`, { participantId, date: '2023-10-11' });
     expectWrite(res, 200, 'activity', activityId);
-    await read(`/api/activities/${activityId}`, { revision: 1, attendance: [{ participantId, date: '2023-10-11' }] });
+    await read(`/api/activities/${activityId}`, { revision: 1, attendance: { items: [{ participantId, date: '2023-10-11' }], total: 1 } });
   });
 
   it('POST /activities/{id}/attendance: 400 lists every offending field', async () => {
@@ -1835,7 +1835,8 @@ describe('concurrency and If-Match', () => {
     expect(recorded).toHaveLength(10);
     expect(new Set(recorded.map((event) => (event.data as { participantId: string }).participantId))).toEqual(new Set(participants));
     const activity = await read(`/api/activities/${activityId}`, { revision: 10 });
-    expect(activity.attendance).toHaveLength(10);
+    expect(activity.attendance).toMatchObject({ total: 10, items: expect.any(Array) });
+    expect((activity.attendance as { items: unknown[] }).items).toHaveLength(10);
   });
 
   it('with the same If-Match, of parallel admissions exactly one succeeds and the others are 412', async () => {

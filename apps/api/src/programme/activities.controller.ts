@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import {
@@ -116,6 +116,56 @@ export class RecordAttendanceDto {
   date!: string;
 }
 
+/** A page of an activity's attendance: a series may gather tens of thousands, so GET never answers them all at once. */
+export class AttendancePageQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500, description: 'How many attendance records to answer' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  attendanceLimit?: number;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0, description: 'How many attendance records to skip, oldest first' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  attendanceOffset?: number;
+}
+
+export class AttendanceDto {
+  @ApiProperty({ format: 'uuid' }) participantId!: string;
+  @ApiProperty({ example: '2023-10-11' }) date!: string;
+}
+
+export class AttendancePageDto {
+  @ApiProperty({ type: [AttendanceDto], description: 'In the order recorded' }) items!: AttendanceDto[];
+  @ApiProperty({ description: 'Attendance records of the activity in all' }) total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export class ActivityViewDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Revision of the activity; also sent as ETag' }) revision!: number;
+  @ApiProperty({ format: 'uuid' }) projectId!: string;
+  @ApiProperty({ enum: ['lab', ...ACTIVITY_FORMATS] }) kind!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional({ description: 'Labs only' }) theme?: string;
+  @ApiProperty({ example: '2023-10-10' }) startDate!: string;
+  @ApiProperty({ example: '2023-10-12' }) endDate!: string;
+  @ApiProperty() crossBorder!: boolean;
+  @ApiProperty() closed!: boolean;
+  @ApiPropertyOptional({ example: '2023-10-12' }) closedOn?: string;
+  @ApiPropertyOptional({ type: LabCapacityDto, description: 'Labs only' }) capacity?: LabCapacityDto;
+  @ApiProperty({ type: [String], description: 'Organisation ids admitted (labs)' }) companies!: string[];
+  @ApiProperty({ type: [String], description: 'Participant ids admitted as creatives (labs)' }) creatives!: string[];
+  @ApiProperty({ type: AttendancePageDto, description: 'One page, chosen by attendanceLimit and attendanceOffset' })
+  attendance!: AttendancePageDto;
+}
+
 export class CloseActivityDto {
   @ApiPropertyOptional({ description: 'Defaults to today' })
   @IsOptional()
@@ -180,8 +230,9 @@ export class ActivitiesController {
   @Get('labs/:id')
   @Access('records:read', 'activity')
   @ReadRoute()
-  async getLab(@IdParam() id: string) {
-    const view = await this.view(id);
+  @ApiOkResponse({ type: ActivityViewDto })
+  async getLab(@IdParam() id: string, @Query() query: AttendancePageQueryDto): Promise<ActivityViewDto> {
+    const view = await this.view(id, query);
     if (view.kind !== 'lab') throw new NotFound('Lab', id);
     return view;
   }
@@ -189,13 +240,25 @@ export class ActivitiesController {
   @Get('activities/:id')
   @Access('records:read', 'activity')
   @ReadRoute()
-  getActivity(@IdParam() id: string) {
-    return this.view(id);
+  @ApiOkResponse({ type: ActivityViewDto })
+  getActivity(@IdParam() id: string, @Query() query: AttendancePageQueryDto): Promise<ActivityViewDto> {
+    return this.view(id, query);
   }
 
-  private async view(id: string) {
+  private async view(id: string, { attendanceLimit = 50, attendanceOffset = 0 }: AttendancePageQueryDto): Promise<ActivityViewDto> {
     const { revision, entity } = await this.entities.activity(id);
-    const { status, activityId, ...activity } = entity;
-    return { id: activityId, revision, closed: status === 'closed', ...activity };
+    const { status, activityId, attendance, ...activity } = entity;
+    return {
+      id: activityId,
+      revision,
+      closed: status === 'closed',
+      ...activity,
+      attendance: {
+        items: attendance.page(attendanceOffset, attendanceLimit),
+        total: attendance.size,
+        limit: attendanceLimit,
+        offset: attendanceOffset,
+      },
+    };
   }
 }

@@ -486,6 +486,40 @@ describe('activity decider', () => {
     });
   });
 
+  describe('RecordAttendance on a series of 20,000 attendance records', () => {
+    // A network-meeting series: 200 participants on each of 100 days of the lab.
+    const day = (n: number) => new Date(Date.UTC(2023, 0, 2 + n)).toISOString().slice(0, 10);
+    const series = [
+      labOpened({ startDate: '2023-01-02', endDate: '2023-12-31' }),
+      ...Array.from({ length: 20_000 }, (_, i) => attended(labId, i % 200, day(Math.floor(i / 200)))),
+    ];
+
+    it('refuses the same participant on the same day, however long ago it was recorded', () => {
+      spec.given(series).when(recordAttendance(creative(3), day(0))).thenThrows(RuleViolation, `Attendance of participant p-3 on ${day(0)} is already recorded`);
+      spec.given(series).when(recordAttendance(creative(199), day(99))).thenThrows(RuleViolation, 'is already recorded');
+    });
+
+    it('records a participant on a day they have not attended yet', () => {
+      spec.given(series).when(recordAttendance(creative(3), day(100))).then([attended(labId, 3, day(100))]);
+      spec.given(series).when(recordAttendance(creative(200), day(0))).then([attended(labId, 200, day(0))]);
+    });
+
+    it('still refuses once the series is closed, and participants of another project', () => {
+      spec
+        .given([...series, closed(labId, '2023-12-31')])
+        .when(recordAttendance(creative(3), day(100)))
+        .thenThrows(RuleViolation, 'was closed on 2023-12-31');
+      spec.given(series).when(recordAttendance(creative(3, 'other-project'), day(100))).thenThrows(RuleViolation, 'belongs to another project');
+    });
+
+    it('still fills a lab no further than its capacity', () => {
+      spec
+        .given([...series, ...range(16).map((n) => creativeAdmitted(n))])
+        .when(admitCreative(creative(17), '2023-02-01'))
+        .thenThrows(RuleViolation, '"Challenge Karlshamn" is full: it admits 16 creatives');
+    });
+  });
+
   describe('CloseActivity', () => {
     it('closes a lab', () => {
       spec

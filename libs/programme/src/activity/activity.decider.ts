@@ -4,6 +4,7 @@ import { assertNotFuture, assertOrdered, assertWithin, type IsoDate } from '../s
 import type { OrganisationFacts } from '../organisation/organisation.decider.js';
 import type { ParticipantFacts } from '../participant/participant.decider.js';
 import type { ProjectFacts } from '../project/project.decider.js';
+import { AttendanceSheet } from './attendance-sheet.js';
 
 export const ACTIVITY_FORMATS = [
   'challenge',
@@ -87,7 +88,8 @@ export type ActivityState =
       capacity?: { companies: number; creatives: number };
       companies: string[];
       creatives: string[];
-      attendance: Array<{ participantId: string; date: IsoDate }>;
+      /** Grows by one per attendance in O(1): a series may gather tens of thousands. */
+      attendance: AttendanceSheet;
       closedOn?: IsoDate;
     };
 
@@ -198,7 +200,7 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
         const activity = openForRecording(state, data.activityId);
         assertOwnProject(activity, participant);
         assertDuringActivity(data.date, activity, command.today, 'The attendance date');
-        if (activity.attendance.some((a) => a.participantId === data.participantId && a.date === data.date)) {
+        if (activity.attendance.has(data.participantId, data.date)) {
           throw new RuleViolation(`Attendance of participant ${data.participantId} on ${data.date} is already recorded`);
         }
         return [{ type: 'AttendanceRecorded', data }];
@@ -234,7 +236,7 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
           capacity,
           companies: [],
           creatives: [],
-          attendance: [],
+          attendance: AttendanceSheet.empty(),
         };
       }
       case 'ActivityOpened': {
@@ -250,7 +252,7 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
           crossBorder,
           companies: [],
           creatives: [],
-          attendance: [],
+          attendance: AttendanceSheet.empty(),
         };
       }
       case 'CompanyAdmittedToLab':
@@ -260,7 +262,7 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
       case 'AttendanceRecorded':
         return state.status === 'none'
           ? state
-          : { ...state, attendance: [...state.attendance, { participantId: event.data.participantId, date: event.data.date }] };
+          : { ...state, attendance: state.attendance.with(event.data.participantId, event.data.date) };
       case 'ActivityClosed':
         return state.status === 'none' ? state : { ...state, status: 'closed', closedOn: event.data.closedOn };
       default:

@@ -7,11 +7,11 @@ import {
   WrongExpectedVersionError,
   streamName as buildStreamName,
   type EventStore,
-  type RecordedEvent,
 } from '@app/event-store';
 import type { Decider, DomainEvent } from './decider.js';
 import { StaleRevision } from './domain-errors.js';
 import { derivedUuid, EVENT_SCHEMA_VERSION, REPLAYED, type CommandContext, type CommandResult } from './command-context.js';
+import { foldOnto, FoldedStreams, outcomeKey, unfolded, type FoldedStream } from './folded-streams.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -36,6 +36,9 @@ export class ConcurrencyConflict extends Error {
  */
 @Injectable()
 export class AggregateStore {
+  /** Long streams stay folded between commands: each command reads only what was appended since. */
+  private readonly folded = new FoldedStreams();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async load<State, Event extends DomainEvent>(
@@ -62,11 +65,12 @@ export class AggregateStore {
     const streamName = buildStreamName(target.category, target.id);
     const key = context.idempotencyKey;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { state, revision, recorded } = await this.read(decider, streamName);
+      const { state, revision, outcomes } = await this.read(decider, streamName);
       // Before building the command: its facts may have changed since, and If-Match is stale by our own write.
-      const earlier = key === undefined ? undefined : firstOutcome(recorded, key, commandName);
-      if (earlier) {
-        return { id: target.id, streamName, revision: earlier.revision, position: earlier.position, [REPLAYED]: true };
+      const earlier = key === undefined ? undefined : outcomes.get(outcomeKey(commandName, key));
+      if (earlier !== undefined) {
+        const [last] = await this.store.readStream(streamName, { fromRevision: earlier, maxCount: 1 });
+        return { id: target.id, streamName, revision: last.revision, position: last.position, [REPLAYED]: true };
       }
       // Built first: an unknown entity is a 404 even when the caller sent If-Match.
       const built = await command(state);
@@ -108,31 +112,23 @@ export class AggregateStore {
     throw new ConcurrencyConflict(streamName);
   }
 
+  /** The stream folded: from the fold kept in memory plus what was appended since, or from its first event. */
   private async read<State, Event extends DomainEvent>(
     decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
     streamName: string,
-  ): Promise<Loaded<State> & { recorded: RecordedEvent[] }> {
+  ): Promise<FoldedStream<State>> {
+    const kept = this.folded.get<State>(decider, streamName);
     try {
-      const recorded = await this.store.readStream(streamName);
-      const state = recorded.reduce(
-        (current, event) => decider.evolve(current, { type: event.type, data: event.data } as Event),
-        decider.initialState(),
-      );
-      return { state, revision: recorded.length > 0 ? recorded[recorded.length - 1].revision : undefined, recorded };
+      const recorded = await this.store.readStream(streamName, kept?.revision === undefined ? {} : { fromRevision: kept.revision + 1 });
+      const folded = foldOnto(decider, kept ?? unfolded(decider), recorded);
+      this.folded.keep(decider, streamName, folded);
+      return folded;
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return { state: decider.initialState(), revision: undefined, recorded: [] };
-      throw error;
+      if (!(error instanceof StreamNotFoundError)) throw error;
+      this.folded.forget(streamName);
+      return unfolded(decider);
     }
   }
-}
-
-/** The last event of the append a command made under this key, if it made one: its revision and position are the answer. */
-function firstOutcome(recorded: RecordedEvent[], key: string, commandName: string): RecordedEvent | undefined {
-  for (let index = recorded.length - 1; index >= 0; index--) {
-    const { metadata } = recorded[index];
-    if (metadata.idempotencyKey === key && metadata.command === commandName) return recorded[index];
-  }
-  return undefined;
 }
 
 /**
