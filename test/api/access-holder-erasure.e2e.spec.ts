@@ -95,10 +95,18 @@ describe("access grants: the holder's name sealed with the grant's own key, eras
     expect(JSON.stringify(history)).not.toContain('Svensson');
   });
 
-  it('erases the holder of a revoked token: it stays revoked, its name gone', async () => {
+  it('erases the holder of a revoked token: it stays revoked, its name and the revocation\'s reason gone', async () => {
     const { id, token } = (await api.post('/api/access/tokens', { name: 'Bertil Revisorsson', role: 'auditor' }).expect(201)).body;
-    await api.post(`/api/access/tokens/${id}/revocation`, {}).expect(200);
+    await api.post(`/api/access/tokens/${id}/revocation`, { reason: 'Bertil gick i pension' }).expect(200);
+    const revoked = (await api.allEvents()).find((e) => e.type === 'AccessRevoked' && e.streamName === `accessToken-${id}`)!;
+    expect(revoked.data).toEqual({ tokenId: id, sealedReason: expect.objectContaining({ keyId: `accessToken-${id}` }) });
+    expect(filesContaining(api.dataDir, 'pension')).toEqual([]);
+    // Until the erasure, the history shows the reason in words to those who may read the log.
+    const shown = (await api.get(`/api/streams/accessToken-${id}/events`).expect(200)).body;
+    expect(JSON.stringify(shown)).toContain('Bertil gick i pension');
     await api.post(`/api/access/tokens/${id}/erasure`, {}).expect(200);
+    const after = (await api.get(`/api/streams/accessToken-${id}/events`).expect(200)).body;
+    expect(JSON.stringify(after)).not.toContain('pension');
     expect(await tokenItem(id)).toMatchObject({ name: null, role: 'auditor', status: 'revoked' });
     expect(filesContaining(api.dataDir, 'Revisorsson')).toEqual([]);
     await as(token).get('/api/events?limit=1').expect(401);

@@ -12,7 +12,8 @@ const staff: AccessGrant = { sealedName: sealed(`accessToken-${tokenId}`), role:
 
 const granted = (grant: Partial<RecordedGrant> = {}): AccessEvent => ({ type: 'AccessGranted', data: { tokenId, ...staff, ...grant } });
 const grant = (details: Partial<AccessGrant> = {}): AccessCommand => ({ type: 'GrantAccess', data: { tokenId, ...staff, ...details }, now });
-const revoke: AccessCommand = { type: 'RevokeAccess', data: { tokenId, reason: 'Slutat i projektet' }, otherActiveAdmins: 0, now };
+const sealedReason = sealed(`accessToken-${tokenId}`);
+const revoke: AccessCommand = { type: 'RevokeAccess', data: { tokenId, sealedReason }, otherActiveAdmins: 0, now };
 const revokeAdmin = (otherActiveAdmins: number): AccessCommand => ({ type: 'RevokeAccess', data: { tokenId }, otherActiveAdmins, now });
 
 describe('access token decider', () => {
@@ -47,8 +48,10 @@ describe('access token decider', () => {
     spec.given([granted()]).when(grant()).thenThrows(AlreadyExists);
   });
 
-  it('revokes a granted token, with the reason', () => {
-    spec.given([granted()]).when(revoke).then([{ type: 'AccessRevoked', data: { tokenId, reason: 'Slutat i projektet' } }]);
+  it('revokes a granted token, with the reason sealed with the grant\'s own key', () => {
+    spec.given([granted()]).when(revoke).then([{ type: 'AccessRevoked', data: { tokenId, sealedReason } }]);
+    const elsewhere: AccessCommand = { type: 'RevokeAccess', data: { tokenId, sealedReason: sealed('participant-someone-else') }, otherActiveAdmins: 0, now };
+    spec.given([granted()]).when(elsewhere).thenThrows(RuleViolation, "holder's own key");
   });
 
   it('never revokes the last active admin token, saying why', () => {
@@ -72,13 +75,12 @@ describe('access token decider', () => {
     const erased: AccessEvent = { type: 'AccessHolderErased', data: { tokenId, reasonCategory: 'data-subject-request' } };
 
     it('records the erasure of a granted or revoked token, with the reason sealed with the grant\'s own key', () => {
-      const sealedReason = sealed(`accessToken-${tokenId}`);
       spec.given([granted()]).when(erase({ sealedReason })).then([{ type: 'AccessHolderErased', data: { tokenId, reasonCategory: 'data-subject-request', sealedReason } }]);
       spec.given([granted(), { type: 'AccessRevoked', data: { tokenId } }]).when(erase()).then([erased]);
     });
 
     it('keeps the grant: an erased staff token is still revoked once, and the last admin is still kept', () => {
-      spec.given([granted(), erased]).when(revoke).then([{ type: 'AccessRevoked', data: { tokenId, reason: 'Slutat i projektet' } }]);
+      spec.given([granted(), erased]).when(revokeAdmin(0)).then([{ type: 'AccessRevoked', data: { tokenId } }]);
       spec.given([granted({ role: 'admin', projectIds: undefined }), erased]).when(revokeAdmin(0)).thenThrows(RuleViolation, 'last active admin token');
     });
 

@@ -46,7 +46,8 @@ export type RecordedGrant = GrantTerms & { sealedName?: SealedPersonalData; /** 
 
 export type AccessEvent =
   | DomainEvent<'AccessGranted', { tokenId: string } & RecordedGrant>
-  | DomainEvent<'AccessRevoked', { tokenId: string; reason?: string }>
+  /** Why, in the caller's words sealed with the grant's key (they are about the holder); a plain `reason` before reasons were sealed. */
+  | DomainEvent<'AccessRevoked', { tokenId: string; sealedReason?: SealedPersonalData; reason?: string }>
   /** The holder's name is erased (its key destroyed); the grant, its role, projects and status stay. */
   | DomainEvent<'AccessHolderErased', { tokenId: string } & PersonReason>;
 
@@ -54,7 +55,7 @@ export type AccessCommand =
   | { type: 'GrantAccess'; data: { tokenId: string } & AccessGrant; now: Date }
   | {
       type: 'RevokeAccess';
-      data: { tokenId: string; reason?: string };
+      data: { tokenId: string; sealedReason?: SealedPersonalData };
       /** Active admin tokens besides this one, as the handler found them: the last one is never revoked. */
       otherActiveAdmins: number;
       now: Date;
@@ -64,6 +65,13 @@ export type AccessCommand =
 export type AccessState =
   | { status: 'none' }
   | ({ status: 'granted' | 'revoked'; tokenId: string; holderErased: boolean } & RecordedGrant);
+
+/** Words about the holder sealed with another key would outlive the holder's erasure. */
+function assertHoldersKey(sealedReason: SealedPersonalData | undefined, state: RecordedGrant): void {
+  if (sealedReason && sealedReason.keyId !== state.sealedName?.keyId) {
+    throw new RuleViolation("The reason must be sealed with the holder's own key");
+  }
+}
 
 /** A token's life: granted once (with a role, projects and an expiry), revoked at most once, its holder erased at most once. */
 export const accessTokenDecider: Decider<AccessState, AccessCommand, AccessEvent> = {
@@ -90,6 +98,7 @@ export const accessTokenDecider: Decider<AccessState, AccessCommand, AccessEvent
       case 'RevokeAccess': {
         if (state.status === 'none') throw new NotFound('Access token', command.data.tokenId);
         if (state.status === 'revoked') throw new RuleViolation(`Access token ${command.data.tokenId} is already revoked`);
+        assertHoldersKey(command.data.sealedReason, state);
         const active = state.expiresAt === undefined || Date.parse(state.expiresAt) > command.now.getTime();
         if (state.role === 'admin' && active && command.otherActiveAdmins === 0) {
           // Without an admin nobody could grant access or erase personal data again, and LEDGER_ADMIN_TOKEN is
@@ -105,10 +114,7 @@ export const accessTokenDecider: Decider<AccessState, AccessCommand, AccessEvent
         const { data } = command;
         if (state.status === 'none') throw new NotFound('Access token', data.tokenId);
         if (state.holderErased) throw new RuleViolation(`The holder of access token ${data.tokenId} has already been erased`);
-        // A reason sealed with another key would outlive this erasure.
-        if (data.sealedReason && data.sealedReason.keyId !== state.sealedName?.keyId) {
-          throw new RuleViolation("The reason must be sealed with the holder's own key");
-        }
+        assertHoldersKey(data.sealedReason, state);
         return [{ type: 'AccessHolderErased', data }];
       }
       default:

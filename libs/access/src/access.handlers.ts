@@ -51,6 +51,7 @@ export class RevokeAccessHandler implements ICommandHandler<RevokeAccessCommand>
     private readonly aggregates: AggregateStore,
     private readonly registry: AccessRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
   execute(command: RevokeAccessCommand) {
@@ -60,9 +61,11 @@ export class RevokeAccessHandler implements ICommandHandler<RevokeAccessCommand>
   }
 
   private async revoke({ tokenId, reason, context }: RevokeAccessCommand) {
+    // The words are about the holder: sealed with the grant's key, shredded with the name; not kept when it is gone.
+    const sealedReason = reason ? this.vault.sealText(holderKeyId(tokenId), reason) : undefined;
     const result = await this.aggregates.handle(accessTokenDecider, { category: 'accessToken', id: tokenId }, 'RevokeAccess', context, () => ({
       type: 'RevokeAccess' as const,
-      data: { tokenId, ...(reason ? { reason } : {}) },
+      data: { tokenId, ...(sealedReason ? { sealedReason } : {}) },
       otherActiveAdmins: this.registry.activeAdminsBesides(tokenId, context.now),
       now: context.now,
     }));

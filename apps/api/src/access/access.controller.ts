@@ -39,7 +39,10 @@ export class GrantAccessDto {
 }
 
 export class RevokeAccessDto {
-  @ApiPropertyOptional({ example: 'Left the project' })
+  @ApiPropertyOptional({
+    example: 'Left the project',
+    description: "About the holder: sealed with the grant's key, shredded when the holder is erased (not kept for an erased holder). Never logged",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
