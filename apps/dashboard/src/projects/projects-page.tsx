@@ -63,14 +63,14 @@ export function ProjectProgress({ project }: { project: ProjectFigures }) {
       <div className="small">{t.targetsMet(met, targeted.length)}</div>
       {targeted.slice(0, 3).map((f) => {
         const fraction = f.value / (f.target ?? 1);
+        // The words beside the bar, not in it: a bar at 5 % has no room for them.
         return (
-          <Progress
-            key={f.code}
-            className="mt-1"
-            fraction={fraction}
-            label={`${f.code} ${percent(fraction)}`}
-            name={t.progressLabel(`${project.name}, ${f.name}`, percent(fraction))}
-          />
+          <div key={f.code} className="mt-1">
+            <div className="small" aria-hidden="true">
+              {f.code} {percent(fraction)}
+            </div>
+            <Progress fraction={fraction} label="" name={t.progressLabel(`${project.name}, ${f.name}`, percent(fraction))} />
+          </div>
         );
       })}
     </div>
