@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { accessTokenDecider, grantSecrets, newToken, unsafeInName, withSealedHolderName } from '@app/access';
-import { dataDirectory, eventStoreConfigFromEnv, openEventStore } from '@app/event-store';
+import { dataDirectory, eventStoreConfigFromEnv, openEventStore, type EventStoreConfig } from '@app/event-store';
 import { AggregateStore, PersonalDataVault } from '@app/programme';
-import type { CliIo } from './ledger.cli.js';
+import { UsageError, type CliIo, type LedgerCommand } from './cli-command.js';
+import { assertEmbeddedStoreExists } from './store-config.js';
 
 /** Recorded as the actor of grants made on the server host, where whoever runs this already holds the data. */
 export const CLI_ACTOR = 'system:cli';
-const USAGE = 'ledger access grant-admin [--name <name>]';
 const DEFAULT_NAME = 'Administrator (granted on the server host)';
 
 /**
@@ -16,29 +15,25 @@ const DEFAULT_NAME = 'Administrator (granted on the server host)';
  * Records AccessGranted with actor system:cli and prints the new token this once; the running service
  * follows the log and accepts it within a moment.
  */
-export async function accessCommand(args: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = args;
-  if (command !== 'grant-admin') {
-    io.err(`Unknown command "access ${args.join(' ')}".\nUsage: ${USAGE}\n`);
-    return 2;
-  }
-  let name = DEFAULT_NAME;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--name' && rest[i + 1] !== undefined) name = rest[++i].normalize('NFC').trim();
-    else {
-      io.err(`Unknown or incomplete option "${rest[i]}".\nUsage: ${USAGE}\n`);
-      return 2;
+export const grantAdminCommand: LedgerCommand = {
+  name: 'access grant-admin',
+  synopsis: '[--name <name>]',
+  summary:
+    'grant a new admin token (recorded with actor system:cli) and print it once: the recovery when no admin ' +
+    'token is left',
+  options: { name: { type: 'string', value: '<name>', description: `what the grant is called (default "${DEFAULT_NAME}")` } },
+  async run(options, _positionals, io) {
+    const name = typeof options.name === 'string' ? options.name.normalize('NFC').trim() : DEFAULT_NAME;
+    if (name.length === 0 || name.length > 200 || unsafeInName(name)) {
+      throw new UsageError('--name must be 1 to 200 characters without control characters or bidirectional overrides');
     }
-  }
-  if (name.length === 0 || name.length > 200 || unsafeInName(name)) {
-    io.err(`--name must be 1 to 200 characters without control characters or bidirectional overrides\nUsage: ${USAGE}\n`);
-    return 2;
-  }
-  const config = eventStoreConfigFromEnv(io.env);
-  if (config.kind === 'sqlite' && !existsSync(config.file)) {
-    io.err(`There is no event store at ${config.file}; set LEDGER_DATA_DIR to the service's data directory\n`);
-    return 1;
-  }
+    const config = eventStoreConfigFromEnv(io.env);
+    if (!assertEmbeddedStoreExists(config, io)) return 1;
+    return grantAdmin(config, name, io);
+  },
+};
+
+async function grantAdmin(config: EventStoreConfig, name: string, io: CliIo): Promise<number> {
   const store = openEventStore(config);
   try {
     const tokenId = randomUUID();
@@ -60,9 +55,6 @@ export async function accessCommand(args: string[], io: CliIo): Promise<number> 
     io.err(`Granted admin token ${tokenId} ("${name}") as ${CLI_ACTOR} at log position ${result.position}. It is shown this once:\n`);
     io.out(`${token}\n`);
     return 0;
-  } catch (error) {
-    io.err(`ledger failed: ${(error as Error).message}\n`);
-    return 1;
   } finally {
     await store.close().catch(() => {});
   }

@@ -89,8 +89,7 @@ describe('ledger verify and ledger audit export', () => {
     it('lists the new commands', async () => {
       const { code, out } = await run(['help']);
       expect(code).toBe(0);
-      expect(out).toContain('  verify     ');
-      expect(out).toContain('  verify --file <file.jsonl>');
+      expect(out).toContain('  verify [--file <file.jsonl>] [--json]');
       expect(out).toContain('  audit export --project <id> --out <file.jsonl>');
     });
 
@@ -108,8 +107,8 @@ describe('ledger verify and ledger audit export', () => {
       const { code, out, err } = await run(args);
       expect(code).toBe(2);
       expect(out).toBe('');
-      expect(err).toMatch(/^Usage: ledger /m);
-      expect(err).toContain('audit export --project <id> --out <file.jsonl>');
+      expect(err).toMatch(args[0] === 'verify' ? /^Usage: ledger verify \[--file <file\.jsonl>\] \[--json\]$/m : /^Usage: ledger /m);
+      if (args[0] === 'audit') expect(err).toContain('audit export --project <id> --out <file.jsonl>');
       expect(readdirSync(dir)).toEqual([]);
     });
   });

@@ -91,7 +91,7 @@ describe('the ledger command line', () => {
       const one = await run(['projections', 'rebuild', 'nope']);
       expect(one.code).toBe(2);
       expect(one.out).toBe('');
-      expect(one.err).toBe(`Unknown projection nope; known: ${NAMES.join(', ')}\n`);
+      expect(one.err).toMatch(new RegExp(`^Unknown projection nope; known: ${NAMES.join(', ')}\nUsage: ledger projections rebuild \\[name\\.\\.\\.\\]\n`));
       const two = await run(['projections', 'rebuild', 'participants', 'nope', 'bogus']);
       expect(two.code).toBe(2);
       expect(two.err).toContain('Unknown projections nope, bogus; known: ');
@@ -102,7 +102,8 @@ describe('the ledger command line', () => {
     it('exits 2 when status is given arguments', async () => {
       const { code, err } = await run(['projections', 'status', 'participants']);
       expect(code).toBe(2);
-      expect(err).toContain('"projections status" takes no arguments');
+      expect(err).toContain("Unexpected argument 'participants'");
+      expect(err).toContain('Usage: ledger projections status [--json]');
     });
   });
 
@@ -233,9 +234,7 @@ describe('the ledger command line', () => {
     const { code, out, err } = await run(['projections', 'rebuild'], { env: { LEDGER_EVENT_STORE: 'bogus' } });
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err).toContain('LEDGER_EVENT_STORE');
-    expect(err).toContain('"bogus"');
-    expect(err).not.toContain('ledger failed');
+    expect(err).toBe('Invalid configuration: LEDGER_EVENT_STORE must be one of sqlite, eventstoredb (got "bogus"); leave it unset for sqlite\n');
   });
 
   it('exits 1 naming EVENTSTORE_CONNECTION_STRING when eventstoredb is chosen without one', async () => {

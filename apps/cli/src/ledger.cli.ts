@@ -1,132 +1,107 @@
-import { ConfigurationError, dataDirectory, eventStoreConfigFromEnv, openEventStore, type EventStore } from '@app/event-store';
-import {
-  openReadModelDatabase,
-  PROJECTIONS,
-  readProjectionStates,
-  rebuildProjections,
-  type RebuildProgress,
-} from '@app/reporting';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { accessCommand } from './access.command.js';
+import { ConfigurationError } from '@app/event-store';
+import { PROJECTIONS } from '@app/reporting';
+import { grantAdminCommand } from './access.command.js';
 import { auditExportCommand, verifyCommand } from './audit.command.js';
+import { backupCommand, restoreCommand } from './backup.command.js';
+import { asksForHelp, commandHelp, EXIT, parseCommandArgs, UsageError, usageLine, type CliIo, type LedgerCommand } from './cli-command.js';
+import { ledgerVersion } from './ledger-version.js';
+import { migrateCommand } from './migrate.command.js';
+import { projectionsRebuildCommand, projectionsStatusCommand } from './projections.command.js';
 import { replayCommand } from './replay.command.js';
 
-export interface CliIo {
-  env: NodeJS.ProcessEnv;
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** Whether stderr is a terminal: a redrawn progress bar, or one line every few seconds. */
-  interactive: boolean;
-}
+export type { CliIo } from './cli-command.js';
 
-const USAGE = `Usage: ledger <command>
+export const COMMANDS: readonly LedgerCommand[] = [
+  projectionsStatusCommand,
+  projectionsRebuildCommand,
+  verifyCommand,
+  auditExportCommand,
+  replayCommand,
+  grantAdminCommand,
+  backupCommand,
+  restoreCommand,
+  migrateCommand,
+];
 
-  projections status              where each read model stands (version, checkpoint, last rebuild)
-  projections rebuild [name...]   rebuild read models (all when no name is given) into shadow tables and
-                                  swap them in at once; the service keeps answering meanwhile
-  verify                          check the whole event log: every event's hash, every stream's hash chain,
-                                  positions (and, on the embedded store, its global chain); names the first
-                                  broken event
-  verify --file <file.jsonl>      check an audit export offline: its header, every hash, every stream's
-                                  chain from revision 0, the header's counts and head hashes
-  audit export --project <id> --out <file.jsonl>
-                                  write every event of the project's streams, with metadata and hashes,
-                                  in log order, for an auditor
-  replay --as-of <position|timestamp> --project <id> [--from D] [--to D] [--lang sv] [--json]
-                                  a project's indicators as they stood at that moment of recording,
-                                  replayed from the log
-  access grant-admin [--name <name>]
-                                  grant a new admin token (recorded with actor system:cli) and print it once:
-                                  the recovery when no admin token is left
+const USAGE = `Usage: ledger <command> [options]
+       ledger <command> --help
+       ledger --version
+
+${COMMANDS.map((command) => `  ${usageLine(command).slice('ledger '.length)}\n${indent(command.summary)}`).join('\n')}
 
 Projections: ${PROJECTIONS.map((p) => p.name).join(', ')}
 Configuration comes from the same variables as the service: LEDGER_EVENT_STORE, LEDGER_DATA_DIR,
 EVENTSTORE_CONNECTION_STRING.
+Exit codes: 0 done (or verified), 1 failed (a verification failed, a configuration problem, a store that cannot
+be reached, a refused target), 2 wrong usage (nothing was touched).
 `;
 
-/** The `ledger` command line; answers an exit code (0 done, 1 failed, 2 wrong usage). */
+/** The `ledger` command line; answers an exit code (EXIT: 0 done, 1 failed, 2 wrong usage). */
 export async function runLedgerCli(args: string[], io: CliIo): Promise<number> {
-  const [group, command, ...rest] = args;
-  if (!group || group === 'help' || group === '--help' || group === '-h') {
+  const [first] = args;
+  if (!first || first === 'help' || first === '--help' || first === '-h') {
     io.out(USAGE);
-    return group ? 0 : 2;
+    return first ? EXIT.ok : EXIT.usage;
   }
-  if (group === 'verify') return verifyCommand(args.slice(1), io);
-  if (group === 'audit' && command === 'export') return auditExportCommand(rest, io);
-  if (group === 'replay') return replayCommand(args.slice(1), io);
-  if (group === 'access') return accessCommand(args.slice(1), io);
-  if (group !== 'projections' || (command !== 'status' && command !== 'rebuild')) {
+  if (first === '--version' || first === '-V' || first === 'version') {
+    io.out(`ledger ${ledgerVersion()}\n`);
+    return EXIT.ok;
+  }
+  const command = findCommand(args);
+  if (!command) {
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    if (group.length > 0 && args.length === 2 && asksForHelp(args.slice(1))) {
+      io.out(group.map(commandHelp).join('\n'));
+      return EXIT.ok;
+    }
     io.err(`Unknown command "${args.join(' ')}".\n\n${USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
-  const unknown = rest.filter((name) => !PROJECTIONS.some((p) => p.name === name));
-  if (command === 'status' && rest.length > 0) {
-    io.err(`"projections status" takes no arguments.\n`);
-    return 2;
+  const rest = args.slice(command.name.split(' ').length);
+  if (asksForHelp(rest)) {
+    io.out(commandHelp(command));
+    return EXIT.ok;
   }
-  if (unknown.length > 0) {
-    io.err(`Unknown projection${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${PROJECTIONS.map((p) => p.name).join(', ')}\n`);
-    return 2;
-  }
-
-  let store: EventStore | undefined;
-  let db: ReturnType<typeof openReadModelDatabase> | undefined;
   try {
-    const file = join(dataDirectory(io.env), 'reporting.sqlite');
-    if (command === 'rebuild') {
-      // Check the configuration and find the log before creating anything.
-      const config = eventStoreConfigFromEnv(io.env);
-      if (config.kind === 'sqlite' && !existsSync(config.file)) {
-        io.err(`There is no event store at ${config.file}; set LEDGER_DATA_DIR to the service's data directory\n`);
-        return 1;
-      }
-      store = openEventStore(config);
-    }
-    db = openReadModelDatabase(file);
-    if (command === 'status') {
-      const states = readProjectionStates(db);
-      io.out(`${'projection'.padEnd(16)}${'version'.padEnd(16)}${'checkpoint'.padEnd(14)}last rebuilt\n`);
-      for (const projection of PROJECTIONS) {
-        const state = states.get(projection.name);
-        const version = state ? (state.version === projection.version ? `${state.version}` : `${state.version} (code: ${projection.version})`) : 'not built';
-        io.out(`${projection.name.padEnd(16)}${version.padEnd(16)}${String(state?.checkpoint ?? 0).padEnd(14)}${state?.rebuiltAt ?? '-'}\n`);
-      }
-      return 0;
-    }
-    const projections = rest.length > 0 ? PROJECTIONS.filter((p) => rest.includes(p.name)) : PROJECTIONS;
-    io.err(`Rebuilding ${projections.map((p) => p.name).join(', ')} into ${file}\n`);
-    const bar = progressBar(io);
-    const result = await rebuildProjections(store!, db, projections, { onProgress: bar, progressIntervalMs: io.interactive ? 200 : 2_000 });
-    io.out(
-      `Rebuilt ${result.projections.join(', ')} from ${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s ` +
-        `(${Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en')} events/s); swapped in at position ${result.position}\n`,
-    );
-    return 0;
+    const { options, positionals } = parseCommandArgs(command, rest);
+    return await command.run(options, positionals, io);
   } catch (error) {
-    io.err(`${error instanceof ConfigurationError ? '' : 'ledger failed: '}${(error as Error).message}\n`);
-    return 1;
-  } finally {
-    db?.close();
-    await store?.close().catch(() => {});
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\nUsage: ${usageLine(command)}\n(ledger ${command.name} --help says more)\n`);
+      return EXIT.usage;
+    }
+    io.err(`${oneLine(error)}\n`);
+    return EXIT.failed;
   }
 }
 
-function progressBar(io: CliIo): (progress: RebuildProgress) => void {
-  return (progress) => {
-    const fraction = progress.headPosition > 0 ? Math.min(1, progress.position / progress.headPosition) : 1;
-    const width = 30;
-    const filled = Math.round(fraction * width);
-    const left = progress.secondsLeft === null ? '?' : `${Math.ceil(progress.secondsLeft)} s`;
-    const line =
-      progress.phase === 'swapping'
-        ? 'swapping the rebuilt tables in'
-        : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%  ` +
-          `${progress.eventsDone.toLocaleString('en')} events  ${Math.round(progress.eventsPerSecond).toLocaleString('en')} events/s  ${left} left`;
-    if (progress.phase === 'done') {
-      if (io.interactive) io.err('\r\x1b[2K');
-      return;
-    }
-    io.err(io.interactive ? `\r\x1b[2K${line}` : `${line}\n`);
-  };
+function findCommand(args: string[]): LedgerCommand | undefined {
+  return COMMANDS.find((command) => {
+    const words = command.name.split(' ');
+    return words.every((word, index) => args[index] === word);
+  });
+}
+
+/**
+ * A failure as one line, never a stack trace: a configuration problem names the variable and what it
+ * accepts; anything else says the command failed and why.
+ */
+function oneLine(error: unknown): string {
+  if (error instanceof ConfigurationError) return `Invalid configuration: ${error.problems.join('; ')}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `ledger failed: ${message.replace(/\s*\n\s*/g, ' ').trim()}`;
+}
+
+function indent(text: string): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && line.length + word.length + 1 > 96) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `      ${l}`).join('\n');
 }
