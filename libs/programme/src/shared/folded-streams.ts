@@ -52,15 +52,18 @@ export interface FoldedStreamsOptions {
   maxEvents: number;
 }
 
-export const DEFAULT_FOLDED_STREAMS: FoldedStreamsOptions = { minEvents: 64, maxEvents: 200_000 };
+/** About 400 bytes a kept attendance event (its sheet entry and its key in the outcome index): some 40 MB at most. */
+export const DEFAULT_FOLDED_STREAMS: FoldedStreamsOptions = { minEvents: 64, maxEvents: 100_000 };
 
 /**
  * Long streams kept folded in memory, so that a command reads only the events appended since (usually none but
  * the previous command's) instead of the whole stream: a series of 20,000 attendances no longer costs a read of
  * 20,000 events per write. Nothing here is ever trusted over the store: every use reads on from the kept
  * revision, and the append still expects exactly the revision decided on, so a stale entry costs a lost race,
- * never a wrong decision. Kept in memory only, rebuilt from the stream after a start or an eviction; nothing is
- * written anywhere, so nothing here outlives an erasure (and a participant's stream holds sealed data only).
+ * never a wrong decision. A kept state is shared by every command that reads the stream, which is sound because
+ * evolve never changes the state it is given (every decider here returns a new one). Kept in memory only, rebuilt
+ * from the stream after a start or an eviction; nothing is written anywhere, so nothing here outlives an erasure
+ * (and a participant's stream holds sealed data only).
  */
 export class FoldedStreams {
   private readonly kept = new Map<string, { decider: object; folded: FoldedStream<unknown>; events: number }>();
