@@ -376,7 +376,8 @@ export class EventStoreDbEventStore implements EventStore {
         throw mapError(error, { operation: 'subscribing to $all' });
       } finally {
         subscriptions.delete(subscription);
-        await stop();
+        // Not awaited: cancelling a call the server already ended may not settle until the channel reconnects.
+        void stop();
       }
     }
     const iterator = follow();
