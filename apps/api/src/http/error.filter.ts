@@ -1,8 +1,13 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import {
+  AccessDeniedError,
+  AppendTooLargeError,
+  ExplicitTransactionError,
+  ImpossiblePositionError,
   InvalidEventError,
   InvalidStreamNameError,
   StoreUnavailableError,
+  StreamDeletedError,
 } from '@app/event-store';
 import { AlreadyExists, ConcurrencyConflict, NotFound, RuleViolation, StaleRevision } from '@app/programme';
 import { ReadModelsNotReady } from '@app/reporting';
@@ -19,6 +24,7 @@ const REASONS: Record<number, string> = {
   401: 'Unauthorized',
   404: 'Not Found',
   409: 'Conflict',
+  410: 'Gone',
   412: 'Precondition Failed',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
@@ -64,6 +70,21 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (error instanceof InvalidStreamNameError || error instanceof InvalidEventError) return answer(400, error.message);
     if (error instanceof ReadModelsNotReady) return answer(503, error.message);
+    if (error instanceof AppendTooLargeError) {
+      return answer(
+        413,
+        `This change is too large to record at once (${error.size} bytes; the event store takes at most ${error.limit} bytes per change); nothing was written`,
+      );
+    }
+    if (error instanceof StreamDeletedError) {
+      return answer(410, 'This record was deleted in the event store by its operator; it can no longer be read or changed');
+    }
+    // The store's set-up is wrong (credentials, a legacy writer, a server bug): the operator must act, the caller
+    // can only retry later. Their messages name streams and positions, never personal data, so they are logged.
+    if (error instanceof AccessDeniedError || error instanceof ExplicitTransactionError || error instanceof ImpossiblePositionError) {
+      this.logger.error(`${correlationId}: ${error.name}: ${error.message}`);
+      return answer(503, `The event store cannot serve this right now (logged under correlation id ${correlationId}); nothing was written`);
+    }
     if (error instanceof StoreUnavailableError) {
       this.logger.error(`${correlationId}: ${error.message}`);
       return answer(503, 'The event store is not available right now; nothing was written. Try again shortly.');
