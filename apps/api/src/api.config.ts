@@ -2,6 +2,7 @@ import { MIN_TOKEN_LENGTH, type OidcOptions } from '@app/access';
 import { ConfigurationError, dataDirectory, eventStoreConfigFromEnv, type EventStoreConfig } from '@app/event-store';
 import { DEFAULT_DE_MINIMIS_CEILING_EUR } from '@app/programme';
 import { DEFAULT_COUNTING, type CountingOptions } from '@app/reporting';
+import { DEFAULT_READY_MAX_LAG } from './health/health.status.js';
 import { testHookProblems } from './http/idempotency.interceptor.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS } from './http/idempotency.store.js';
 
@@ -27,6 +28,8 @@ export interface ApiConfig {
   idempotencyTtlHours?: number;
   /** The de minimis ceiling per single undertaking over three years, in euro (LEDGER_DE_MINIMIS_CEILING_EUR). */
   deMinimisCeilingEur?: number;
+  /** How many events the read models may lag the log while /health/ready answers 200 (LEDGER_READY_MAX_LAG). */
+  readyMaxLag?: number;
   /** Tests pin the clock; the service reads the real one. */
   clock?: () => Date;
 }
@@ -59,6 +62,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
   const idempotencyTtlHours = wholeNumber(env, 'LEDGER_IDEMPOTENCY_TTL_HOURS', DEFAULT_IDEMPOTENCY_TTL_HOURS, 1, 8_760, problems);
   const newEnterpriseYears = wholeNumber(env, 'LEDGER_NEW_ENTERPRISE_YEARS', DEFAULT_COUNTING.newEnterpriseYears, 1, 20, problems);
   const deMinimisCeilingEur = wholeNumber(env, 'LEDGER_DE_MINIMIS_CEILING_EUR', DEFAULT_DE_MINIMIS_CEILING_EUR, 1, 100_000_000, problems);
+  const readyMaxLag = wholeNumber(env, 'LEDGER_READY_MAX_LAG', DEFAULT_READY_MAX_LAG, 0, 10_000_000, problems);
   let eventStore: EventStoreConfig | undefined;
   try {
     eventStore = eventStoreConfigFromEnv(env);
@@ -81,6 +85,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
     idempotencyTtlHours,
     counting: { ...DEFAULT_COUNTING, newEnterpriseYears },
     deMinimisCeilingEur,
+    readyMaxLag,
   };
 }
 

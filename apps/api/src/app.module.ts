@@ -8,7 +8,7 @@ import { ReportingModule } from '@app/reporting';
 import type { ApiConfig } from './api.config.js';
 import { HistoryController } from './audit/history.controller.js';
 import { ReportsController } from './audit/reports.controller.js';
-import { HealthController } from './health/health.controller.js';
+import { DEFAULT_READY_MAX_LAG, HealthController, READY_MAX_LAG } from './health/health.controller.js';
 import { AccessGuard, OIDC_VERIFIER } from './http/access.guard.js';
 import { RATE_LIMITER, RateLimiter } from './http/rate-limiter.js';
 import { AccessController } from './access/access.controller.js';
@@ -60,6 +60,7 @@ export class AppModule {
         { provide: RATE_LIMITER, useValue: new RateLimiter(config.rateLimitPerMinute ?? 1_200) },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: IDEMPOTENCY_STORE, useFactory: () => IdempotencyStore.open(join(config.dataDir, 'service.sqlite'), { ttlHours: config.idempotencyTtlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS, clock: config.clock }) },
+        { provide: READY_MAX_LAG, useValue: config.readyMaxLag ?? DEFAULT_READY_MAX_LAG },
         EtagInterceptor,
         IdempotencyInterceptor,
       ],

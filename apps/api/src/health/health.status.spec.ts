@@ -1,5 +1,5 @@
 import type { LogFollowerStatus } from '@app/event-store';
-import { healthOf } from './health.status.js';
+import { healthOf, readinessOf } from './health.status.js';
 
 const follower = (name: string, state: LogFollowerStatus['state'], extra: Partial<LogFollowerStatus> = {}): LogFollowerStatus => ({
   name,
@@ -45,5 +45,38 @@ describe('healthOf', () => {
     ]);
     expect(httpStatus).toBe(503);
     expect(body.eventStore).toEqual({ kind: 'eventstoredb', status: 'down', reason: 'EventStoreDB did not answer: 14 UNAVAILABLE' });
+  });
+});
+
+describe('readinessOf', () => {
+  const followers = [follower('access', 'live'), follower('projections', 'catching-up')];
+
+  it('is 200 when the store answers, both follow the log, nothing rebuilds and the lag is within the limit', () => {
+    const { httpStatus, body } = readinessOf({ eventStore: { kind: 'sqlite' }, followers, rebuilding: [], lag: 1000, maxLag: 1000 });
+    expect(httpStatus).toBe(200);
+    expect(body).toEqual({ status: 'ready', reasons: [], lag: 1000, maxLag: 1000, rebuilding: [] });
+  });
+
+  it('is 503 naming each cause: a read model rebuilding, a lag over the limit, a follower still connecting', () => {
+    const { httpStatus, body } = readinessOf({
+      eventStore: { kind: 'sqlite' },
+      followers: [follower('access', 'connecting'), follower('projections', 'live')],
+      rebuilding: ['participants'],
+      lag: 1001,
+      maxLag: 1000,
+    });
+    expect(httpStatus).toBe(503);
+    expect(body.status).toBe('not-ready');
+    expect(body.reasons).toEqual([
+      'not following the event log: access (connecting)',
+      'read models being rebuilt: participants',
+      'the read models are more than 1000 events behind the log',
+    ]);
+  });
+
+  it('is 503 with the store\'s first line of reason when the store does not answer', () => {
+    const { httpStatus, body } = readinessOf({ eventStore: { kind: 'eventstoredb', error: new Error('down\n  at x.js:1') }, followers, rebuilding: [], lag: null, maxLag: 5 });
+    expect(httpStatus).toBe(503);
+    expect(body.reasons).toEqual(['the event store (eventstoredb) does not answer: down']);
   });
 });

@@ -44,3 +44,43 @@ export function healthOf(
   if (lost.length > 0) body.reason = `not following the event log: ${lost.join(', ')}`;
   return { httpStatus: lost.length > 0 ? 503 : 200, body };
 }
+
+/** LEDGER_READY_MAX_LAG's default: a few seconds of a busy programme's appends. */
+export const DEFAULT_READY_MAX_LAG = 1_000;
+
+export interface Readiness {
+  status: 'ready' | 'not-ready';
+  /** Why the answer is 503: one line per cause, naming the store, follower or read model. */
+  reasons: string[];
+  /** Events of the log the read models have not applied yet, counted up to one past the limit. */
+  lag: number | null;
+  maxLag: number;
+  rebuilding: string[];
+}
+
+/**
+ * Ready means this instance can serve figures now: the store answers, both followers are following (`live` or
+ * `catching-up`; `connecting` at start-up is not yet), no read model is being rebuilt (its queries would answer
+ * 503), and the read models are at most `maxLag` events behind the log. `/health` stays the liveness of the
+ * dependencies; this is what a load balancer should route on.
+ */
+export function readinessOf(input: {
+  eventStore: { kind: string; error?: Error };
+  followers: readonly LogFollowerStatus[];
+  rebuilding: readonly string[];
+  /** null when it could not be counted (the store did not answer). */
+  lag: number | null;
+  maxLag: number;
+}): { httpStatus: 200 | 503; body: Readiness } {
+  const reasons: string[] = [];
+  if (input.eventStore.error) reasons.push(`the event store (${input.eventStore.kind}) does not answer: ${input.eventStore.error.message.split('\n')[0]}`);
+  const notFollowing = input.followers.filter((f) => f.state !== 'live' && f.state !== 'catching-up');
+  if (notFollowing.length > 0) reasons.push(`not following the event log: ${notFollowing.map((f) => `${f.name} (${f.state})`).join(', ')}`);
+  if (input.rebuilding.length > 0) reasons.push(`read models being rebuilt: ${input.rebuilding.join(', ')}`);
+  if (input.lag !== null && input.lag > input.maxLag) reasons.push(`the read models are more than ${input.maxLag} events behind the log`);
+  const ready = reasons.length === 0;
+  return {
+    httpStatus: ready ? 200 : 503,
+    body: { status: ready ? 'ready' : 'not-ready', reasons, lag: input.lag, maxLag: input.maxLag, rebuilding: [...input.rebuilding] },
+  };
+}
