@@ -10,7 +10,7 @@ import { EvidenceTrail, entityStream, IndicatorCalculator, INDICATOR_CATALOGUE, 
 const P = 'cis';
 
 /** Events in log order, each in the stream its command handler writes it to. */
-function log(events: Array<[stream: string, type: string, data: Record<string, unknown>]>): RecordedEvent[] {
+function log(events: ReadonlyArray<readonly [stream: string, type: string, data: Record<string, unknown>]>): RecordedEvent[] {
   const revisions = new Map<string, number>();
   return events.map(([streamName, type, data], index) => {
     const revision = (revisions.get(streamName) ?? -1) + 1;
