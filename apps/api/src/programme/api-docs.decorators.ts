@@ -4,7 +4,7 @@ import { CommandResultDto, ErrorDto } from './common.dto.js';
 
 const errors = {
   400: 'Invalid input: every offending field and rule is listed; nothing is written',
-  401: 'No valid API key',
+  401: 'No bearer token, or one that is unknown, expired, revoked or erased',
   404: 'An id in the path or body does not exist',
   409: 'The id already exists',
   412: 'If-Match names a revision that is no longer current',

@@ -9,12 +9,18 @@ export class CommandResultDto {
   @ApiProperty({ description: 'Global log position of the last event written' }) position!: number;
 }
 
+export class ProblemDto {
+  @ApiProperty({ example: 'startDate' }) field!: string;
+  @ApiProperty({ example: 'isIsoDate', description: 'The rule the field broke' }) rule!: string;
+  @ApiProperty() message!: string;
+}
+
 export class ErrorDto {
   @ApiProperty() statusCode!: number;
   @ApiProperty() error!: string;
   @ApiProperty() message!: string;
-  @ApiPropertyOptional({ description: 'For 400: every offending field and the rule it broke' })
-  problems?: Array<{ field: string; rule: string; message: string }>;
+  @ApiPropertyOptional({ type: [ProblemDto], description: 'For 400: every offending field and the rule it broke' })
+  problems?: ProblemDto[];
 }
 
 /** Creates may carry their own id, so a client can retry without making a duplicate. */

@@ -1,0 +1,312 @@
+import { crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
+
+/**
+ * The OpenAPI document cannot drift from the API: a scenario over the main routes is driven through the real
+ * service, and every JSON answer is checked against the schema the document gives for its route and status.
+ */
+
+interface Schema {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  enum?: unknown[];
+  nullable?: boolean;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  additionalProperties?: boolean | Schema;
+}
+interface Operation {
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
+}
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema> };
+}
+
+/**
+ * Routes whose success answer has no JSON schema yet (still a bare description or `object`). Each entry is a
+ * gap in the document, not a choice: shrink this list, never grow it.
+ */
+const NO_SUCCESS_SCHEMA_YET = new Set<string>([
+  'GET /api/access/tokens',
+  'GET /api/events',
+  'GET /api/indicators',
+  'GET /api/indicators/catalogue',
+  'GET /api/organisations',
+  'GET /api/organisations/{id}',
+  'GET /api/outcomes/{id}',
+  'GET /api/participants/{id}',
+  'GET /api/pilot-cases/{id}',
+  'GET /api/projects',
+  'GET /api/projects/{id}',
+  'GET /api/projects/{id}/activities',
+  'GET /api/projects/{id}/history',
+  'GET /api/projects/{id}/indicators',
+  'GET /api/projects/{id}/outcomes',
+  'GET /api/projects/{id}/participants',
+  'GET /api/projects/{id}/pilot-cases',
+  'GET /api/projects/{id}/reports',
+  'GET /api/reports/{id}',
+  'GET /api/reports/{id}/verification',
+  'GET /api/reports/{id}/verification/changes',
+  'GET /api/session',
+  'GET /api/streams/{streamName}/events',
+  'GET /api/support/{id}',
+  'GET /api/support/{id}/de-minimis-certificate',
+  'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
+  'POST /api/reports/{id}/verifications',
+]);
+
+/** Routes whose success answer is not JSON (CSV, XLSX, HTML): their schema is the media type itself. */
+const NOT_JSON = new Set([
+  'GET /api/projects/{id}/indicators.csv',
+  'GET /api/indicators.csv',
+  'GET /api/projects/{id}/state-aid.csv',
+  'GET /api/projects/{id}/state-aid.xlsx',
+]);
+
+/** The OpenAPI subset this project's document uses: type, properties, required, items, enum, nullable, $ref, allOf/oneOf/anyOf. */
+export function check(document: Document, schema: Schema, value: unknown, at = '$'): string[] {
+  if (schema.$ref) {
+    const name = schema.$ref.split('/').pop()!;
+    const target = document.components.schemas[name];
+    if (!target) return [`${at}: unknown schema ${schema.$ref}`];
+    return check(document, { ...target, nullable: target.nullable ?? schema.nullable }, value, at);
+  }
+  if (value === null) return schema.nullable ? [] : [`${at}: null, but not nullable`];
+  if (schema.allOf) {
+    const problems = schema.allOf.flatMap((part) => check(document, part, value, at));
+    if (problems.length > 0) return problems;
+  }
+  if (schema.oneOf) {
+    const matching = schema.oneOf.filter((option) => check(document, option, value, at).length === 0).length;
+    if (matching !== 1) return [`${at}: matches ${matching} of the oneOf options, not exactly one`];
+  }
+  if (schema.anyOf && !schema.anyOf.some((option) => check(document, option, value, at).length === 0)) {
+    return [`${at}: matches none of the anyOf options`];
+  }
+  if (schema.enum && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`];
+  const type = schema.type ?? (schema.properties ? 'object' : undefined);
+  switch (type) {
+    case undefined:
+      return [];
+    case 'string':
+      return typeof value === 'string' ? [] : [`${at}: expected a string, got ${JSON.stringify(value)}`];
+    case 'number':
+      return typeof value === 'number' ? [] : [`${at}: expected a number, got ${JSON.stringify(value)}`];
+    case 'integer':
+      return Number.isInteger(value) ? [] : [`${at}: expected an integer, got ${JSON.stringify(value)}`];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [`${at}: expected a boolean, got ${JSON.stringify(value)}`];
+    case 'array':
+      if (!Array.isArray(value)) return [`${at}: expected an array`];
+      return schema.items ? value.flatMap((item, index) => check(document, schema.items!, item, `${at}[${index}]`)) : [];
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value)) return [`${at}: expected an object`];
+      const record = value as Record<string, unknown>;
+      const problems = (schema.required ?? []).filter((name) => !(name in record)).map((name) => `${at}.${name}: required, missing`);
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        if (record[name] !== undefined) problems.push(...check(document, property, record[name], `${at}.${name}`));
+      }
+      if (typeof schema.additionalProperties === 'object') {
+        for (const [name, item] of Object.entries(record)) {
+          if (!schema.properties?.[name]) problems.push(...check(document, schema.additionalProperties, item, `${at}.${name}`));
+        }
+      }
+      return problems;
+    }
+    default:
+      return [`${at}: the checker does not know type ${type}`];
+  }
+}
+
+/** A documented schema that says nothing about the answer: absent, or an object without properties. */
+function bare(document: Document, schema: Schema | undefined): boolean {
+  if (!schema) return true;
+  if (schema.$ref) return bare(document, document.components.schemas[schema.$ref.split('/').pop()!]);
+  if (schema.type === 'array') return bare(document, schema.items);
+  if (schema.allOf || schema.oneOf || schema.anyOf) return false;
+  if (schema.type === 'object' || schema.type === undefined) {
+    return Object.keys(schema.properties ?? {}).length === 0 && typeof schema.additionalProperties !== 'object';
+  }
+  return false;
+}
+
+interface Answer {
+  route: string;
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+
+describe('the OpenAPI document describes the answers the API actually gives', () => {
+  let api: ApiFixture;
+  let document: Document;
+  const answers: Answer[] = [];
+  let templates: Array<{ route: string; pattern: RegExp }>;
+
+  const routeOf = (method: string, url: string) => {
+    const path = url.split('?')[0];
+    const found = templates.find((t) => t.route.startsWith(`${method} `) && t.pattern.test(path));
+    return found?.route ?? `${method} ${path} (not in the document)`;
+  };
+  const record = async (method: 'GET' | 'POST', url: string, response: { status: number; headers: Record<string, string>; body: unknown }) => {
+    answers.push({ route: routeOf(method, url), status: response.status, contentType: response.headers['content-type'] ?? '', body: response.body });
+    return response;
+  };
+  const get = async (url: string, status: number) => record('GET', url, await api.get(url).expect(status));
+  const post = async (url: string, body: unknown, status: number, headers?: Record<string, string>) =>
+    record('POST', url, await api.post(url, body, headers).expect(status));
+
+  beforeAll(async () => {
+    api = await startApi();
+    document = (await api.raw().get('/api/docs/openapi.json').expect(200)).body;
+    templates = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        // Literal segments before parameters, so /api/indicators/by-project is not taken for a parameter.
+        pattern: new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      })),
+    );
+    templates.sort((a, b) => (a.route.match(/\{/g)?.length ?? 0) - (b.route.match(/\{/g)?.length ?? 0));
+
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const projectId = ((await post('/api/projects', crossInnovation, 201)).body as { id: string }).id;
+    await post('/api/projects', { ...crossInnovation, id: projectId }, 409);
+    await post('/api/projects', { name: '' }, 400);
+    const organisationId = (
+      (await post('/api/organisations', { name: 'Havsbruket i Karlshamn AB', country: 'SE', type: 'enterprise', sizeClass: 'micro', organisationNumber: '559123-0007' }, 201))
+        .body as { id: string }
+    ).id;
+    const activityId = (
+      (await post(
+        `/api/projects/${projectId}/activities`,
+        { format: 'challenge', name: 'Cross Innovation Challenge Karlshamn', startDate: '2023-10-10', endDate: '2023-10-12', crossBorder: false },
+        201,
+      )).body as { id: string }
+    ).id;
+    const participantId = (
+      (await post(
+        `/api/projects/${projectId}/participants`,
+        { person: { name: 'Elin Åkesson', email: 'elin@example.se' }, gender: 'woman', role: 'creative', registeredOn: '2023-10-02' },
+        201,
+      )).body as { id: string }
+    ).id;
+    const attended = (await post(`/api/activities/${activityId}/attendance`, { participantId, date: '2023-10-10' }, 200)).body as { revision: number };
+    await post(`/api/activities/${activityId}/attendance`, { participantId, date: '2023-10-11' }, 412, { 'If-Match': `"${attended.revision - 1}"` });
+    const supportId = (
+      (await post(`/api/projects/${projectId}/support`, { organisationId, kind: 'non-financial', date: '2023-10-12', hours: 24, activityId }, 201)).body as { id: string }
+    ).id;
+    const outcomeId = (
+      (await post(
+        `/api/projects/${projectId}/outcomes`,
+        { kind: 'business-idea', organisationId, activityId, date: '2023-10-12', description: 'Underwater sound art to monitor fish farms' },
+        201,
+      )).body as { id: string }
+    ).id;
+    await post(`/api/activities/${activityId}/close`, { closedOn: '2023-10-12' }, 200);
+    await post(`/api/activities/${activityId}/attendance`, { participantId, date: '2023-10-12' }, 422);
+
+    for (const url of [
+      `/api/projects/${projectId}`,
+      `/api/organisations/${organisationId}`,
+      `/api/participants/${participantId}`,
+      `/api/activities/${activityId}`,
+      `/api/support/${supportId}`,
+      `/api/outcomes/${outcomeId}`,
+      '/api/projects',
+      '/api/organisations',
+      `/api/projects/${projectId}/participants`,
+      `/api/projects/${projectId}/activities`,
+      `/api/projects/${projectId}/outcomes`,
+      `/api/projects/${projectId}/pilot-cases`,
+      '/api/indicators/catalogue',
+      `/api/projects/${projectId}/indicators`,
+      `/api/projects/${projectId}/indicators/RCO01/evidence`,
+      '/api/indicators',
+      '/api/indicators/by-project',
+      `/api/streams/project-${projectId}/events`,
+      '/api/events?limit=5',
+      `/api/projects/${projectId}/history`,
+      '/api/session',
+      '/api/access/tokens',
+      `/api/organisations/${organisationId}/de-minimis`,
+      `/api/projects/${projectId}/state-aid`,
+      `/api/projects/${projectId}/reports`,
+    ]) {
+      await get(url, 200);
+    }
+    const reportId = ((await post(`/api/projects/${projectId}/reports`, { label: 'Karlshamn' }, 201)).body as { id: string }).id;
+    await get(`/api/reports/${reportId}`, 200);
+    await get(`/api/reports/${reportId}/verification`, 200);
+    await get(`/api/reports/${reportId}/verification/changes`, 200);
+    await post(`/api/reports/${reportId}/verifications`, undefined, 201);
+    await get(`/api/projects/${unknown}`, 404);
+    await get('/api/projects/not-a-uuid', 400);
+    const token = (await post('/api/access/tokens', { name: 'Revisor', role: 'auditor' }, 201)).body as { id: string };
+    await post(`/api/access/tokens/${token.id}/revocation`, { reason: 'Slutat' }, 200);
+    const anonymous = await api.raw().get(`/api/projects/${projectId}`);
+    answers.push({ route: 'GET /api/projects/{id}', status: anonymous.status, contentType: anonymous.headers['content-type'] ?? '', body: anonymous.body });
+  }, 60_000);
+  afterAll(() => api.close());
+
+  it('drove the scenario over the routes it means to', () => {
+    expect(answers.filter((a) => a.route.includes('(not in the document)')).map((a) => a.route)).toEqual([]);
+    expect(answers.length).toBeGreaterThan(40);
+  });
+
+  it('documents every status the scenario got, with a schema the answer fits', () => {
+    const problems: string[] = [];
+    for (const answer of answers) {
+      const [method, path] = answer.route.split(' ');
+      const operation = document.paths[path]?.[method.toLowerCase()];
+      const response = operation?.responses[String(answer.status)];
+      if (!response) {
+        if (answer.status < 300 && NO_SUCCESS_SCHEMA_YET.has(answer.route)) continue;
+        problems.push(`${answer.route} ${answer.status}: not documented`);
+        continue;
+      }
+      if (!answer.contentType.includes('json')) continue;
+      const schema = response.content?.['application/json']?.schema;
+      if (bare(document, schema)) {
+        if (!(answer.status < 300 && NO_SUCCESS_SCHEMA_YET.has(answer.route))) problems.push(`${answer.route} ${answer.status}: no schema`);
+        continue;
+      }
+      problems.push(...check(document, schema!, answer.body).map((p) => `${answer.route} ${answer.status}: ${p}`));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('documents a success schema (not a bare object) for every route', () => {
+    const missing = templates
+      .map((t) => t.route)
+      .filter((route) => {
+        if (NOT_JSON.has(route) || NO_SUCCESS_SCHEMA_YET.has(route)) return false;
+        const [method, path] = route.split(' ');
+        const responses = document.paths[path][method.toLowerCase()].responses;
+        const success = Object.entries(responses).filter(([status]) => status.startsWith('2'));
+        return success.length === 0 || success.some(([, r]) => bare(document, r.content?.['application/json']?.schema));
+      });
+    expect(missing.sort()).toEqual([]);
+  });
+
+  it('says what a 401 means without speaking of an API key', () => {
+    const texts = Object.values(document.paths).flatMap((operations) =>
+      Object.values(operations).map((operation) => operation.responses['401']?.description ?? ''),
+    );
+    expect(texts.filter((text) => /api key/i.test(text))).toEqual([]);
+  });
+
+  it('the checker itself refuses what does not fit', () => {
+    const doc: Document = { paths: {}, components: { schemas: { Item: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, n: { type: 'integer', nullable: true } } } } } };
+    expect(check(doc, { $ref: '#/components/schemas/Item' }, { id: 'a', n: null })).toEqual([]);
+    expect(check(doc, { $ref: '#/components/schemas/Item' }, { n: 1.5 })).toEqual(['$.id: required, missing', '$.n: expected an integer, got 1.5']);
+    expect(check(doc, { type: 'array', items: { type: 'string', enum: ['a'] } }, ['a', 'b'])).toEqual(['$[1]: "b" is not one of ["a"]']);
+  });
+});
