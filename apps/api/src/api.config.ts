@@ -3,6 +3,7 @@ import { ConfigurationError, dataDirectory, eventStoreConfigFromEnv, type EventS
 import { DEFAULT_DE_MINIMIS_CEILING_EUR } from '@app/programme';
 import { DEFAULT_COUNTING, type CountingOptions } from '@app/reporting';
 import { DEFAULT_READY_MAX_LAG } from './health/health.status.js';
+import { LOG_FORMATS, type LogFormat } from './logging/ledger-logger.js';
 import { testHookProblems } from './http/idempotency.interceptor.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS } from './http/idempotency.store.js';
 
@@ -30,6 +31,8 @@ export interface ApiConfig {
   deMinimisCeilingEur?: number;
   /** How many events the read models may lag the log while /health/ready answers 200 (LEDGER_READY_MAX_LAG). */
   readyMaxLag?: number;
+  /** LEDGER_LOG_FORMAT: json or text; unset, JSON lines unless stdout is a terminal. */
+  logFormat?: LogFormat;
   /** Tests pin the clock; the service reads the real one. */
   clock?: () => Date;
 }
@@ -63,6 +66,10 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
   const newEnterpriseYears = wholeNumber(env, 'LEDGER_NEW_ENTERPRISE_YEARS', DEFAULT_COUNTING.newEnterpriseYears, 1, 20, problems);
   const deMinimisCeilingEur = wholeNumber(env, 'LEDGER_DE_MINIMIS_CEILING_EUR', DEFAULT_DE_MINIMIS_CEILING_EUR, 1, 100_000_000, problems);
   const readyMaxLag = wholeNumber(env, 'LEDGER_READY_MAX_LAG', DEFAULT_READY_MAX_LAG, 0, 10_000_000, problems);
+  const logFormatText = env.LEDGER_LOG_FORMAT?.trim() || undefined;
+  if (logFormatText !== undefined && !(LOG_FORMATS as readonly string[]).includes(logFormatText)) {
+    problems.push(`LEDGER_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormatText.slice(0, 40)}")`);
+  }
   let eventStore: EventStoreConfig | undefined;
   try {
     eventStore = eventStoreConfigFromEnv(env);
@@ -86,6 +93,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
     counting: { ...DEFAULT_COUNTING, newEnterpriseYears },
     deMinimisCeilingEur,
     readyMaxLag,
+    ...(logFormatText ? { logFormat: logFormatText as LogFormat } : {}),
   };
 }
 

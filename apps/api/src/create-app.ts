@@ -12,22 +12,26 @@ import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import type { IdempotencyStore } from './http/idempotency.store.js';
 import { validationPipe } from './http/validation.js';
+import { defaultLogFormat, LedgerLogger } from './logging/ledger-logger.js';
+import { logRequests } from './logging/request-log.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Builds the application exactly as `main.ts` serves it, so end-to-end tests exercise the same wiring. */
-export async function createApp(config: ApiConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
+export async function createApp(config: ApiConfig, options: { logger?: false | LedgerLogger } = {}): Promise<NestFastifyApplication> {
   // Owner-only before anything creates a file in it: keys, token verifiers and personal data live there.
   ensurePrivateDirectory(config.dataDir);
   // Opened first, outside dependency injection, so a bad store file stops start-up with its own message.
   const store = openEventStore(config.eventStore);
+  const logger = options.logger === false ? undefined : (options.logger ?? new LedgerLogger(config.logFormat ?? defaultLogFormat(process.stdout.isTTY === true)));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, store),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
-    { logger: options.logger ?? ['log', 'warn', 'error'], abortOnError: false },
+    { logger: logger ?? false, abortOnError: false },
   );
   app.enableShutdownHooks();
   harden(app.getHttpAdapter().getInstance());
+  if (logger) logRequests(app.getHttpAdapter().getInstance(), logger);
   await serveDashboard(app);
   // Browsers may call the API only from the origins configured; without any, no CORS headers are sent at all.
   if (config.corsOrigins && config.corsOrigins.length > 0) {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { AccessRegistry } from '@app/access';
 import { ConfigurationError, StoreUnavailableError } from '@app/event-store';
 import { apiConfigFromEnv } from './api.config.js';
@@ -9,9 +10,11 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   await app.get(AccessRegistry).whenReady(10_000);
+  // Through the application's logger: one JSON line each when the output is shipped.
+  const logger = new Logger('Main');
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB';
-  console.log(`Programme Ledger listening on http://${config.host}:${config.port} (event store: ${where})`);
-  if (config.oidc) console.log(`Single sign-on: JWTs from ${config.oidc.issuer} for audience ${config.oidc.audience}`);
+  logger.log(`Programme Ledger listening on http://${config.host}:${config.port} (event store: ${where})`);
+  if (config.oidc) logger.log(`Single sign-on: JWTs from ${config.oidc.issuer} for audience ${config.oidc.audience}`);
 }
 
 main().catch((error: unknown) => {
