@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO31661Alpha2, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import {
   EntityReader,
@@ -14,6 +14,7 @@ import {
   type SizeClass,
 } from '@app/programme';
 import { Ctx } from '../http/command-context.decorator.js';
+import { OrganisationViewDto } from './entity-views.dto.js';
 import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
@@ -106,6 +107,7 @@ export class OrganisationsController {
   @Get(':id')
   @Access('organisations:read')
   @ReadRoute()
+  @ApiOkResponse({ type: OrganisationViewDto })
   async get(@IdParam() id: string) {
     const { revision, entity } = await this.entities.organisation(id);
     const { status: _, organisationId, ...organisation } = entity;

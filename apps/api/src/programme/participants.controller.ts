@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -29,6 +29,7 @@ import {
   type ParticipantRole,
 } from '@app/programme';
 import { Ctx } from '../http/command-context.decorator.js';
+import { ParticipantViewDto } from './entity-views.dto.js';
 import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
@@ -137,6 +138,7 @@ export class ParticipantsController {
   @Get('participants/:id')
   @Access('records:read', 'participant')
   @ReadRoute()
+  @ApiOkResponse({ type: ParticipantViewDto })
   async get(@IdParam() id: string) {
     const { revision, entity } = await this.entities.participant(id);
     const { status: _, participantId, ...participant } = entity;

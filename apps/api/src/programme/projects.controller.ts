@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -27,6 +27,7 @@ import {
   type IndicatorCode,
 } from '@app/programme';
 import { Ctx } from '../http/command-context.decorator.js';
+import { ProjectViewDto } from './entity-views.dto.js';
 import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
@@ -123,6 +124,7 @@ export class ProjectsController {
   @Get(':id')
   @Access('figures:read', 'project')
   @ReadRoute()
+  @ApiOkResponse({ type: ProjectViewDto })
   async get(@IdParam() id: string) {
     const { revision, entity } = await this.entities.project(id);
     const { status: _, projectId, ...project } = entity;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -31,6 +31,7 @@ import {
   type SupportKind,
 } from '@app/programme';
 import { Ctx } from '../http/command-context.decorator.js';
+import { OutcomeViewDto, PilotCaseViewDto, SupportViewDto } from './entity-views.dto.js';
 import { CommandRoute, ReadRoute } from './api-docs.decorators.js';
 import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
@@ -169,6 +170,7 @@ export class RecordsController {
   @Get('support/:id')
   @Access('records:read', 'support')
   @ReadRoute()
+  @ApiOkResponse({ type: SupportViewDto })
   async getSupport(@IdParam() id: string) {
     const { revision, entity } = await this.entities.support(id);
     const { status: _, supportId, aid, ...support } = entity;
@@ -194,6 +196,7 @@ export class RecordsController {
   @Get('pilot-cases/:id')
   @Access('records:read', 'pilotCase')
   @ReadRoute()
+  @ApiOkResponse({ type: PilotCaseViewDto })
   async getPilotCase(@IdParam() id: string) {
     const { revision, entity } = await this.entities.pilotCase(id);
     const { status, pilotCaseId, ...pilotCase } = entity;
@@ -218,6 +221,7 @@ export class RecordsController {
   @Get('outcomes/:id')
   @Access('records:read', 'outcome')
   @ReadRoute()
+  @ApiOkResponse({ type: OutcomeViewDto })
   async getOutcome(@IdParam() id: string) {
     const { revision, entity } = await this.entities.outcome(id);
     const { status, outcomeId, retraction, ...outcome } = entity;
