@@ -89,6 +89,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/pilot-cases/{id}', permission: 'records:read', scoped: true, url: (i) => `/api/pilot-cases/${i.pilotCase}` },
   { method: 'GET', path: '/api/outcomes/{id}', permission: 'records:read', scoped: true, url: (i) => `/api/outcomes/${i.outcome}` },
   { method: 'GET', path: '/api/indicators/catalogue', permission: 'figures:read', scoped: false, url: () => '/api/indicators/catalogue' },
+  { method: 'GET', path: '/api/state-aid/rules', permission: 'figures:read', scoped: false, url: () => '/api/state-aid/rules' },
   { method: 'GET', path: '/api/projects/{id}/indicators', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/indicators` },
   { method: 'GET', path: '/api/projects/{id}/indicators.csv', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/indicators.csv` },
   { method: 'GET', path: '/api/projects/{id}/indicators/{code}/evidence', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/indicators/participants/evidence` },
@@ -197,7 +198,8 @@ describe('authorization matrix: every route, every caller', () => {
     const document = (await api.get('/api/docs/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
     const covered = ROUTES.map((route) => `${route.method} ${route.path}`);
-    expect(documented.filter((route) => route !== 'GET /health').sort()).toEqual([...covered].sort());
+    // The probes are public by design (a load balancer has no token): /health, /health/live, /health/ready.
+    expect(documented.filter((route) => !/^GET \/health(\/live|\/ready)?$/.test(route)).sort()).toEqual([...covered].sort());
   });
 
   describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (_, route) => {

@@ -214,6 +214,15 @@ describe('state aid to enterprises', () => {
     });
   });
 
+  describe('the catalogue of state-aid rules', () => {
+    it('serves the window, ceiling and single-undertaking rules in words, with the ceiling in force', async () => {
+      const { body } = await api.get('/api/state-aid/rules').expect(200);
+      expect(body.ceilingEur).toBe(300_000);
+      expect(body.rules.map((r: { name: string }) => r.name)).toEqual(['de-minimis-window', 'de-minimis-ceiling', 'single-undertaking']);
+      expect(body.rules[0].rule).toContain('same calendar date three years earlier');
+    });
+  });
+
   describe('follow-up after the project', () => {
     it('accepts solution-taken-up up to followUpMonths after the end, counts it for RCR104 and marks it follow-up', async () => {
       const ended = await created('/api/projects', { ...project, name: 'Kickstart S3', startDate: '2026-01-01', endDate: '2027-06-30', followUpMonths: 12 });

@@ -10,7 +10,7 @@ import {
   NotFound,
   type CommandContext,
 } from '@app/programme';
-import { ProgrammeLists, ReadModels, StateAidRegister } from '@app/reporting';
+import { ProgrammeLists, ReadModels, STATE_AID_RULES, StateAidRegister } from '@app/reporting';
 import { Access, CurrentPrincipal } from '../http/access.decorator.js';
 import { Ctx } from '../http/command-context.decorator.js';
 import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
@@ -25,7 +25,7 @@ import {
   LinkEnterprisesDto,
   RegisterQueryDto,
 } from './state-aid.requests.dto.js';
-import { DeMinimisStatusDto, StateAidRegisterPageDto } from './state-aid.responses.dto.js';
+import { DeMinimisStatusDto, StateAidRegisterPageDto, StateAidRulesDto } from './state-aid.responses.dto.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -56,6 +56,14 @@ export class StateAidController {
   @CommandRoute(201, [404, 409, 422])
   declare(@IdParam() organisationId: string, @Body() { id, ...input }: DeclareDeMinimisDto, @Ctx() context: CommandContext) {
     return this.commands.execute(new DeclareDeMinimisAidCommand(id ?? context.newEntityId(), organisationId, input, context));
+  }
+
+  /** The catalogue of state-aid rules, beside the indicators' counting rules: who reads a refusal can check it. */
+  @Get('state-aid/rules')
+  @Access('figures:read')
+  @ApiOkResponse({ type: StateAidRulesDto })
+  rules(): StateAidRulesDto {
+    return { ceilingEur: this.deMinimis.ceilingEur, rules: STATE_AID_RULES.map(({ name, rule }) => ({ name, rule })) };
   }
 
   /** Staff see it for enterprises their projects supported; admins and auditors for every enterprise. */

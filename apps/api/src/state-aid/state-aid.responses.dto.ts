@@ -68,3 +68,13 @@ export class StateAidRegisterPageDto {
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
 }
+
+export class StateAidRuleDto {
+  @ApiProperty({ example: 'de-minimis-window' }) name!: string;
+  @ApiProperty({ description: 'The rule in words, where the regulation leaves a reading open the one the ledger applies' }) rule!: string;
+}
+
+export class StateAidRulesDto {
+  @ApiProperty({ example: 300000, description: 'The ceiling in force (LEDGER_DE_MINIMIS_CEILING_EUR)' }) ceilingEur!: number;
+  @ApiProperty({ type: [StateAidRuleDto] }) rules!: StateAidRuleDto[];
+}

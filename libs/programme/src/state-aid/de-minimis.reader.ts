@@ -38,6 +38,11 @@ export class DeMinimisReader {
     private readonly ledger: DeMinimisLedger,
   ) {}
 
+  /** The ceiling in force, as the ledger decides with it. */
+  get ceilingEur(): number {
+    return this.ledger.ceilingEur;
+  }
+
   async status(organisationId: string, on: IsoDate) {
     await this.organisation(organisationId);
     const status = deMinimisStatus(await this.ledger.state(), organisationId, on, this.ledger.ceilingEur);
