@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO31661Alpha2, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import {
@@ -17,6 +17,14 @@ import {
 import { ProgrammeLists, ReadModels } from '@app/reporting';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
+import {
+  ActivitiesPageDto,
+  OrganisationsPageDto,
+  OutcomesPageDto,
+  ParticipantsPageDto,
+  PilotCasesPageDto,
+  ProjectsPageDto,
+} from './lists.responses.dto.js';
 import { page, PageQueryDto } from './reporting-query.dto.js';
 import type { Principal } from '@app/access';
 import { Access, CurrentPrincipal } from '../http/access.decorator.js';
@@ -74,6 +82,7 @@ export class ListsController {
   @Get('projects')
   @Access('figures:read', 'listing')
   @ReadRoute()
+  @ApiOkResponse({ type: ProjectsPageDto })
   async projects(@Query() { fund, country, name, ...query }: ProjectsQueryDto, @CurrentPrincipal() principal: Principal) {
     await this.readModels.ready(['projects'], query.minPosition);
     const only = principal.projects === 'all' ? undefined : principal.projects;
@@ -83,6 +92,7 @@ export class ListsController {
   @Get('organisations')
   @Access('organisations:read')
   @ReadRoute()
+  @ApiOkResponse({ type: OrganisationsPageDto })
   async organisations(@Query() { type, sizeClass, country, name, ...query }: OrganisationsQueryDto) {
     await this.readModels.ready(['organisations'], query.minPosition);
     return this.lists.organisations({ type, sizeClass, country, name }, page(query));
@@ -92,6 +102,7 @@ export class ListsController {
   @Get('projects/:id/participants')
   @Access('records:read', 'project')
   @ReadRoute()
+  @ApiOkResponse({ type: ParticipantsPageDto })
   async participants(@IdParam() projectId: string, @Query() { gender, role, activityId, ...query }: ParticipantsQueryDto) {
     await this.projectReady(projectId, ['participants', 'activities'], query.minPosition);
     const result = this.lists.participants(projectId, { gender, role, activityId }, page(query));
@@ -107,6 +118,7 @@ export class ListsController {
   @Get('projects/:id/activities')
   @Access('figures:read', 'project')
   @ReadRoute()
+  @ApiOkResponse({ type: ActivitiesPageDto })
   async activities(@IdParam() projectId: string, @Query() { format, status, ...query }: ActivitiesQueryDto) {
     await this.projectReady(projectId, ['activities'], query.minPosition);
     return this.lists.activities(projectId, { format, status }, page(query));
@@ -115,6 +127,7 @@ export class ListsController {
   @Get('projects/:id/outcomes')
   @Access('figures:read', 'project')
   @ReadRoute()
+  @ApiOkResponse({ type: OutcomesPageDto })
   async outcomes(@IdParam() projectId: string, @Query() { kind, retracted, ...query }: OutcomesQueryDto) {
     await this.projectReady(projectId, ['outcomes'], query.minPosition);
     return this.lists.outcomes(projectId, { kind, retracted }, page(query));
@@ -123,6 +136,7 @@ export class ListsController {
   @Get('projects/:id/pilot-cases')
   @Access('figures:read', 'project')
   @ReadRoute()
+  @ApiOkResponse({ type: PilotCasesPageDto })
   async pilotCases(@IdParam() projectId: string, @Query() { status, ...query }: PilotCasesQueryDto) {
     await this.projectReady(projectId, ['pilot-cases'], query.minPosition);
     return this.lists.pilotCases(projectId, { status }, page(query));
