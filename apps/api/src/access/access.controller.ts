@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { AccessRegistry, EraseAccessHolderCommand, GrantAccessCommand, RevokeAccessCommand, ROLES, type Role } from '@app/access';
 import { DEFAULT_REASON_CATEGORY, PERSONAL_DATA_VAULT, PersonalDataVault, REASON_CATEGORIES, type CommandContext, type ReasonCategory } from '@app/programme';
@@ -9,6 +9,7 @@ import { Ctx } from '../http/command-context.decorator.js';
 import { ShownOnce } from '../http/idempotency.decorator.js';
 import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
+import { GrantedTokenDto, TokenListDto } from './access.responses.dto.js';
 
 export class GrantAccessDto {
   @ApiProperty({
@@ -83,7 +84,7 @@ export class AccessController {
 
   @Post()
   @Access('access:manage')
-  @CommandRoute(201, [422])
+  @CommandRoute(201, [422], GrantedTokenDto)
   @ShownOnce('token')
   async grant(@Body() body: GrantAccessDto, @Ctx() context: CommandContext) {
     const expiresAt = body.expiresAt ? new Date(body.expiresAt).toISOString() : undefined;
@@ -97,6 +98,7 @@ export class AccessController {
   @Get()
   @Access('access:manage')
   @ReadRoute()
+  @ApiOkResponse({ type: TokenListDto })
   list(@Ctx() context: CommandContext) {
     return { items: this.registry.list(context.now, this.vault) };
   }

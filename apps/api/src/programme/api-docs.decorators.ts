@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { CommandResultDto, ErrorDto } from './common.dto.js';
 
@@ -14,14 +14,17 @@ const errors = {
 
 type ErrorStatus = keyof typeof errors;
 
-/** OpenAPI for a write route: its success answer, the headers it honours and every error it can give. */
-export function CommandRoute(status: 200 | 201, statuses: ErrorStatus[]) {
+/**
+ * OpenAPI for a write route: its success answer (a {@link CommandResultDto}, or `type` when the route answers
+ * more), the headers it honours and every error it can give.
+ */
+export function CommandRoute(status: 200 | 201, statuses: ErrorStatus[], type: Type<unknown> = CommandResultDto) {
   return applyDecorators(
     ApiBearerAuth(),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry safely: the same key and body give the first answer' }),
     ApiHeader({ name: 'If-Match', required: false, description: 'The revision (ETag) the change is based on' }),
     ApiHeader({ name: 'X-Correlation-Id', required: false }),
-    ApiResponse({ status, type: CommandResultDto, description: 'Recorded; ETag carries the new revision' }),
+    ApiResponse({ status, type, description: 'Recorded; ETag carries the new revision' }),
     ...[400, 401, 413, ...statuses].map((code) =>
       ApiResponse({ status: code, type: ErrorDto, description: errors[code as ErrorStatus] }),
     ),
