@@ -287,6 +287,21 @@ describe('the OpenAPI document describes the answers the API actually gives', ()
     expect(missing.sort()).toEqual([]);
   });
 
+  it('documents the errors every guarded route can give, and 415 on every write', () => {
+    const missing: string[] = [];
+    let guarded = 0;
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations as Record<string, Operation & { security?: unknown[] }>)) {
+        if (!operation.security) continue;
+        guarded += 1;
+        const expected = [401, 403, 429, 503, ...(method === 'post' ? [400, 413, 415] : [])];
+        for (const status of expected) if (!operation.responses[String(status)]) missing.push(`${method.toUpperCase()} ${path} ${status}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(guarded).toBeGreaterThan(40);
+  });
+
   it('says what a 401 means without speaking of an API key', () => {
     const texts = Object.values(document.paths).flatMap((operations) =>
       Object.values(operations).map((operation) => operation.responses['401']?.description ?? ''),

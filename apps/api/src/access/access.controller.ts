@@ -97,7 +97,7 @@ export class AccessController {
 
   @Get()
   @Access('access:manage')
-  @ReadRoute()
+  @ReadRoute({ notFound: false })
   @ApiOkResponse({ type: TokenListDto })
   list(@Ctx() context: CommandContext) {
     return { items: this.registry.list(context.now, this.vault) };

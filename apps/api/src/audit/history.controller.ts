@@ -54,6 +54,7 @@ export class HistoryController {
 
   @Get('events')
   @Access('log:read')
+  @ReadRoute({ notFound: false })
   @ApiOkResponse({ description: 'The global log in order, paged by position; filter by event type and stream or category' })
   async log(@Query() query: GlobalLogQueryDto) {
     const limit = query.limit ?? 100;

@@ -14,7 +14,7 @@ import { SessionDto } from './session.responses.dto.js';
 export class SessionController {
   @Get()
   @Access('organisations:read')
-  @ReadRoute()
+  @ReadRoute({ notFound: false })
   @ApiOkResponse({ type: SessionDto, description: 'The caller: actor, role, the projects it may touch (or "all") and its permissions' })
   session(@CurrentPrincipal() principal: Principal) {
     return { actor: principal.actor, role: principal.role, projects: principal.projects, permissions: permissionsOf(principal.role) };

@@ -109,7 +109,7 @@ export class IndicatorsController {
 
   @Get('indicators')
   @Access('programme:read')
-  @ReadRoute()
+  @ReadRoute({ notFound: false })
   @NOT_READY
   async programme(@Query() query: ProgrammeIndicatorsQueryDto) {
     const { position, indicators } = await this.programmeFigures(query);
@@ -118,7 +118,7 @@ export class IndicatorsController {
 
   @Get('indicators/by-project')
   @Access('figures:read', 'listing')
-  @ReadRoute()
+  @ReadRoute({ notFound: false })
   @NOT_READY
   @ApiOkResponse({
     type: IndicatorsByProjectDto,
@@ -151,7 +151,7 @@ export class IndicatorsController {
   @Access('programme:read')
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiProduces('text/csv')
-  @ReadRoute()
+  @ReadRoute({ notFound: false })
   @NOT_READY
   async programmeCsv(@Query() query: ProgrammeIndicatorsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { position, indicators } = await this.programmeFigures(query);

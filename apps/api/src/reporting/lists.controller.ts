@@ -81,7 +81,7 @@ export class ListsController {
 
   @Get('projects')
   @Access('figures:read', 'listing')
-  @ReadRoute()
+  @ReadRoute({ notFound: false })
   @ApiOkResponse({ type: ProjectsPageDto })
   async projects(@Query() { fund, country, name, ...query }: ProjectsQueryDto, @CurrentPrincipal() principal: Principal) {
     await this.readModels.ready(['projects'], query.minPosition);
@@ -91,7 +91,7 @@ export class ListsController {
 
   @Get('organisations')
   @Access('organisations:read')
-  @ReadRoute()
+  @ReadRoute({ notFound: false })
   @ApiOkResponse({ type: OrganisationsPageDto })
   async organisations(@Query() { type, sizeClass, country, name, ...query }: OrganisationsQueryDto) {
     await this.readModels.ready(['organisations'], query.minPosition);
