@@ -7,6 +7,7 @@ import { historyEvent } from './audit-event.presenter.js';
 import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { GlobalLogQueryDto, StreamEventsQueryDto } from './audit-query.dto.js';
+import { LogPageDto, ProjectHistoryPageDto, StreamEventsPageDto } from './history.responses.dto.js';
 import { Access } from '../http/access.decorator.js';
 
 /**
@@ -32,7 +33,7 @@ export class HistoryController {
   @Get('streams/:streamName/events')
   @Access('log:read')
   @ReadRoute()
-  @ApiOkResponse({ description: "One entity's history, oldest first, paged by revision" })
+  @ApiOkResponse({ type: StreamEventsPageDto, description: "One entity's history, oldest first, paged by revision" })
   async stream(@Param('streamName') streamName: string, @Query() query: StreamEventsQueryDto) {
     assertValidStreamName(streamName);
     const limit = query.limit ?? 100;
@@ -55,7 +56,7 @@ export class HistoryController {
   @Get('events')
   @Access('log:read')
   @ReadRoute({ notFound: false })
-  @ApiOkResponse({ description: 'The global log in order, paged by position; filter by event type and stream or category' })
+  @ApiOkResponse({ type: LogPageDto, description: 'The global log in order, paged by position; filter by event type and stream or category' })
   async log(@Query() query: GlobalLogQueryDto) {
     const limit = query.limit ?? 100;
     const filter: EventFilter | undefined = query.stream
@@ -80,6 +81,7 @@ export class HistoryController {
   @Access('records:read', 'project')
   @ReadRoute()
   @ApiOkResponse({
+    type: ProjectHistoryPageDto,
     description:
       "Every event recorded under a project (its own and its entities' streams), in log order, paged by position (`next.after`); " +
       'filter by event type and by stream or category',
