@@ -35,15 +35,10 @@ const NO_SUCCESS_SCHEMA_YET = new Set<string>([
   'GET /api/indicators',
   'GET /api/indicators/catalogue',
   'GET /api/projects/{id}/indicators',
-  'GET /api/projects/{id}/reports',
-  'GET /api/reports/{id}',
-  'GET /api/reports/{id}/verification',
-  'GET /api/reports/{id}/verification/changes',
   'GET /api/support/{id}/de-minimis-certificate',
   'GET /health',
   'GET /health/live',
   'GET /health/ready',
-  'POST /api/reports/{id}/verifications',
 ]);
 
 /** Routes whose success answer is not JSON (CSV, XLSX, HTML): their schema is the media type itself. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, NotFoundException, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, StreamNotFoundError, streamName, type EventStore } from '@app/event-store';
 import { NotFound, RecordReportVerificationCommand, SubmitReportCommand, wasReplayed, type CommandContext, type ReportEvent } from '@app/programme';
 import type { Principal } from '@app/access';
@@ -10,6 +10,14 @@ import { CommandRoute, ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
 import { assertPeriod } from '../reporting/reporting-query.dto.js';
 import { LogQueryDto, SubmitReportDto } from './audit-query.dto.js';
+import {
+  RecordedVerificationDto,
+  ReportChangesPageDto,
+  ReportDto,
+  ReportListDto,
+  ReportVerificationDto,
+  SubmittedReportDto,
+} from './reports.responses.dto.js';
 import { Access, CurrentPrincipal } from '../http/access.decorator.js';
 
 /**
@@ -30,7 +38,7 @@ export class ReportsController {
 
   @Post('projects/:id/reports')
   @Access('reports:submit', 'project')
-  @CommandRoute(201, [404, 409, 422])
+  @CommandRoute(201, [404, 409, 422], SubmittedReportDto)
   async submit(@IdParam() projectId: string, @Body() body: SubmitReportDto, @Ctx() context: CommandContext) {
     const period = assertPeriod(body);
     await this.readModels.ready('all', body.minPosition);
@@ -50,6 +58,7 @@ export class ReportsController {
   @Get('projects/:id/reports')
   @Access('figures:read', 'project')
   @ReadRoute()
+  @ApiOkResponse({ type: ReportListDto })
   async list(@IdParam() projectId: string) {
     await this.readModels.ready(['projects', 'reports']);
     if (!this.lists.projectExists(projectId)) throw new NotFound('Project', projectId);
@@ -60,7 +69,7 @@ export class ReportsController {
   @Get('reports/:id')
   @Access('figures:read', 'report')
   @ReadRoute()
-  @ApiOkResponse({ description: 'The report as submitted: figures, the position they stand for, digest, who and when' })
+  @ApiOkResponse({ type: ReportDto, description: 'The report as submitted: figures, the position they stand for, digest, who and when' })
   async get(@IdParam() reportId: string) {
     const { event, position, metadata, verifications } = await this.report(reportId);
     return {
@@ -82,6 +91,7 @@ export class ReportsController {
   @Access('figures:read', 'report')
   @ReadRoute()
   @ApiOkResponse({
+    type: ReportVerificationDto,
     description:
       'Recomputes the figures at the stored position: match or mismatch with the differences, and whether the digest holds; ' +
       'then how the figures for the period differ today, with a count by type of the later events behind that. Figures ' +
@@ -98,6 +108,7 @@ export class ReportsController {
   @Access('log:read', 'report')
   @ReadRoute()
   @ApiOkResponse({
+    type: ReportChangesPageDto,
     description:
       'The later events behind the changed figures of the verification, in log order, paged by position (`next.after`); ' +
       'personal data stays sealed',
@@ -111,8 +122,8 @@ export class ReportsController {
 
   @Post('reports/:id/verifications')
   @Access('reports:verify', 'report')
-  @CommandRoute(201, [404])
-  @ApiOkResponse({ description: 'Verifies the report as GET .../verification does, and records the outcome (ReportVerified) with who checked' })
+  @CommandRoute(201, [404], RecordedVerificationDto)
+  @ApiOperation({ description: 'Verifies the report as GET .../verification does, and records the outcome (ReportVerified) with who checked' })
   async recordVerification(@IdParam() reportId: string, @Ctx() context: CommandContext, @CurrentPrincipal() principal: Principal) {
     const { event } = await this.report(reportId);
     await this.readModels.ready('all');
