@@ -38,6 +38,8 @@ export class ConcurrencyConflict extends Error {
 export class AggregateStore {
   /** Long streams stay folded between commands: each command reads only what was appended since. */
   private readonly folded = new FoldedStreams();
+  /** The last command queued on each stream that has one running (see `oneAtATime`). */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -63,6 +65,38 @@ export class AggregateStore {
     command: (state: State) => Command | Promise<Command>,
   ): Promise<CommandResult> {
     const streamName = buildStreamName(target.category, target.id);
+    return this.oneAtATime(streamName, () => this.decideAndAppend(decider, target, streamName, commandName, context, command));
+  }
+
+  /**
+   * Commands on one stream in this process take turns. Racing them only made all but one lose at the store and
+   * decide again (on EventStoreDB, with a network round trip per try, ten parallel writers could lose five times
+   * in a row and be refused); taking turns, each decides once on the state the previous one left. Writers in
+   * other processes still race, and the store's expected-revision check still settles those.
+   */
+  private async oneAtATime<T>(streamName: string, work: () => Promise<T>): Promise<T> {
+    const before = this.turns.get(streamName) ?? Promise.resolve();
+    const mine = before.then(work);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(streamName, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.turns.get(streamName) === settled) this.turns.delete(streamName);
+    }
+  }
+
+  private async decideAndAppend<State, Command, Event extends DomainEvent>(
+    decider: Decider<State, Command, Event>,
+    target: { category: string; id: string },
+    streamName: string,
+    commandName: string,
+    context: CommandContext,
+    command: (state: State) => Command | Promise<Command>,
+  ): Promise<CommandResult> {
     const key = context.idempotencyKey;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const { state, revision, outcomes } = await this.read(decider, streamName);
