@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
 
 /**
@@ -299,6 +301,13 @@ describe('the OpenAPI document describes the answers the API actually gives', ()
       Object.values(operations).map((operation) => operation.responses['401']?.description ?? ''),
     );
     expect(texts.filter((text) => /api key/i.test(text))).toEqual([]);
+  });
+
+  it('names every DTO class once, since the document keys its schemas by class name and a second one silently replaces the first', () => {
+    const root = join(process.cwd(), 'apps/api/src');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'));
+    const names = files.flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/^export class (\w+)/gm)].map((m) => m[1]));
+    expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
   });
 
   it('the checker itself refuses what does not fit', () => {

@@ -1,11 +1,7 @@
 import { ApiProperty, IntersectionType } from '@nestjs/swagger';
 import { CommandResultDto } from '../programme/common.dto.js';
+import { PeriodDto } from '../reporting/indicators.dto.js';
 import { HistoryEventDto, NextPositionDto } from './history.responses.dto.js';
-
-export class PeriodDto {
-  @ApiProperty({ type: String, nullable: true, example: '2024-01-01', description: 'null: open' }) from!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '2024-06-30', description: 'null: open' }) to!: string | null;
-}
 
 export class ReportedIndicatorDto {
   @ApiProperty({ example: 'participants' }) code!: string;

@@ -50,7 +50,7 @@ export class OrganisationViewDto extends EntityViewDto {
   @ApiPropertyOptional({ example: '03.21' }) naceCode?: string;
 }
 
-export class PersonDto {
+export class PersonViewDto {
   @ApiProperty() name!: string;
   @ApiPropertyOptional() email?: string;
   @ApiPropertyOptional() phone?: string;
@@ -58,7 +58,7 @@ export class PersonDto {
 
 export class ParticipantViewDto extends EntityViewDto {
   @ApiProperty({ format: 'uuid' }) projectId!: string;
-  @ApiProperty({ type: PersonDto, nullable: true, description: 'null once the person is erased' }) person!: PersonDto | null;
+  @ApiProperty({ type: PersonViewDto, nullable: true, description: 'null once the person is erased' }) person!: PersonViewDto | null;
   @ApiProperty() erased!: boolean;
   @ApiProperty({ enum: GENDERS }) gender!: string;
   @ApiPropertyOptional() birthYear?: number;
@@ -67,7 +67,7 @@ export class ParticipantViewDto extends EntityViewDto {
   @ApiProperty({ example: '2023-10-02' }) registeredOn!: string;
 }
 
-export class AidDto {
+export class AidViewDto {
   @ApiProperty({ enum: AID_BASES }) basis!: string;
   @ApiProperty({ example: '2023-10-12' }) grantedOn!: string;
   @ApiProperty() amount!: number;
@@ -86,7 +86,7 @@ export class SupportViewDto extends EntityViewDto {
   @ApiPropertyOptional() amountEur?: number;
   @ApiPropertyOptional() hours?: number;
   @ApiPropertyOptional({ format: 'uuid' }) activityId?: string;
-  @ApiProperty({ type: AidDto, nullable: true, description: 'null: aid not recorded (never "no aid")' }) aid!: AidDto | null;
+  @ApiProperty({ type: AidViewDto, nullable: true, description: 'null: aid not recorded (never "no aid")' }) aid!: AidViewDto | null;
 }
 
 export class PilotCaseViewDto extends EntityViewDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTIVITY_FORMATS, FUNDS, GENDERS, ORGANISATION_TYPES, OUTCOME_KINDS, PARTICIPANT_ROLES, SIZE_CLASSES } from '@app/programme';
-import { PersonDto } from '../programme/entity-views.dto.js';
+import { PersonViewDto } from '../programme/entity-views.dto.js';
 
 /** Which slice of the list this page is; `items` holds the rows. */
 abstract class PageDto {
@@ -45,7 +45,7 @@ export class ParticipantRowDto {
   @ApiProperty({ enum: PARTICIPANT_ROLES }) role!: string;
   @ApiProperty({ example: '2023-10-02' }) registeredOn!: string;
   @ApiProperty() erased!: boolean;
-  @ApiProperty({ type: PersonDto, nullable: true, description: 'null once the person is erased' }) person!: PersonDto | null;
+  @ApiProperty({ type: PersonViewDto, nullable: true, description: 'null once the person is erased' }) person!: PersonViewDto | null;
 }
 
 export class ParticipantsPageDto extends PageDto {
