@@ -20,6 +20,7 @@ import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { indicatorsCsv } from './indicators.csv.js';
 import { EvidenceDto, IndicatorsByProjectDto } from './indicators.dto.js';
+import { IndicatorDefinitionDto, ProgrammeIndicatorsDto, ProjectIndicatorsDto } from './indicator-figures.dto.js';
 import {
   assertPeriod,
   IndicatorsByProjectQueryDto,
@@ -49,7 +50,8 @@ export class IndicatorsController {
 
   @Get('indicators/catalogue')
   @Access('figures:read')
-  @ApiOkResponse({ description: 'Every indicator: code, names (English and Swedish), unit, counting rule, breakdowns' })
+  @ReadRoute({ notFound: false })
+  @ApiOkResponse({ type: [IndicatorDefinitionDto], description: 'Every indicator: code, names (English and Swedish), unit, counting rule, breakdowns' })
   catalogue() {
     return INDICATOR_CATALOGUE.map(({ code, name, unit, rule, breakdowns, counting }) => ({
       code,
@@ -65,6 +67,7 @@ export class IndicatorsController {
   @Access('figures:read', 'project')
   @ReadRoute()
   @NOT_READY
+  @ApiOkResponse({ type: ProjectIndicatorsDto })
   async project(@IdParam() projectId: string, @Query() query: ProjectIndicatorsQueryDto) {
     const { position, indicators } = await this.projectFigures(projectId, query);
     return { projectId, period: this.period(query), ...(query.asOf ? { asOf: query.asOf } : {}), position, indicators };
@@ -111,6 +114,7 @@ export class IndicatorsController {
   @Access('programme:read')
   @ReadRoute({ notFound: false })
   @NOT_READY
+  @ApiOkResponse({ type: ProgrammeIndicatorsDto })
   async programme(@Query() query: ProgrammeIndicatorsQueryDto) {
     const { position, indicators } = await this.programmeFigures(query);
     return { fund: query.fund ?? null, country: query.country ?? null, period: this.period(query), position, indicators };
