@@ -1,6 +1,6 @@
 import { Body, Controller, ForbiddenException, Get, Header, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@app/access';
 import {
@@ -26,6 +26,8 @@ import {
   RegisterQueryDto,
 } from './state-aid.requests.dto.js';
 import { DeMinimisStatusDto, StateAidRegisterPageDto, StateAidRulesDto } from './state-aid.responses.dto.js';
+import { DeMinimisCertificateDto } from './de-minimis-certificate.dto.js';
+import { ErrorDto } from '../programme/common.dto.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -99,7 +101,8 @@ export class StateAidController {
   @Access('records:read', 'support')
   @ReadRoute()
   @ApiProduces('text/html', 'application/json')
-  @ApiOkResponse({ description: 'A printable HTML certificate (format=json: the same facts as JSON); 422 when the support is not de minimis aid' })
+  @ApiOkResponse({ type: DeMinimisCertificateDto, description: 'A printable HTML certificate (format=json: the same facts as JSON, as here)' })
+  @ApiResponse({ status: 422, type: ErrorDto, description: 'The support is not de minimis aid' })
   async certificate(@IdParam() supportId: string, @Query() query: CertificateQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const certificate = await this.deMinimis.certificate(supportId);
     if (query.format === 'json') return certificate;
