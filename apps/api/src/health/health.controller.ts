@@ -6,6 +6,7 @@ import { ProjectionEngine } from '@app/reporting';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../http/public.decorator.js';
 import { healthOf, readinessOf } from './health.status.js';
+import { HealthDto, LivenessDto, ReadinessDto } from './health.responses.dto.js';
 export { DEFAULT_READY_MAX_LAG } from './health.status.js';
 
 const PING_TIMEOUT_MS = 3000;
@@ -27,15 +28,15 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers (it looks at nothing else, so a slow store never restarts it)' })
-  @ApiResponse({ status: 200, description: 'The process answers' })
+  @ApiResponse({ status: 200, type: LivenessDto, description: 'The process answers' })
   live() {
     return { status: 'live' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the store answers, the followers follow the log, and no read model is rebuilding or too far behind' })
-  @ApiResponse({ status: 200, description: 'Ready to serve: route requests here' })
-  @ApiResponse({ status: 503, description: 'Not ready; `reasons` says why (store down, follower not following, read model rebuilding, lag over LEDGER_READY_MAX_LAG)' })
+  @ApiResponse({ status: 200, type: ReadinessDto, description: 'Ready to serve: route requests here' })
+  @ApiResponse({ status: 503, type: ReadinessDto, description: 'Not ready; `reasons` says why (store down, follower not following, read model rebuilding, lag over LEDGER_READY_MAX_LAG)' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     let error: Error | undefined;
     let lag: number | null = null;
@@ -61,8 +62,8 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Whether the event store answers and the service follows its log' })
-  @ApiResponse({ status: 200, description: 'The event store answers; every follower of the log is live, catching up or connecting' })
-  @ApiResponse({ status: 503, description: 'The event store does not answer, or a follower of the log lost it and is reconnecting' })
+  @ApiResponse({ status: 200, type: HealthDto, description: 'The event store answers; every follower of the log is live, catching up or connecting' })
+  @ApiResponse({ status: 503, type: HealthDto, description: 'The event store does not answer, or a follower of the log lost it and is reconnecting' })
   async check(@Res({ passthrough: true }) reply: FastifyReply) {
     let error: Error | undefined;
     try {
