@@ -133,9 +133,12 @@ describe('the OpenAPI document describes the answers the API actually gives', ()
     answers.push({ route: routeOf(method, url), status: response.status, contentType: response.headers['content-type'] ?? '', body: response.body });
     return response;
   };
-  const get = async (url: string, status: number) => record('GET', url, await api.get(url).expect(status));
+  const expectStatus = (method: string, url: string, status: number) => (response: { status: number; text: string }) => {
+    if (response.status !== status) throw new Error(`${method} ${url}: expected ${status}, got ${response.status} ${response.text.slice(0, 300)}`);
+  };
+  const get = async (url: string, status: number) => record('GET', url, await api.get(url).expect(expectStatus('GET', url, status)));
   const post = async (url: string, body: unknown, status: number, headers?: Record<string, string>) =>
-    record('POST', url, await api.post(url, body, headers).expect(status));
+    record('POST', url, await api.post(url, body, headers).expect(expectStatus('POST', url, status)));
 
   beforeAll(async () => {
     api = await startApi();
@@ -226,6 +229,34 @@ describe('the OpenAPI document describes the answers the API actually gives', ()
       `/api/organisations/${organisationId}/de-minimis`,
       `/api/projects/${projectId}/state-aid`,
       `/api/projects/${projectId}/reports`,
+    ]) {
+      await get(url, 200);
+    }
+    // Changes to every kind of record, then the records read again in their changed state.
+    await post(`/api/projects/${projectId}/targets`, { code: 'participants', target: 120, baseline: 0 }, 200);
+    await post(`/api/organisations/${organisationId}/reclassification`, { sizeClass: 'small', reason: 'Grew past ten employees' }, 200);
+    const labId = (
+      (await post(`/api/projects/${projectId}/labs`, { name: 'Lab Karlshamn', theme: 'hav och vatten', startDate: '2023-11-01', endDate: '2023-12-15' }, 201))
+        .body as { id: string }
+    ).id;
+    await post(`/api/labs/${labId}/companies`, { organisationId, admittedOn: '2023-11-01' }, 200);
+    await post(`/api/participants/${participantId}/corrections`, { birthYear: 1990, reason: 'Late information', reasonCategory: 'late-information' }, 200);
+    await post(`/api/pilot-cases/${pilotCaseId}/completion`, { date: '2023-12-01', evidence: 'Pilot report, December 2023' }, 200);
+    await post(`/api/outcomes/${outcomeId}/retraction`, { reason: 'Recorded twice', reasonCategory: 'duplicate' }, 200);
+    await post(`/api/participants/${participantId}/erasure`, { reason: 'Asked to be forgotten', reasonCategory: 'data-subject-request' }, 200);
+    for (const url of [
+      `/api/projects/${projectId}`,
+      `/api/organisations/${organisationId}`,
+      `/api/participants/${participantId}`,
+      `/api/labs/${labId}`,
+      `/api/pilot-cases/${pilotCaseId}`,
+      `/api/outcomes/${outcomeId}`,
+      `/api/projects/${projectId}/participants`,
+      `/api/projects/${projectId}/activities`,
+      `/api/projects/${projectId}/outcomes`,
+      `/api/projects/${projectId}/pilot-cases`,
+      `/api/projects/${projectId}/history`,
+      '/api/state-aid/rules',
     ]) {
       await get(url, 200);
     }
