@@ -351,7 +351,9 @@ export class EventStoreDbEventStore implements EventStore {
     const stop = async () => {
       if (stopped) return;
       stopped = true;
-      await source.unsubscribe().catch(() => undefined);
+      // Bounded: cancelling a call the server already ended (a drop, a server gone) may not settle until the
+      // channel reconnects, and a close must never hang on it.
+      await settledWithin(source.unsubscribe(), CLOSE_WAIT_MS);
       source.destroy();
     };
     async function* follow(): AsyncGenerator<RecordedEvent> {
@@ -422,8 +424,27 @@ export class EventStoreDbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close().catch(() => undefined)));
-    await this.client.dispose();
+    await settledWithin(this.client.dispose(), CLOSE_WAIT_MS);
   }
+}
+
+/** How long a close waits for the client to let go of a call or a channel before it stops waiting. */
+const CLOSE_WAIT_MS = 2_000;
+
+/** Resolves when `work` settles (either way) or after `ms`, whichever comes first; never rejects. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function isUserEvent(event: EsdbRecordedEvent | undefined): event is EsdbRecordedEvent {
