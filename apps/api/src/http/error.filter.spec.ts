@@ -9,27 +9,33 @@ import {
 } from '@app/event-store';
 import { ErrorFilter } from './error.filter.js';
 
+/** The filter's answer to `error`, and what it logged. */
+function answerFor(error: unknown, correlationId = 'corr-2'): { status: number; body: Record<string, unknown>; logged: string[] } {
+  const logged: string[] = [];
+  const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
+    logged.push(String(message));
+  });
+  let status = 0;
+  let body: Record<string, unknown> = {};
+  const reply = {
+    header: () => reply,
+    status: (code: number) => ((status = code), reply),
+    send: (sent: Record<string, unknown>) => ((body = sent), reply),
+  };
+  const host = {
+    switchToHttp: () => ({ getRequest: () => ({ correlationId }), getResponse: () => reply }),
+  } as unknown as ArgumentsHost;
+  try {
+    new ErrorFilter().catch(error, host);
+  } finally {
+    spy.mockRestore();
+  }
+  return { status, body, logged };
+}
+
 describe('error filter, for the unexpected', () => {
   it('answers 500 with only the correlation id, and logs where it happened but not the message (it may quote personal data)', () => {
-    const logged: string[] = [];
-    const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
-      logged.push(String(message));
-    });
-    let status = 0;
-    let body: Record<string, unknown> = {};
-    const reply = {
-      header: () => reply,
-      status: (code: number) => ((status = code), reply),
-      send: (sent: Record<string, unknown>) => ((body = sent), reply),
-    };
-    const host = {
-      switchToHttp: () => ({ getRequest: () => ({ correlationId: 'corr-1' }), getResponse: () => reply }),
-    } as unknown as ArgumentsHost;
-    try {
-      new ErrorFilter().catch(new Error('UNIQUE constraint failed: anna.soderberg@example.se'), host);
-    } finally {
-      spy.mockRestore();
-    }
+    const { status, body, logged } = answerFor(new Error('UNIQUE constraint failed: anna.soderberg@example.se'), 'corr-1');
     expect(status).toBe(500);
     expect(body).toEqual({
       statusCode: 500,
@@ -43,29 +49,6 @@ describe('error filter, for the unexpected', () => {
 });
 
 describe('error filter, for the event store\'s refusals', () => {
-  function answerFor(error: unknown): { status: number; body: Record<string, unknown>; logged: string[] } {
-    const logged: string[] = [];
-    const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
-      logged.push(String(message));
-    });
-    let status = 0;
-    let body: Record<string, unknown> = {};
-    const reply = {
-      header: () => reply,
-      status: (code: number) => ((status = code), reply),
-      send: (sent: Record<string, unknown>) => ((body = sent), reply),
-    };
-    const host = {
-      switchToHttp: () => ({ getRequest: () => ({ correlationId: 'corr-2' }), getResponse: () => reply }),
-    } as unknown as ArgumentsHost;
-    try {
-      new ErrorFilter().catch(error, host);
-    } finally {
-      spy.mockRestore();
-    }
-    return { status, body, logged };
-  }
-
   it('an append over the size limit is a 413 giving the size and the limit', () => {
     const { status, body } = answerFor(new AppendTooLargeError('participant-1', 2_000_000, 1_048_576));
     expect(status).toBe(413);
