@@ -129,6 +129,7 @@ export class AggregateStore {
               recordedAt: context.now.toISOString(),
               schemaVersion: EVENT_SCHEMA_VERSION,
               ...(key === undefined ? {} : { idempotencyKey: key }),
+              ...(context.importOrigin ? { importId: context.importOrigin.importId, importRow: context.importOrigin.row } : {}),
               ...reasonOf(event.data),
             },
           })),

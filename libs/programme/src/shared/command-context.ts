@@ -20,6 +20,16 @@ export interface CommandContext {
    * from the key and the request, so a retry after a lost answer creates nothing new: it reaches the same stream.
    */
   newEntityId(): string;
+  /**
+   * Set when the command is one row of a spreadsheet import: every event it writes carries the import's id and
+   * the row's number (as the spreadsheet shows it) in its metadata, so an auditor sees where a record came from.
+   */
+  importOrigin?: ImportOrigin;
+}
+
+export interface ImportOrigin {
+  importId: string;
+  row: number;
 }
 
 export const REPLAYED: unique symbol = Symbol('programme-ledger.replayed');
