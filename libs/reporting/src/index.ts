@@ -9,6 +9,7 @@ export * from './indicators/indicator.calculator.js';
 export * from './indicators/evidence-trail.js';
 export * from './lists/programme-lists.queries.js';
 export * from './lists/state-aid.register.js';
+export * from './export/workbook.writer.js';
 export * from './read-models.js';
 export * from './reporting.errors.js';
 export * from './reporting.module.js';
