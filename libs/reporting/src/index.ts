@@ -7,6 +7,8 @@ export * from './projection-rebuild.js';
 export * from './indicators/indicator-catalogue.js';
 export * from './indicators/indicator.calculator.js';
 export * from './indicators/evidence-trail.js';
+export * from './indicators/funder-report.rules.js';
+export * from './indicators/funder-report.js';
 export * from './lists/programme-lists.queries.js';
 export * from './lists/state-aid.register.js';
 export * from './export/workbook.writer.js';
