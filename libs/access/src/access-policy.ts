@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'projects:register': 'programme',
   'personal-data:erase': 'project',
   'access:manage': 'programme',
+  /** The service's own figures (/metrics): counts and timings by route template, never an id or a name. */
+  'metrics:read': 'programme',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -35,6 +37,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'organisations:read', 'organisations:write', 'state-aid:read'],
   auditor: ['figures:read', 'records:read', 'reports:verify', 'organisations:read', 'programme:read', 'log:read', 'state-aid:read'],
   viewer: ['figures:read', 'organisations:read'],
+  monitoring: ['metrics:read'],
 };
 
 export function roleMay(role: Role, permission: Permission): boolean {

@@ -31,6 +31,15 @@ describe('access token decider', () => {
     spec.given([]).when({ type: 'GrantAccess', data: { tokenId, ...rest }, now }).then([{ type: 'AccessGranted', data: { tokenId, ...rest } }]);
   });
 
+  it('grants a monitoring token (a metrics scraper) programme-wide, without a project list', () => {
+    const { projectIds: _, ...rest } = { ...staff, role: 'monitoring' as const };
+    spec.given([]).when({ type: 'GrantAccess', data: { tokenId, ...rest }, now }).then([{ type: 'AccessGranted', data: { tokenId, ...rest } }]);
+  });
+
+  it('refuses a monitoring token limited to projects: it reads no project at all', () => {
+    spec.given([]).when(grant({ role: 'monitoring' })).thenThrows(RuleViolation, 'leave projectIds out');
+  });
+
   it('keeps an expiry in the future', () => {
     spec.given([]).when(grant({ expiresAt: '2027-06-30T00:00:00.000Z' })).then([granted({ expiresAt: '2027-06-30T00:00:00.000Z' })]);
   });

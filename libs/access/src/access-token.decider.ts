@@ -1,7 +1,8 @@
 import { assertNever, type Decider, type DomainEvent, type PersonReason, type SealedPersonalData } from '@app/programme';
 import { AlreadyExists, NotFound, RuleViolation } from '@app/programme';
 
-export const ROLES = ['admin', 'staff', 'auditor', 'viewer'] as const;
+/** `monitoring`: a scraper's token (Prometheus), which reads /metrics and nothing of the programme. */
+export const ROLES = ['admin', 'staff', 'auditor', 'viewer', 'monitoring'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles that see only the projects they are granted; the others see every project. */
