@@ -8,6 +8,7 @@ import { ReportingModule } from '@app/reporting';
 import type { ApiConfig } from './api.config.js';
 import { HistoryController } from './audit/history.controller.js';
 import { ReportsController } from './audit/reports.controller.js';
+import { FunderReportController } from './audit/funder-report.controller.js';
 import { DEFAULT_READY_MAX_LAG, HealthController, READY_MAX_LAG } from './health/health.controller.js';
 import { AccessGuard, OIDC_VERIFIER } from './http/access.guard.js';
 import { RATE_LIMITER, RateLimiter } from './http/rate-limiter.js';
@@ -52,6 +53,7 @@ export class AppModule {
         ListsController,
         HistoryController,
         ReportsController,
+        FunderReportController,
         AccessController,
         StateAidController,
       ],

@@ -12,6 +12,7 @@ export * from './indicators/funder-report.js';
 export * from './lists/programme-lists.queries.js';
 export * from './lists/state-aid.register.js';
 export * from './export/workbook.writer.js';
+export * from './lists/export-lists.queries.js';
 export * from './read-models.js';
 export * from './reporting.errors.js';
 export * from './reporting.module.js';
