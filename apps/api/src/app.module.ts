@@ -10,10 +10,14 @@ import { HistoryController } from './audit/history.controller.js';
 import { ReportsController } from './audit/reports.controller.js';
 import { FunderReportController } from './audit/funder-report.controller.js';
 import { DEFAULT_READY_MAX_LAG, HealthController, READY_MAX_LAG } from './health/health.controller.js';
+import { LedgerMetrics } from './metrics/ledger-metrics.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { METRICS_ENDPOINT, MetricsListener, metricsEndpointOf } from './metrics/metrics-listener.js';
 import { AccessGuard, OIDC_VERIFIER } from './http/access.guard.js';
 import { RATE_LIMITER, RateLimiter } from './http/rate-limiter.js';
 import { AccessController } from './access/access.controller.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, IdempotencyStore } from './http/idempotency.store.js';
@@ -41,9 +45,11 @@ export class AppModule {
           counting: config.counting,
         }),
         DashboardModule,
+        ImportsModule,
       ],
       controllers: [
         HealthController,
+        MetricsController,
         ProjectsController,
         OrganisationsController,
         ParticipantsController,
@@ -65,6 +71,9 @@ export class AppModule {
         { provide: READY_MAX_LAG, useValue: config.readyMaxLag ?? DEFAULT_READY_MAX_LAG },
         EtagInterceptor,
         IdempotencyInterceptor,
+        { provide: METRICS_ENDPOINT, useValue: metricsEndpointOf(config) },
+        LedgerMetrics,
+        MetricsListener,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -5,6 +6,7 @@ import { ensurePrivateDirectory, openEventStore } from '@app/event-store';
 import type { ApiConfig } from './api.config.js';
 import { AppModule } from './app.module.js';
 import { serveDashboard } from './dashboard/dashboard.static.js';
+import { IMPORT_MULTIPART_LIMITS } from './imports/imports.controller.js';
 import { correlationIdOf, type LedgerRequest } from './http/command-context.decorator.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { harden } from './http/hardening.js';
@@ -14,6 +16,9 @@ import type { IdempotencyStore } from './http/idempotency.store.js';
 import { validationPipe } from './http/validation.js';
 import { defaultLogFormat, LedgerLogger } from './logging/ledger-logger.js';
 import { logRequests } from './logging/request-log.js';
+import { LedgerMetrics } from './metrics/ledger-metrics.service.js';
+import { MetricsListener } from './metrics/metrics-listener.js';
+import { observeRequests } from './metrics/request-metrics.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -31,7 +36,10 @@ export async function createApp(config: ApiConfig, options: { logger?: false | L
   );
   app.enableShutdownHooks();
   harden(app.getHttpAdapter().getInstance());
+  // Uploads (spreadsheet imports) only: strict limits, so a hostile form is a 413 before it is held in memory.
+  await app.register(fastifyMultipart as never, { limits: IMPORT_MULTIPART_LIMITS, throwFileSizeLimit: true });
   if (logger) logRequests(app.getHttpAdapter().getInstance(), logger);
+  observeRequests(app.getHttpAdapter().getInstance(), app.get(LedgerMetrics), app.get(MetricsListener));
   await serveDashboard(app);
   // Browsers may call the API only from the origins configured; without any, no CORS headers are sent at all.
   if (config.corsOrigins && config.corsOrigins.length > 0) {
