@@ -20,6 +20,19 @@ export class IndicatorDefinitionDto {
   @ApiProperty({ description: 'The counting rule in words' }) rule!: string;
   @ApiProperty({ enum: ['distinct', 'rows'], description: '`distinct`: each entity counts once; `rows`: every row counts' }) counting!: string;
   @ApiProperty({ type: [BreakdownDefinitionDto] }) breakdowns!: BreakdownDefinitionDto[];
+  @ApiProperty({ type: () => FunderReportRuleDto, description: 'How GET /api/reports/{id}/funder-report counts "this report" and "cumulative"' })
+  funderReport!: FunderReportRuleDto;
+}
+
+export class FunderReportRuleDto {
+  @ApiProperty({
+    enum: ['distinct-new', 'period-value'],
+    description:
+      '`distinct-new`: cumulative is the distinct count from the project start to the end of the period, this report is cumulative minus ' +
+      'previously reported; `period-value`: this report is the value over the report period',
+  })
+  rule!: string;
+  @ApiProperty({ description: 'The rule in words, and why it is the rule of this indicator' }) text!: string;
 }
 
 export class IndicatorFigureDto extends IndicatorValueDto {

@@ -4,6 +4,8 @@ import { NotFound } from '@app/programme';
 import type { Principal } from '@app/access';
 import {
   EvidenceTrail,
+  FUNDER_REPORT_RULES,
+  funderReportRuleText,
   INDICATOR_CATALOGUE,
   IndicatorCalculator,
   MAIN_INDICATORS,
@@ -60,6 +62,7 @@ export class IndicatorsController {
       rule,
       counting,
       breakdowns: breakdowns.map((b) => ({ dimension: b.dimension, ...(b.categories ? { categories: b.categories } : {}) })),
+      funderReport: { rule: FUNDER_REPORT_RULES[code].kind, text: funderReportRuleText(code) },
     }));
   }
 
