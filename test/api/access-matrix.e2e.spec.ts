@@ -119,6 +119,8 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/projects/{id}/state-aid.csv', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/state-aid.csv` },
   { method: 'GET', path: '/api/projects/{id}/state-aid.xlsx', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/state-aid.xlsx` },
   { method: 'GET', path: '/api/session', permission: 'organisations:read', scoped: false, url: () => '/api/session' },
+  // The funder report layout (issue 15): figures of the report's project.
+  { method: 'GET', path: '/api/reports/{id}/funder-report', permission: 'figures:read', scoped: true, url: (i) => `/api/reports/${i.report}/funder-report` },
 ];
 
 type Caller = 'no token' | 'expired token' | 'revoked token' | `${Role}, own project` | `${Role}, other project`;
