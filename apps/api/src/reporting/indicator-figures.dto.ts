@@ -13,17 +13,6 @@ export class BreakdownDefinitionDto {
   categories?: string[];
 }
 
-export class IndicatorDefinitionDto {
-  @ApiProperty({ enum: INDICATOR_CODES }) code!: string;
-  @ApiProperty({ type: LocalisedTextDto }) name!: LocalisedTextDto;
-  @ApiProperty({ type: LocalisedTextDto }) unit!: LocalisedTextDto;
-  @ApiProperty({ description: 'The counting rule in words' }) rule!: string;
-  @ApiProperty({ enum: ['distinct', 'rows'], description: '`distinct`: each entity counts once; `rows`: every row counts' }) counting!: string;
-  @ApiProperty({ type: [BreakdownDefinitionDto] }) breakdowns!: BreakdownDefinitionDto[];
-  @ApiProperty({ type: () => FunderReportRuleDto, description: 'How GET /api/reports/{id}/funder-report counts "this report" and "cumulative"' })
-  funderReport!: FunderReportRuleDto;
-}
-
 export class FunderReportRuleDto {
   @ApiProperty({
     enum: ['distinct-new', 'period-value'],
@@ -33,6 +22,17 @@ export class FunderReportRuleDto {
   })
   rule!: string;
   @ApiProperty({ description: 'The rule in words, and why it is the rule of this indicator' }) text!: string;
+}
+
+export class IndicatorDefinitionDto {
+  @ApiProperty({ enum: INDICATOR_CODES }) code!: string;
+  @ApiProperty({ type: LocalisedTextDto }) name!: LocalisedTextDto;
+  @ApiProperty({ type: LocalisedTextDto }) unit!: LocalisedTextDto;
+  @ApiProperty({ description: 'The counting rule in words' }) rule!: string;
+  @ApiProperty({ enum: ['distinct', 'rows'], description: '`distinct`: each entity counts once; `rows`: every row counts' }) counting!: string;
+  @ApiProperty({ type: [BreakdownDefinitionDto] }) breakdowns!: BreakdownDefinitionDto[];
+  @ApiProperty({ type: FunderReportRuleDto, description: 'How GET /api/reports/{id}/funder-report counts "this report" and "cumulative"' })
+  funderReport!: FunderReportRuleDto;
 }
 
 export class IndicatorFigureDto extends IndicatorValueDto {
