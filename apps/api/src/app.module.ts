@@ -17,7 +17,8 @@ import { AccessGuard, OIDC_VERIFIER } from './http/access.guard.js';
 import { RATE_LIMITER, RateLimiter } from './http/rate-limiter.js';
 import { AccessController } from './access/access.controller.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
-import { ImportsModule } from './imports/imports.module.js';
+import { ImportsController } from './imports/imports.controller.js';
+import { ImportService } from './imports/import.service.js';
 import { EtagInterceptor } from './http/etag.interceptor.js';
 import { IDEMPOTENCY_STORE, IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { DEFAULT_IDEMPOTENCY_TTL_HOURS, IdempotencyStore } from './http/idempotency.store.js';
@@ -45,7 +46,6 @@ export class AppModule {
           counting: config.counting,
         }),
         DashboardModule,
-        ImportsModule,
       ],
       controllers: [
         HealthController,
@@ -62,6 +62,7 @@ export class AppModule {
         FunderReportController,
         AccessController,
         StateAidController,
+        ImportsController,
       ],
       providers: [
         { provide: OIDC_VERIFIER, useValue: config.oidc ? new OidcVerifier(config.oidc) : null },
@@ -71,6 +72,7 @@ export class AppModule {
         { provide: READY_MAX_LAG, useValue: config.readyMaxLag ?? DEFAULT_READY_MAX_LAG },
         EtagInterceptor,
         IdempotencyInterceptor,
+        ImportService,
         { provide: METRICS_ENDPOINT, useValue: metricsEndpointOf(config) },
         LedgerMetrics,
         MetricsListener,
