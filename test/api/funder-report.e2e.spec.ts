@@ -65,7 +65,7 @@ describe('the funder report layout', () => {
   beforeAll(async () => {
     api = await startApi();
     projectId = await write('/api/projects', { ...crossInnovation, countries: ['SE', 'NO'] });
-    await write(`/api/projects/${projectId}/targets`, { code: 'RCO01', target: 10, baseline: 0 });
+    await write(`/api/projects/${projectId}/targets`, { code: 'RCO01', target: 10, baseline: 0 }, 200);
     for (const [name, sizeClass] of [
       ['Åkesson Design AB', 'micro'],
       ['Öresund Verkstad AB', 'small'],
@@ -141,7 +141,7 @@ describe('the funder report layout', () => {
 
     await participant('Eva', 'woman', '2024-04-01');
     await support('Karlshamn Havsbruk AB', '2024-05-01');
-    await write(`/api/projects/${projectId}/targets`, { code: 'RCO01', target: 20, baseline: 1 });
+    await write(`/api/projects/${projectId}/targets`, { code: 'RCO01', target: 20, baseline: 1 }, 200);
     await api.post(`/api/projects/${projectId}/reports`, { label: 'Rättad rapport 2024 H1', from: '2024-01-01', to: '2024-06-30', minPosition: last }).expect(201);
 
     const later = await funderReport(second);
