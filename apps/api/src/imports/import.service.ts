@@ -441,13 +441,21 @@ export class ImportService {
   }
 }
 
-/** The DTO's own rules, as a single request's body is checked: each broken rule with its field path. */
+/**
+ * The DTO's own rules, as a single request's body is checked: one problem per field, its rules in one sentence;
+ * an empty cell where the DTO needs a value is simply "required".
+ */
 async function checked(dto: new () => object, values: Record<string, unknown>): Promise<Array<{ field: string; rule: string }>> {
   const errors = await validate(plainToInstance(dto, values), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   const flatten = (list: ValidationError[], parent = ''): Array<{ field: string; rule: string }> =>
     list.flatMap((error) => {
       const field = parent ? `${parent}.${error.property}` : error.property;
-      return [...Object.values(error.constraints ?? {}).map((rule) => ({ field, rule })), ...flatten(error.children ?? [], field)];
+      const constraints = error.constraints ?? {};
+      const rules = Object.values(constraints);
+      // A missing value breaks every rule of its field; a vocabulary's rule says more than "required" (which words, and when).
+      const missing = constraints.isIn ?? 'is required';
+      const own = rules.length === 0 ? [] : [{ field, rule: error.value === undefined ? missing : rules.reverse().join('; ') }];
+      return [...own, ...flatten(error.children ?? [], field)];
     });
   return flatten(errors);
 }

@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { ImportService } from '../../apps/api/src/imports/import.service.js';
+import { API_KEY, crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
+
+
+
+type Row = Array<string | number | Date | { formula: string; result?: unknown } | null>;
+
+/** An XLSX made here, never committed: a header row and the rows as given (a Date is an Excel date). */
+async function xlsx(header: string[], rows: Row[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Deltagare');
+  sheet.addRow(header);
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** A zip of one part that inflates to `size` bytes of zeros from a few hundred kilobytes. */
+function zipBomb(size: number): Buffer {
+  const name = Buffer.from('xl/worksheets/sheet1.xml');
+  const data = deflateRawSync(Buffer.alloc(size), { level: 1 });
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(size, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(data.length, 20);
+  // The declared size lies, as a hostile file's would: the check must not trust it.
+  central.writeUInt32LE(1000, 24);
+  central.writeUInt16LE(name.length, 28);
+  central.writeUInt32LE(0, 42);
+  const cdOffset = local.length + name.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(cdOffset, 16);
+  return Buffer.concat([local, name, data, central, name, end]);
+}
+
+const SWEDISH_HEADER = ['E-POST', 'Namn', 'kön', 'Födelseår', 'Roll', 'Registrerad', 'Organisation'];
+
+describe('Spreadsheet imports', () => {
+  let api: ApiFixture;
+  let projectId: string;
+  let organisationId: string;
+
+  const upload = (file: Buffer, fields: Record<string, string>, query = '', name = 'list.xlsx', id = projectId) => {
+    let test = request(api.app.getHttpServer()).post(`/api/projects/${id}/imports${query}`).set('Authorization', `Bearer ${API_KEY}`);
+    for (const [field, value] of Object.entries(fields)) test = test.field(field, value);
+    return test.attach('file', file, name);
+  };
+  const participants = async () => (await api.get(`/api/projects/${projectId}/participants?limit=500&minPosition=${await head()}`).expect(200)).body.items;
+  const head = async () => (await api.allEvents()).at(-1)!.position;
+
+  beforeAll(async () => {
+    api = await startApi();
+    projectId = (await api.post('/api/projects', crossInnovation).expect(201)).body.id;
+    organisationId = (await api.post('/api/organisations', { name: 'Havsfabriken AB', country: 'SE', type: 'enterprise', sizeClass: 'micro', organisationNumber: '556036-0793' }).expect(201)).body.id;
+  });
+  afterAll(() => api.close());
+
+  describe('participants from a Swedish-header XLSX with bad rows', () => {
+    let file: Buffer;
+    beforeAll(async () => {
+      file = await xlsx(SWEDISH_HEADER, [
+        ['anna@example.se', 'Anna Söderberg', 'Kvinna', 1987, 'Kreatör', new Date(Date.UTC(2024, 2, 1)), null],
+        ['bo@example.se', 'Bo Ek', 'Okänt', 1990, 'Forskare', '2024-03-02', null],
+        ['cia@example.se', 'Cia Lund', 'Man', 1975, 'Student', '2022-05-01', null],
+        ['ANNA@example.se', 'Anna S', 'Kvinna', 1987, 'Kreatör', '2024-03-03', null],
+        ['dan@example.se', null, 'Man', 1980, 'Forskare', '2024-03-04', null],
+        // An Excel serial day (45356 is 2024-03-05) and an organisation by its number.
+        ['erik@example.se', 'Erik Berg', 'man', null, 'Företagsrepresentant', 45356, '556036-0793'],
+      ]);
+    });
+
+    it('a dry run names exactly the bad rows and their columns, and records nothing', async () => {
+      const before = (await api.allEvents()).length;
+      const res = await upload(file, { kind: 'participants' }).expect(200);
+      expect(res.body).toMatchObject({ kind: 'participants', rows: 6, valid: 2, invalid: 4, recorded: 0, skipped: 0 });
+      expect(res.body.fileSha256).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(res.body.errors.map(({ row, column }: { row: number; column: string }) => [row, column])).toEqual([
+        [3, 'kön'],
+        [4, 'Registrerad'],
+        [5, 'E-POST'],
+        [6, 'Namn'],
+      ]);
+      expect(res.body.errors[1].rule).toContain('outside');
+      expect(res.body.errors[2].rule).toBe('the same e-mail as row 2');
+      expect((await api.allEvents()).length).toBe(before);
+    });
+
+    it('applying with onError=refuse is a 422 with the same report, and records nothing', async () => {
+      const before = (await api.allEvents()).length;
+      const res = await upload(file, { kind: 'participants' }, '?dryRun=false').expect(422);
+      expect(res.body).toMatchObject({ statusCode: 422, rows: 6, invalid: 4, recorded: 0 });
+      expect(res.body.errors.map((e: { row: number }) => e.row)).toEqual([3, 4, 5, 6]);
+      expect((await api.allEvents()).length).toBe(before);
+      expect(await participants()).toEqual([]);
+    });
+
+    it('onError=skip records the valid rows, sealed, each event naming its import and row; the same file again records nothing', async () => {
+      const res = await upload(file, { kind: 'participants' }, '?dryRun=false&onError=skip').expect(201);
+      expect(res.body).toMatchObject({ rows: 6, valid: 2, invalid: 4, recorded: 2, skipped: 4, matched: 0 });
+      const listed = await participants();
+      expect(listed.map((p: { person: { name: string } }) => p.person.name).sort()).toEqual(['Anna Söderberg', 'Erik Berg']);
+      const erik = listed.find((p: { person: { name: string } }) => p.person.name === 'Erik Berg');
+      expect(erik).toMatchObject({ gender: 'man', role: 'company-representative', registeredOn: '2024-03-05', organisationId });
+
+      const events = await api.allEvents();
+      const registered = events.filter((e) => e.type === 'ParticipantRegistered');
+      expect(registered.map((e) => e.metadata)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ importId: res.body.importId, importRow: 2 }),
+          expect.objectContaining({ importId: res.body.importId, importRow: 7 }),
+        ]),
+      );
+      expect(JSON.stringify(events)).not.toContain('anna@example.se');
+      expect(JSON.stringify(events)).not.toContain('Söderberg');
+
+      const again = await upload(file, { kind: 'participants' }, '?dryRun=false&onError=skip').expect(200);
+      expect(again.body).toEqual(res.body);
+      expect((await api.allEvents()).length).toBe(events.length);
+
+      const list = await api.get(`/api/projects/${projectId}/imports`).expect(200);
+      expect(list.body.items).toEqual([
+        expect.objectContaining({ importId: res.body.importId, fileSha256: res.body.fileSha256, kind: 'participants', recorded: 2, skipped: 4, errorCount: 4, actor: expect.any(String), recordedAt: '2026-11-22T10:00:00.000Z' }),
+      ]);
+    });
+
+    it('a participant whose e-mail the project already has is matched, not registered again', async () => {
+      const csv = Buffer.from('Name;Email;Gender;Role\nAnna Söderberg;Anna@Example.se;woman;creative\nFrida Holm;frida@example.se;Not stated;Other\n');
+      const res = await upload(csv, { kind: 'participants' }, '?dryRun=false', 'list.csv').expect(201);
+      expect(res.body).toMatchObject({ rows: 2, valid: 2, invalid: 0, recorded: 1, matched: 1, errors: [] });
+      const names = (await participants()).map((p: { person: { name: string } }) => p.person.name).sort();
+      expect(names).toEqual(['Anna Söderberg', 'Erik Berg', 'Frida Holm']);
+    });
+  });
+
+  it('an import interrupted half-way and sent again records every row exactly once', async () => {
+    const rows: Row[] = Array.from({ length: 40 }, (_, i) => [`Person ${i}`, `crash${i}@example.se`, 'Kvinna', 'Forskare', '2024-04-01']);
+    const file = await xlsx(['Namn', 'E-post', 'Kön', 'Roll', 'Registrerad'], rows);
+    const service = api.app.get(ImportService);
+    let recorded = 0;
+    service.afterRowRecorded = () => {
+      if (++recorded === 5) throw new Error('crash in the middle of an import');
+    };
+    await upload(file, { kind: 'participants' }, '?dryRun=false').expect(500);
+    service.afterRowRecorded = undefined;
+    const partial = (await participants()).filter((p: { person: { email: string } }) => p.person.email.startsWith('crash')).length;
+    expect(partial).toBeGreaterThanOrEqual(5);
+    expect(partial).toBeLessThan(40);
+
+    const res = await upload(file, { kind: 'participants' }, '?dryRun=false').expect(201);
+    expect(res.body).toMatchObject({ rows: 40, valid: 40, recorded: 40, matched: 0 });
+    const crashed = (await participants()).filter((p: { person: { email: string } }) => p.person.email.startsWith('crash'));
+    expect(crashed).toHaveLength(40);
+    const registered = (await api.allEvents()).filter((e) => e.type === 'ParticipantRegistered' && e.metadata.importId === res.body.importId);
+    expect(registered.map((e) => e.metadata.importRow).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+  });
+
+  describe('hostile files are refused with a 4xx', () => {
+    it('a file of 10 MB + 1 byte is a 413', async () => {
+      const res = await upload(Buffer.alloc(10 * 1024 * 1024 + 1, 'a'), { kind: 'participants' }, '', 'big.csv');
+      expect(res.status).toBe(413);
+    });
+
+    it('a zip bomb is a 413 before it is inflated', async () => {
+      const res = await upload(zipBomb(130 * 1024 * 1024), { kind: 'participants' });
+      expect(res.status).toBe(413);
+      expect(res.body.message).toContain('zip bomb');
+    });
+
+    it('a formula cell is never evaluated: its row is refused (422 when applying), naming the column', async () => {
+      const file = await xlsx(['Namn', 'Kön', 'Roll'], [[{ formula: 'CONCATENATE("A","nna")', result: 'Anna' }, 'Kvinna', 'Forskare']]);
+      const before = (await api.allEvents()).length;
+      const res = await upload(file, { kind: 'participants' }, '?dryRun=false').expect(422);
+      expect(res.body.errors).toEqual([{ row: 2, column: 'Namn', rule: expect.stringContaining('formula') }]);
+      expect((await api.allEvents()).length).toBe(before);
+    });
+
+    it('wrong types, unknown columns, a binary file and a form without multipart are 4xx naming the problem', async () => {
+      const typed = await upload(await xlsx(['Namn', 'Kön', 'Roll', 'Födelseår'], [['Ann', 'Kvinna', 'Forskare', 'nineteen']]), { kind: 'participants' }).expect(200);
+      expect(typed.body.errors).toEqual([{ row: 2, column: 'Födelseår', rule: 'must be a whole number' }]);
+      const unknown = await upload(Buffer.from('Namn,Skostorlek\nAnn,38\n'), { kind: 'participants' }, '', 'a.csv').expect(400);
+      expect(unknown.body.message).toContain('"Skostorlek" is not a column');
+      expect((await upload(Buffer.from([0, 1, 2, 3, 0, 0]), { kind: 'participants' }, '', 'a.bin')).status).toBe(415);
+      expect((await upload(Buffer.from('Namn\nAnn\n'), { kind: 'people' }, '', 'a.csv')).status).toBe(400);
+      expect((await api.post(`/api/projects/${projectId}/imports`, { kind: 'participants' })).status).toBe(415);
+    });
+  });
+
+  it('organisations from a CSV, and attendance from an XLSX, with Swedish words', async () => {
+    const csv = Buffer.from(
+      'Namn;Organisationsnummer;Land;Typ;Storlek;Grundat\n' +
+        'Ronneby Ljud AB;556677-8899;Sverige;Företag;Mikro;2019\n' +
+        'Karlshamns kommun;;SE;Kommun;;\n' +
+        'Havsfabriken AB;5560360793;SE;Företag;Liten;2001\n' +
+        'Trasigt AB;;SE;Företag;;\n',
+    );
+    const orgs = await upload(csv, { kind: 'organisations' }, '?dryRun=false&onError=skip', 'orgs.csv').expect(201);
+    expect(orgs.body).toMatchObject({ rows: 4, valid: 3, invalid: 1, recorded: 2, matched: 1 });
+    expect(orgs.body.errors).toEqual([{ row: 5, column: 'Storlek', rule: expect.stringContaining('sizeClass') }]);
+
+    const activityId = (
+      await api
+        .post(`/api/projects/${projectId}/activities`, { name: 'Workshop Ronneby', format: 'workshop', crossBorder: false, startDate: '2024-04-10', endDate: '2024-04-12' })
+        .expect(201)
+    ).body.id;
+    const sheet = await xlsx(['Datum', 'E-post'], [
+      [new Date(Date.UTC(2024, 3, 10)), 'anna@example.se'],
+      ['2024-04-11', 'ANNA@example.se'],
+      ['2024-04-11', 'anna@example.se'],
+      ['2024-04-20', 'frida@example.se'],
+      ['2024-04-11', 'nobody@example.se'],
+    ]);
+    const res = await upload(sheet, { kind: 'attendance', activityId }, '?dryRun=false&onError=skip').expect(201);
+    expect(res.body).toMatchObject({ rows: 5, valid: 2, invalid: 3, recorded: 2 });
+    expect(res.body.errors.map(({ row, column }: { row: number; column: string }) => [row, column])).toEqual([
+      [4, 'E-post'],
+      [5, 'Datum'],
+      [6, 'E-post'],
+    ]);
+    const activity = await api.get(`/api/activities/${activityId}`).expect(200);
+    expect(activity.body.attendance.total).toBe(2);
+    expect((await upload(sheet, { kind: 'attendance' })).status).toBe(400);
+  });
+});
