@@ -33,6 +33,8 @@ export interface ApiConfig {
   readyMaxLag?: number;
   /** LEDGER_LOG_FORMAT: json or text; unset, JSON lines unless stdout is a terminal. */
   logFormat?: LogFormat;
+  /** LEDGER_METRICS_PORT: /metrics on a listener of its own on HOST (and not on PORT); unset or PORT: on the API's port. */
+  metricsPort?: number;
   /** Tests pin the clock; the service reads the real one. */
   clock?: () => Date;
 }
@@ -66,6 +68,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
   const newEnterpriseYears = wholeNumber(env, 'LEDGER_NEW_ENTERPRISE_YEARS', DEFAULT_COUNTING.newEnterpriseYears, 1, 20, problems);
   const deMinimisCeilingEur = wholeNumber(env, 'LEDGER_DE_MINIMIS_CEILING_EUR', DEFAULT_DE_MINIMIS_CEILING_EUR, 1, 100_000_000, problems);
   const readyMaxLag = wholeNumber(env, 'LEDGER_READY_MAX_LAG', DEFAULT_READY_MAX_LAG, 0, 10_000_000, problems);
+  const metricsPort = env.LEDGER_METRICS_PORT?.trim() ? wholeNumber(env, 'LEDGER_METRICS_PORT', port, 1, 65535, problems) : undefined;
   const logFormatText = env.LEDGER_LOG_FORMAT?.trim() || undefined;
   if (logFormatText !== undefined && !(LOG_FORMATS as readonly string[]).includes(logFormatText)) {
     problems.push(`LEDGER_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormatText.slice(0, 40)}")`);
@@ -93,6 +96,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv): ApiConfig {
     counting: { ...DEFAULT_COUNTING, newEnterpriseYears },
     deMinimisCeilingEur,
     readyMaxLag,
+    ...(metricsPort !== undefined && metricsPort !== port ? { metricsPort } : {}),
     ...(logFormatText ? { logFormat: logFormatText as LogFormat } : {}),
   };
 }

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   const where = config.eventStore.kind === 'sqlite' ? config.eventStore.file : 'EventStoreDB';
   logger.log(`Programme Ledger listening on http://${config.host}:${config.port} (event store: ${where})`);
+  if (config.metricsPort !== undefined) logger.log(`Metrics (GET /metrics, a token with metrics:read) on http://${config.host}:${config.metricsPort} only`);
   if (config.oidc) logger.log(`Single sign-on: JWTs from ${config.oidc.issuer} for audience ${config.oidc.audience}`);
 }
 

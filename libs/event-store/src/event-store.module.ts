@@ -1,6 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { openEventStore, type EventStoreConfig } from './event-store.config.js';
 import { EVENT_STORE, type EventStore } from './event-store.port.js';
+import { MeteredEventStore } from './metered-event-store.js';
 
 export const EVENT_STORE_CONFIG = Symbol.for('programme-ledger.EventStoreConfig');
 
@@ -12,7 +13,11 @@ class EventStoreLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Provides the configured `EventStore` under `EVENT_STORE` to the whole application, and closes it. */
+/**
+ * Provides the configured `EventStore` under `EVENT_STORE` to the whole application, and closes it. Every
+ * module gets it metered (`MeteredEventStore`, also injectable by its class), so /metrics counts appends
+ * on either adapter.
+ */
 @Module({})
 export class EventStoreModule {
   /** Pass an already opened store to have start-up fail on a bad store file before the app is wired. */
@@ -22,10 +27,11 @@ export class EventStoreModule {
       global: true,
       providers: [
         { provide: EVENT_STORE_CONFIG, useValue: config },
-        store ? { provide: EVENT_STORE, useValue: store } : { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        { provide: MeteredEventStore, useFactory: () => new MeteredEventStore(store ?? openEventStore(config)) },
+        { provide: EVENT_STORE, useExisting: MeteredEventStore },
         EventStoreLifecycle,
       ],
-      exports: [EVENT_STORE, EVENT_STORE_CONFIG],
+      exports: [EVENT_STORE, EVENT_STORE_CONFIG, MeteredEventStore],
     };
   }
 }
