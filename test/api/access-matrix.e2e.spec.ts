@@ -121,6 +121,22 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/session', permission: 'organisations:read', scoped: false, url: () => '/api/session' },
   // The funder report layout (issue 15): figures of the report's project.
   { method: 'GET', path: '/api/reports/{id}/funder-report', permission: 'figures:read', scoped: true, url: (i) => `/api/reports/${i.report}/funder-report` },
+  // Exports (issue 15): XLSX beside every CSV, and the lists as files. Participants: figures:read, personal columns only with records:read.
+  { method: 'GET', path: '/api/projects/{id}/indicators.xlsx', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/indicators.xlsx` },
+  { method: 'GET', path: '/api/indicators.xlsx', permission: 'programme:read', scoped: false, url: () => '/api/indicators.xlsx' },
+  { method: 'GET', path: '/api/projects/{id}/participants.csv', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/participants.csv` },
+  { method: 'GET', path: '/api/projects/{id}/participants.xlsx', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/participants.xlsx` },
+  { method: 'GET', path: '/api/organisations.csv', permission: 'organisations:read', scoped: false, url: () => '/api/organisations.csv' },
+  { method: 'GET', path: '/api/organisations.xlsx', permission: 'organisations:read', scoped: false, url: () => '/api/organisations.xlsx' },
+  { method: 'GET', path: '/api/projects/{id}/enterprises-supported', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/enterprises-supported` },
+  { method: 'GET', path: '/api/projects/{id}/enterprises-supported.csv', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/enterprises-supported.csv` },
+  { method: 'GET', path: '/api/projects/{id}/enterprises-supported.xlsx', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/enterprises-supported.xlsx` },
+  { method: 'GET', path: '/api/enterprises-supported', permission: 'programme:read', scoped: false, url: () => '/api/enterprises-supported' },
+  { method: 'GET', path: '/api/enterprises-supported.csv', permission: 'programme:read', scoped: false, url: () => '/api/enterprises-supported.csv' },
+  { method: 'GET', path: '/api/enterprises-supported.xlsx', permission: 'programme:read', scoped: false, url: () => '/api/enterprises-supported.xlsx' },
+  // Spreadsheet imports (issue 15): once access is granted, a JSON body is refused (415); the imports spec uploads real files.
+  { method: 'POST', path: '/api/projects/{id}/imports', permission: 'records:write', scoped: true, url: (i) => `/api/projects/${p(i)}/imports`, body: () => ({ kind: 'participants' }) },
+  { method: 'GET', path: '/api/projects/{id}/imports', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/imports` },
 ];
 
 type Caller = 'no token' | 'expired token' | 'revoked token' | `${Role}, own project` | `${Role}, other project`;
