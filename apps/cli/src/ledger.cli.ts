@@ -5,6 +5,7 @@ import { auditExportCommand, verifyCommand } from './audit.command.js';
 import { backupCommand, restoreCommand } from './backup.command.js';
 import { asksForHelp, commandHelp, EXIT, parseCommandArgs, UsageError, usageLine, type CliIo, type LedgerCommand } from './cli-command.js';
 import { ledgerVersion } from './ledger-version.js';
+import { importCommand } from './import.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { projectionsRebuildCommand, projectionsStatusCommand } from './projections.command.js';
 import { replayCommand } from './replay.command.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly LedgerCommand[] = [
   backupCommand,
   restoreCommand,
   migrateCommand,
+  importCommand,
 ];
 
 const USAGE = `Usage: ledger <command> [options]
