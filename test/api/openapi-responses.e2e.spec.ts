@@ -263,6 +263,9 @@ describe('the OpenAPI document describes the answers the API actually gives', ()
     await get(`/api/reports/${reportId}`, 200);
     await get(`/api/reports/${reportId}/verification`, 200);
     await get(`/api/reports/${reportId}/verification/changes`, 200);
+    await get(`/api/reports/${reportId}/funder-report?lang=sv`, 200);
+    await get(`/api/reports/${reportId}/funder-report?format=pdf`, 400);
+    await get(`/api/reports/${unknown}/funder-report`, 404);
     await post(`/api/reports/${reportId}/verifications`, undefined, 201);
     await get(`/api/projects/${unknown}`, 404);
     await get('/api/projects/not-a-uuid', 400);
