@@ -5,7 +5,7 @@ import { crossInnovation, startApi, type ApiFixture } from '../support/api-fixtu
  * token for the route's project and for another project. Refusals are 401 (who are you?) or 403 (not
  * you, not here) and write nothing; everything else gets past the door (its own 2xx or 4xx).
  */
-type Role = 'admin' | 'staff' | 'auditor' | 'viewer';
+type Role = 'admin' | 'staff' | 'auditor' | 'viewer' | 'monitoring';
 type Permission =
   | 'figures:read'
   | 'records:read'
@@ -19,7 +19,8 @@ type Permission =
   | 'log:read'
   | 'projects:register'
   | 'personal-data:erase'
-  | 'access:manage';
+  | 'access:manage'
+  | 'metrics:read';
 
 /** The policy as users were promised it (README, "Access control"); the code must agree. */
 const MAY: Record<Role, Permission[] | 'all'> = {
@@ -27,6 +28,7 @@ const MAY: Record<Role, Permission[] | 'all'> = {
   staff: ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'organisations:read', 'organisations:write', 'state-aid:read'],
   auditor: ['figures:read', 'records:read', 'reports:verify', 'organisations:read', 'programme:read', 'log:read', 'state-aid:read'],
   viewer: ['figures:read', 'organisations:read'],
+  monitoring: ['metrics:read'],
 };
 const PROJECT_SCOPED: Permission[] = ['figures:read', 'records:read', 'records:write', 'reports:submit', 'reports:verify', 'personal-data:erase'];
 
@@ -137,6 +139,8 @@ const ROUTES: Route[] = [
   // Spreadsheet imports (issue 15): once access is granted, a JSON body is refused (415); the imports spec uploads real files.
   { method: 'POST', path: '/api/projects/{id}/imports', permission: 'records:write', scoped: true, url: (i) => `/api/projects/${p(i)}/imports`, body: () => ({ kind: 'participants' }) },
   { method: 'GET', path: '/api/projects/{id}/imports', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/imports` },
+  // Metrics (issue 14.2): a monitoring token or an admin's; every other role is refused.
+  { method: 'GET', path: '/metrics', permission: 'metrics:read', scoped: false, url: () => '/metrics' },
 ];
 
 type Caller = 'no token' | 'expired token' | 'revoked token' | `${Role}, own project` | `${Role}, other project`;
@@ -144,7 +148,7 @@ const CALLERS: Caller[] = [
   'no token',
   'expired token',
   'revoked token',
-  ...(['admin', 'staff', 'auditor', 'viewer'] as const).flatMap((role) => [`${role}, own project`, `${role}, other project`] as Caller[]),
+  ...(['admin', 'staff', 'auditor', 'viewer', 'monitoring'] as const).flatMap((role) => [`${role}, own project`, `${role}, other project`] as Caller[]),
 ];
 
 function expected(route: Route, caller: Caller): 401 | 403 | 'through' {
@@ -198,7 +202,7 @@ describe('authorization matrix: every route, every caller', () => {
     organisation = await created('/api/organisations', { name: 'Havsfabriken AB', country: 'SE', type: 'enterprise', sizeClass: 'micro' });
     await entities(own);
     await entities(other);
-    for (const role of ['admin', 'staff', 'auditor', 'viewer'] as const) {
+    for (const role of ['admin', 'staff', 'auditor', 'viewer', 'monitoring'] as const) {
       const projectIds = role === 'staff' || role === 'viewer' ? { projectIds: [own.project] } : {};
       const { token } = await grant({ name: `${role} i matrisen`, role, ...projectIds });
       tokens[`${role}, own project`] = token;

@@ -41,6 +41,8 @@ const NOT_JSON = new Set([
   'GET /api/indicators.csv',
   'GET /api/projects/{id}/state-aid.csv',
   'GET /api/projects/{id}/state-aid.xlsx',
+  // Metrics (issue 14.2): Prometheus' text format
+  'GET /metrics',
 ]);
 
 /** The OpenAPI subset this project's document uses: type, properties, required, items, enum, nullable, $ref, allOf/oneOf/anyOf. */
@@ -286,6 +288,10 @@ describe('the OpenAPI document describes the answers the API actually gives', ()
     }
     const anonymous = await api.raw().get(`/api/projects/${projectId}`);
     answers.push({ route: 'GET /api/projects/{id}', status: anonymous.status, contentType: anonymous.headers['content-type'] ?? '', body: anonymous.body });
+    // Metrics (issue 14.2): the scrape (Prometheus text) and its refusal without a token (JSON).
+    await get('/metrics', 200);
+    const unscraped = await api.raw().get('/metrics').expect(401);
+    answers.push({ route: 'GET /metrics', status: unscraped.status, contentType: unscraped.headers['content-type'] ?? '', body: unscraped.body });
   }, 60_000);
   afterAll(() => api.close());
 
