@@ -66,6 +66,12 @@ export class ProjectionEngine {
   private waiters: Array<{ position: number; resolve: (reached: boolean) => void }> = [];
   private readonly rebuilds = new Map<string, RebuildProgress | undefined>();
   private rebuildRun?: Promise<void>;
+  /**
+   * Each projection compiled against the live tables of one generation (`rebuiltAt`). Projections may keep what
+   * they read at hand between events, so a failed batch (rolled back) or tables swapped in by a rebuild drop the
+   * compiled one and the next batch compiles afresh.
+   */
+  private readonly compiled = new Map<string, { generation: string | null; apply: (event: RecordedEvent) => void }>();
 
   constructor(
     private readonly store: EventStore,
@@ -76,11 +82,11 @@ export class ProjectionEngine {
     retry?: RetryPolicy,
   ) {
     this.byType = appliersByType(
-      projections.map((projection) => {
+      projections.map((projection) => ({
+        projection,
         // Statements compile lazily: a projection being rebuilt may not have tables of this version yet.
-        let compiled: ((event: RecordedEvent) => void) | undefined;
-        return { projection, apply: (event: RecordedEvent) => (compiled ??= projection.prepare(this.db, liveTables))(event) };
-      }),
+        apply: (event: RecordedEvent) => this.compiledFor(projection)(event),
+      })),
     );
     this.follower = new LogFollower({
       name: 'projections',
@@ -184,6 +190,11 @@ export class ProjectionEngine {
     }
   }
 
+  /** Compiled in every batch's transaction (see writeBatch) before any event of the projection is applied. */
+  private compiledFor(projection: Projection): (event: RecordedEvent) => void {
+    return this.compiled.get(projection.name)!.apply;
+  }
+
   /** Applies the buffered events and moves the checkpoints, all in one transaction. */
   private flush(): void {
     if (this.state.kind !== 'following' && this.state.kind !== 'lock-busy') return;
@@ -195,6 +206,8 @@ export class ProjectionEngine {
       this.applyBatch(events);
       this.applied = events[events.length - 1].position;
     } catch (error) {
+      // Nothing of the batch was committed: what the projections kept at hand from it must go too.
+      this.compiled.clear();
       if ((error as { code?: string }).code === 'SQLITE_BUSY') {
         // Another process (a rebuild) holds the write lock: try again shortly rather than block the service.
         this.buffer = [...events, ...this.buffer];
@@ -240,6 +253,10 @@ export class ProjectionEngine {
           // A rebuild elsewhere swapped in tables that stop before what this batch builds on: go back for those events.
           if (state.checkpoint < this.applied) throw new CheckpointMoved();
           checkpoints.set(projection.name, state.checkpoint);
+          // Tables swapped in by a rebuild: compile against them afresh.
+          if (this.compiled.get(projection.name)?.generation !== state.rebuiltAt) {
+            this.compiled.set(projection.name, { generation: state.rebuiltAt, apply: projection.prepare(this.db, liveTables) });
+          }
         }
         for (const event of events) {
           for (const { projection, apply } of this.byType.get(event.type) ?? []) {

@@ -46,11 +46,31 @@ export async function rebuildProjections(
   projections: readonly Projection[],
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
-  const batchSize = options.batchSize ?? 2_000;
+  const batchSize = options.batchSize ?? 5_000;
   const clock = options.clock ?? (() => new Date());
   const names = projections.map((p) => p.name);
   const started = performance.now();
 
+  // Sorting for the indexes in memory, on both cores, with a larger page cache: the connection is the rebuild's
+  // own (the service keeps its settings), and these settings change speed, never what is written.
+  const restore = tuneForBulkLoad(db);
+  try {
+    return await rebuild(store, db, projections, options, batchSize, clock, names, started);
+  } finally {
+    restore();
+  }
+}
+
+async function rebuild(
+  store: EventStore,
+  db: Database.Database,
+  projections: readonly Projection[],
+  options: RebuildOptions,
+  batchSize: number,
+  clock: () => Date,
+  names: string[],
+  started: number,
+): Promise<RebuildResult> {
   prepareShadows(db, projections);
   const byType = appliersByType(projections.map((p) => ({ projection: p, apply: p.prepare(db, shadowTables) })));
   const setShadowCheckpoint = db.prepare(`UPDATE projection_state SET shadow_checkpoint = ? WHERE name = ?`);
@@ -119,6 +139,16 @@ export async function rebuildProjections(
   db.exec('ANALYZE');
   report('done');
   return { projections: names, events: eventsDone, position, seconds: (performance.now() - started) / 1000 };
+}
+
+function tuneForBulkLoad(db: Database.Database): () => void {
+  const saved = ['temp_store', 'cache_size', 'threads'].map((name) => [name, db.pragma(name, { simple: true })] as const);
+  db.pragma('temp_store = MEMORY');
+  db.pragma(`cache_size = ${process.env.LEDGER_REBUILD_CACHE_KB ? -Number(process.env.LEDGER_REBUILD_CACHE_KB) : -131_072}`);
+  db.pragma('threads = 2');
+  return () => {
+    if (db.open) for (const [name, value] of saved) db.pragma(`${name} = ${value}`);
+  };
 }
 
 /** Fresh shadow tables, unless an earlier rebuild of the same version left some to resume from. */

@@ -10,10 +10,10 @@ import { openReadModelDatabase } from './read-model.database.js';
  */
 export class ReadModelReplay {
   readonly db: Database.Database;
-  private readonly byType: Map<string, Applier[]>;
+  private byType: Map<string, Applier[]>;
   private checkpoint = 0;
 
-  constructor(projections: readonly Projection[] = PROJECTIONS) {
+  constructor(private readonly projections: readonly Projection[] = PROJECTIONS) {
     this.db = openReadModelDatabase(':memory:');
     for (const projection of projections) {
       createTables(this.db, projection, liveTables, true);
@@ -21,11 +21,28 @@ export class ReadModelReplay {
         .prepare(`INSERT INTO projection_state (name, version, checkpoint) VALUES (?, ?, 0)`)
         .run(projection.name, projection.version);
     }
-    this.byType = appliersByType(projections.map((projection) => ({ projection, apply: projection.prepare(this.db, liveTables) })));
+    this.byType = this.compile();
+  }
+
+  private compile(): Map<string, Applier[]> {
+    return appliersByType(this.projections.map((projection) => ({ projection, apply: projection.prepare(this.db, liveTables) })));
   }
 
   apply(events: readonly RecordedEvent[]): this {
     if (events.length === 0) return this;
+    const checkpoint = this.checkpoint;
+    try {
+      this.transaction(events);
+    } catch (error) {
+      // Rolled back: what the projections kept at hand from these events goes too.
+      this.checkpoint = checkpoint;
+      this.byType = this.compile();
+      throw error;
+    }
+    return this;
+  }
+
+  private transaction(events: readonly RecordedEvent[]): void {
     this.db.transaction(() => {
       for (const event of events) {
         if (event.position <= this.checkpoint) continue;
@@ -34,7 +51,6 @@ export class ReadModelReplay {
       }
       this.db.prepare(`UPDATE projection_state SET checkpoint = ?`).run(this.checkpoint);
     })();
-    return this;
   }
 
   close(): void {

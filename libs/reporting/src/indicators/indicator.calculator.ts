@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { IN_SCOPE, INDICATOR_CATALOGUE, indicatorDefinition, type IndicatorDefinition } from './indicator-catalogue.js';
+import { IndicatorIndex, type Counted } from './indicator-index.js';
 
 export type IndicatorScope =
   | { kind: 'project'; projectId: string }
@@ -59,14 +60,21 @@ const OPEN_TO = '9999-12-31';
  */
 export class IndicatorCalculator {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Counts in memory (see IndicatorIndex); absent when counting in SQL only. */
+  private readonly index?: IndicatorIndex;
+  /** Whether the index follows the snapshot of the transaction under way. */
+  private indexed = false;
 
   constructor(
     private readonly db: Database.Database,
     private readonly counting: CountingOptions = DEFAULT_COUNTING,
-  ) {}
+    options: { inMemory?: boolean } = {},
+  ) {
+    if (options.inMemory !== false) this.index = new IndicatorIndex(db);
+  }
 
   compute(scope: IndicatorScope, period: Period, language: 'en' | 'sv' = 'en'): { position: number; indicators: IndicatorFigure[] } {
-    return this.db.transaction(() => {
+    return this.readTransaction(() => {
       const targets = this.targets(scope);
       const indicators = INDICATOR_CATALOGUE.map((definition) => {
         const { value, breakdown } = this.count(definition, scope, period);
@@ -82,6 +90,18 @@ export class IndicatorCalculator {
         };
       });
       return { position: this.position(), indicators };
+    });
+  }
+
+  /** One read transaction (one position of the log), with the in-memory index brought to it. */
+  private readTransaction<T>(read: () => T): T {
+    return this.db.transaction(() => {
+      this.indexed = this.index?.sync() ?? false;
+      try {
+        return read();
+      } finally {
+        this.indexed = false;
+      }
     })();
   }
 
@@ -95,7 +115,7 @@ export class IndicatorCalculator {
     period: Period,
     language: 'en' | 'sv' = 'en',
   ): { position: number; projects: Array<{ projectId: string; indicators: IndicatorValue[] }> } {
-    return this.db.transaction(() => {
+    return this.readTransaction(() => {
       const targets = new Map<string, Map<string, { target: number; baseline: number | null }>>();
       const rows = this.cached(
         'targets:each',
@@ -120,7 +140,7 @@ export class IndicatorCalculator {
         return { projectId, indicators };
       });
       return { position: this.position(), projects };
-    })();
+    });
   }
 
   /** What one indicator counted: its value, and the entities with the positions of the events that made them count. */
@@ -136,7 +156,7 @@ export class IndicatorCalculator {
 
   /** The total alone, by the same rule as {@link count}. */
   private value(definition: IndicatorDefinition, scope: IndicatorScope, period: Period): number {
-    const value = this.statement(definition, scope.kind, 'value').pluck().get(this.parameters(scope, period)) as number;
+    const value = this.inMemory(definition, scope, period)?.value ?? (this.statement(definition, scope.kind, 'value').pluck().get(this.parameters(scope, period)) as number);
     return definition.atMost ? Math.min(value, this.ceiling(definition.atMost, scope, period)) : value;
   }
 
@@ -145,10 +165,23 @@ export class IndicatorCalculator {
     return this.value(indicatorDefinition(code)!, scope, { to: period.to });
   }
 
+  /** The same count from the in-memory index, when it follows this transaction and can count exactly. */
+  private inMemory(definition: IndicatorDefinition, scope: IndicatorScope, period: Period): Counted | undefined {
+    if (!this.indexed) return undefined;
+    const { fund, country, from, to, newEnterpriseYears } = this.parameters(scope, period);
+    return this.index!.count(
+      definition,
+      scope.kind === 'project' ? scope : { kind: 'programme', fund, country },
+      { from, to },
+      newEnterpriseYears,
+    );
+  }
+
   private count(definition: IndicatorDefinition, scope: IndicatorScope, period: Period) {
-    const rows = this.statement(definition, scope.kind, 'counts').raw().all(this.parameters(scope, period)) as Array<
-      [string, string | null, number]
-    >;
+    const counted = this.inMemory(definition, scope, period);
+    const rows = counted
+      ? [['', null, counted.value] as [string, string | null, number], ...counted.groups]
+      : (this.statement(definition, scope.kind, 'counts').raw().all(this.parameters(scope, period)) as Array<[string, string | null, number]>);
     let value = 0;
     const breakdown: Record<string, Record<string, number>> = {};
     for (const { dimension, categories } of definition.breakdowns) {
@@ -177,7 +210,7 @@ export class IndicatorCalculator {
     return this.cached('position', `SELECT COALESCE(MIN(checkpoint), 0) FROM projection_state`).pluck().get() as number;
   }
 
-  private parameters(scope: IndicatorScope, period: Period): Record<string, unknown> {
+  private parameters(scope: IndicatorScope, period: Period) {
     return {
       projectId: scope.kind === 'project' ? scope.projectId : null,
       fund: scope.kind === 'programme' ? (scope.fund ?? null) : null,

@@ -11,7 +11,7 @@ import { assertNeverEvent, domainEvent } from './projection-events.js';
  */
 export const activitiesProjection: Projection = {
   name: 'activities',
-  version: 3,
+  version: 4,
   eventTypes: [
     'ParticipantRegistered',
     'ParticipantCorrected',
@@ -48,18 +48,16 @@ export const activitiesProjection: Projection = {
       // cross-border indicators then read only cross-border attendance.
       columns: `activity_id TEXT NOT NULL, participant_id TEXT NOT NULL, project_id TEXT NOT NULL, date TEXT NOT NULL,
         kind TEXT NOT NULL, cross_border INTEGER NOT NULL, attendee INTEGER NOT NULL, position INTEGER NOT NULL`,
-      // The cross-border index covers every column the cross-border indicators read, so they never touch the table.
-      indexes: [
-        'project_id, date',
-        'cross_border, project_id, date, kind, attendee, participant_id, activity_id, position',
-        'activity_id',
-        'participant_id',
-      ],
+      // The indicators count attendance from memory (IndicatorIndex); SQL reads it by project (evidence) and by
+      // activity (lists). Each index over the largest table costs the rebuild seconds, so there are no others.
+      indexes: ['project_id, date', 'activity_id'],
     },
     {
       name: 'attendees',
-      columns: `attendee INTEGER PRIMARY KEY, participant_id TEXT NOT NULL UNIQUE, gender TEXT NOT NULL, organisation_id TEXT`,
-      indexes: [],
+      // changed_position: the last event that set the row, so a reader keeping attendees in memory reads only what changed.
+      columns: `attendee INTEGER PRIMARY KEY, participant_id TEXT NOT NULL UNIQUE, gender TEXT NOT NULL, organisation_id TEXT,
+        changed_position INTEGER NOT NULL`,
+      indexes: ['changed_position'],
     },
   ],
   prepare(db, t) {
@@ -72,16 +70,20 @@ export const activitiesProjection: Projection = {
     const admitCreative = db.prepare(`INSERT OR IGNORE INTO "${t('lab_creatives')}" VALUES (?, ?, ?, ?, ?)`);
     const attend = db.prepare(`INSERT INTO "${t('attendance')}" VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     const register = db.prepare(
-      `INSERT INTO "${t('attendees')}" (participant_id, gender, organisation_id) VALUES (?, ?, ?)
-       ON CONFLICT (participant_id) DO UPDATE SET gender = excluded.gender, organisation_id = excluded.organisation_id`,
+      `INSERT INTO "${t('attendees')}" (participant_id, gender, organisation_id, changed_position) VALUES (?, ?, ?, ?)
+       ON CONFLICT (participant_id) DO UPDATE SET gender = excluded.gender, organisation_id = excluded.organisation_id,
+         changed_position = excluded.changed_position`,
     );
     const attendeeOf = db.prepare(`SELECT attendee FROM "${t('attendees')}" WHERE participant_id = ?`).pluck();
     // The log holds a participant's registration before any attendance; should it not, the attendee still gets
     // a key and takes gender and organisation from the registration when it comes.
-    const newAttendee = db.prepare(`INSERT INTO "${t('attendees')}" (participant_id, gender) VALUES (?, 'not-stated')`);
+    const newAttendee = db.prepare(
+      `INSERT INTO "${t('attendees')}" (participant_id, gender, changed_position) VALUES (?, 'not-stated', ?)`,
+    );
     const correctAttendee = db.prepare(
       `UPDATE "${t('attendees')}" SET gender = coalesce(@gender, gender),
-        organisation_id = CASE WHEN @setOrganisation THEN @organisationId ELSE organisation_id END WHERE participant_id = @participantId`,
+        organisation_id = CASE WHEN @setOrganisation THEN @organisationId ELSE organisation_id END,
+        changed_position = @position WHERE participant_id = @participantId`,
     );
     const close = db.prepare(
       `UPDATE "${t('activities')}" SET status = 'closed', closed_on = ?, changed_position = ? WHERE activity_id = ?`,
@@ -98,6 +100,19 @@ export const activitiesProjection: Projection = {
       return last;
     };
     const project = (activityId: string) => activity(activityId)[0];
+    // An attendee's key never changes once given, and a seek per attendance was a third of the projection's time:
+    // the keys seen lately are kept at hand. The runtime compiles the projection afresh after a failed batch or a
+    // swap, so no key kept here outlives the tables it came from.
+    const attendees = new Map<string, number>();
+    const attendeeKey = (participantId: string, position: number): number => {
+      let attendee = attendees.get(participantId);
+      if (attendee === undefined) {
+        attendee = (attendeeOf.get(participantId) as number | undefined) ?? Number(newAttendee.run(participantId, position).lastInsertRowid);
+        if (attendees.size >= ATTENDEE_MEMO_SIZE) attendees.clear();
+        attendees.set(participantId, attendee);
+      }
+      return attendee;
+    };
     return (recorded) => {
       const event = domainEvent<ActivityEvent | ParticipantEvent>(recorded);
       switch (event.type) {
@@ -148,12 +163,12 @@ export const activitiesProjection: Projection = {
         case 'AttendanceRecorded': {
           const d = event.data;
           const [projectId, kind, crossBorder] = activity(d.activityId);
-          const attendee = (attendeeOf.get(d.participantId) as number | undefined) ?? newAttendee.run(d.participantId).lastInsertRowid;
+          const attendee = attendeeKey(d.participantId, recorded.position);
           attend.run(d.activityId, d.participantId, projectId, d.date, kind, crossBorder, attendee, recorded.position);
           return;
         }
         case 'ParticipantRegistered':
-          register.run(event.data.participantId, event.data.gender, event.data.organisationId ?? null);
+          register.run(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position);
           return;
         case 'ParticipantCorrected': {
           const { participantId, changes } = event.data;
@@ -163,6 +178,7 @@ export const activitiesProjection: Projection = {
             gender: changes.gender ?? null,
             setOrganisation: 'organisationId' in changes ? 1 : 0,
             organisationId: changes.organisationId ?? null,
+            position: recorded.position,
           });
           return;
         }
@@ -177,3 +193,6 @@ export const activitiesProjection: Projection = {
     };
   },
 };
+
+/** How many attendees' keys a compiled projection keeps in memory (a few MB at most). */
+const ATTENDEE_MEMO_SIZE = 200_000;

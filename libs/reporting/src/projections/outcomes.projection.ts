@@ -5,7 +5,7 @@ import { assertNeverEvent, domainEvent } from './projection-events.js';
 /** Outcomes; a retracted one stays, marked, so lists can show it and indicators can leave it out. */
 export const outcomesProjection: Projection = {
   name: 'outcomes',
-  version: 1,
+  version: 2,
   eventTypes: ['OutcomeRecorded', 'OutcomeRetracted'] satisfies OutcomeEvent['type'][],
   tables: [
     {
@@ -13,7 +13,8 @@ export const outcomesProjection: Projection = {
       columns: `outcome_id TEXT PRIMARY KEY, project_id TEXT NOT NULL, kind TEXT NOT NULL, organisation_id TEXT,
         activity_id TEXT, pilot_case_id TEXT, date TEXT NOT NULL, description TEXT NOT NULL, evidence TEXT,
         retracted INTEGER NOT NULL, retraction_reason TEXT, position INTEGER NOT NULL, retracted_position INTEGER`,
-      indexes: ['project_id, date', 'organisation_id'],
+      // retracted_position: the indicators' in-memory index reads only the retractions since it last looked.
+      indexes: ['project_id, date', 'organisation_id', 'retracted_position'],
     },
   ],
   prepare(db, t) {

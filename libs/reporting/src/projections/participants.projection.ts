@@ -16,7 +16,7 @@ const PROFILE_COLUMNS = {
  */
 export const participantsProjection: Projection = {
   name: 'participants',
-  version: 2,
+  version: 3,
   eventTypes: ['ParticipantRegistered', 'ParticipantCorrected', 'ParticipantErased'] satisfies ParticipantEvent['type'][],
   tables: [
     {
@@ -25,7 +25,8 @@ export const participantsProjection: Projection = {
         organisation_id TEXT, role TEXT NOT NULL, registered_on TEXT NOT NULL, erased INTEGER NOT NULL, person TEXT NOT NULL,
         position INTEGER NOT NULL, changed_position INTEGER NOT NULL`,
       // Covering what the indicators read of a project's participants, so counting never touches the table.
-      indexes: ['project_id, registered_on, role, gender, participant_id, position', 'organisation_id'],
+      // changed_position: the indicators' in-memory index reads only the participants changed since it last looked.
+      indexes: ['project_id, registered_on, role, gender, participant_id, position', 'organisation_id', 'changed_position'],
     },
   ],
   prepare(db, t) {
