@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { API_KEY, startApi, type ApiFixture } from '../support/api-fixture.js';
 import { ensureDashboardBuilt, launchChromium, newPage, screenshot, seriousAccessibilityViolations } from './browser.fixture.js';
-import { companies, creatives, emailOf, recordCrossInnovationChallenge, type Scenario } from './cross-innovation.scenario.js';
+import { companies, creatives, emailOf, recordCrossInnovationChallenge, type Scenario } from '../support/cross-innovation.scenario.js';
 
 /**
  * The dashboard in real headless Chromium against the real service on 127.0.0.1, after the first Cross
@@ -227,18 +227,51 @@ describe('dashboard in the browser', () => {
     await context.close();
   });
 
+  /**
+   * Loads `hash` as a fresh document (after about:blank, the token still in the tab's sessionStorage), so that
+   * every call counted is the page's own and none is left over from the page before, and answers the API calls
+   * it made once `shown` resolved and the network went quiet: each path with how many times it was asked and how
+   * many of those the API answered 503 (read models catching up), which the page must ask again.
+   */
+  async function callsOfFreshLoad(page: Page, hash: string, shown: () => Promise<unknown>): Promise<Record<string, { asked: number; notReady: number }>> {
+    const calls: Record<string, { asked: number; notReady: number }> = {};
+    const path = (url: string) => new URL(url).pathname;
+    const onRequest = (request: { url(): string }) => {
+      if (!request.url().includes('/api/')) return;
+      (calls[path(request.url())] ??= { asked: 0, notReady: 0 }).asked++;
+    };
+    const onResponse = (response: { url(): string; status(): number }) => {
+      if (response.url().includes('/api/') && response.status() === 503) calls[path(response.url())].notReady++;
+    };
+    await page.goto('about:blank');
+    page.on('request', onRequest);
+    page.on('response', onResponse);
+    try {
+      await page.goto(`/${hash}`);
+      await shown();
+      await page.waitForLoadState('networkidle');
+    } finally {
+      page.off('request', onRequest);
+      page.off('response', onResponse);
+    }
+    return calls;
+  }
+
+  /** Each path asked exactly once, plus once more for each 503 the API answered it. */
+  const askedOnceEach = (calls: Record<string, { asked: number; notReady: number }>) =>
+    Object.fromEntries(Object.entries(calls).map(([path, { asked, notReady }]) => [path, asked - notReady]));
+
   it('shows the programme table from one call, with the API figures, and only their own projects to staff', async () => {
     const { context, page } = await newPage(browser, baseURL);
-    const calls: string[] = [];
-    page.on('request', (request) => {
-      if (request.url().includes('/api/')) calls.push(new URL(request.url()).pathname);
-    });
     await signIn(page, API_KEY);
-    // The projects page, where sign-in lands, has loaded its own list: count from the programme page on.
-    await page.locator(`[data-project="${scenario.projectId}"]`).waitFor();
-    calls.length = 0;
-    await page.goto('/#/programme');
-    await page.locator(`tr[data-project="${scenario.otherProjectId}"] [data-value]`).first().waitFor();
+    const calls = await callsOfFreshLoad(page, '#/programme', async () => {
+      await page.locator(`tr[data-project="${scenario.otherProjectId}"] [data-value]`).first().waitFor();
+      await page.locator('main [data-indicator] [data-value]').first().waitFor();
+    });
+    // The session check of a fresh load, the figures across projects, and the whole table in one call: nothing
+    // per project, nothing twice.
+    expect(askedOnceEach(calls)).toEqual({ '/api/session': 1, '/api/indicators': 1, '/api/indicators/by-project': 1 });
+
     const byProject = (await api.get('/api/indicators/by-project?limit=500').expect(200)).body;
     const shown = await page.evaluate(() =>
       [...document.querySelectorAll('main tr[data-project]')].map((row) => ({
@@ -254,18 +287,18 @@ describe('dashboard in the browser', () => {
     );
     const own = await figuresFromApi('');
     expect(shown.find((row) => row.id === scenario.projectId)!.values).toEqual(byProject.main.map((code: string) => [code, String(own.find((f) => f.code === code)!.value)]));
-    // One call for the whole table, none per project. (The projects page left behind uses the same route for its
-    // own list and may still have one in flight, or retry one after a 503, when the count starts: at most one more.)
-    const tableCalls = calls.filter((path) => path === '/api/indicators/by-project').length;
-    expect(tableCalls).toBeGreaterThanOrEqual(1);
-    expect(tableCalls).toBeLessThanOrEqual(2);
-    expect(calls.filter((path) => /^\/api\/projects\/[^/]+\/indicators$/.test(path))).toEqual([]);
+    const programme = (await api.get('/api/indicators?lang=en').expect(200)).body.indicators as Figure[];
+    const cards = await page.evaluate(() =>
+      Object.fromEntries([...document.querySelectorAll('main [data-indicator]')].map((card) => [card.getAttribute('data-indicator'), card.querySelector('[data-value]')?.getAttribute('data-value')])),
+    );
+    expect(cards).toEqual(Object.fromEntries(programme.map((f) => [f.code, String(f.value)])));
     await screenshot(page, 'programme-admin');
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, tokens.staff.token);
-    await page.goto('/#/programme');
-    await page.locator(`tr[data-project="${scenario.projectId}"] [data-value]`).first().waitFor();
+    // Staff have no programme-wide figures to ask for: the table of their own projects only.
+    const staffCalls = await callsOfFreshLoad(page, '#/programme', () => page.locator(`tr[data-project="${scenario.projectId}"] [data-value]`).first().waitFor());
+    expect(askedOnceEach(staffCalls)).toEqual({ '/api/session': 1, '/api/indicators/by-project': 1 });
     expect(await page.locator('main tr[data-project]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-project')))).toEqual([scenario.projectId]);
     await screenshot(page, 'programme-staff');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);

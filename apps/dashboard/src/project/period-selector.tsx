@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import Button from 'react-bootstrap/Button';
 import Col from 'react-bootstrap/Col';
 import Form from 'react-bootstrap/Form';
@@ -40,6 +40,39 @@ const toLocalInput = (iso?: string) => {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 };
 
+/** A small form of fields applied together with its own Apply button, named for assistive technology. */
+function ApplyForm({ label, onApply, children }: { label: string; onApply: () => void; children: ReactNode }) {
+  const { t } = useI18n();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onApply();
+  };
+  return (
+    <Form onSubmit={submit} aria-label={label}>
+      <Row className="g-2 align-items-end">
+        {children}
+        <Col xs="auto">
+          <Button type="submit" variant="secondary">
+            {t.apply}
+          </Button>
+        </Col>
+      </Row>
+    </Form>
+  );
+}
+
+/** One labelled input of an ApplyForm, in its own column. */
+function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <Col>
+      <Form.Group controlId={id}>
+        <Form.Label>{label}</Form.Label>
+        {children}
+      </Form.Group>
+    </Col>
+  );
+}
+
 export function PeriodSelector({
   startDate,
   endDate,
@@ -56,19 +89,13 @@ export function PeriodSelector({
   const [from, setFrom] = useState(value.from ?? '');
   const [to, setTo] = useState(value.to ?? '');
   const [asOf, setAsOf] = useState(toLocalInput(value.asOf));
+  const applyCustom = () => onChange({ ...value, period: 'custom', from: from || undefined, to: to || undefined });
   const choose = (id: string) => {
+    if (id === 'custom') return applyCustom();
     const choice = choices.find((c) => c.id === id);
-    if (id === 'custom') onChange({ ...value, period: 'custom', from: from || undefined, to: to || undefined });
-    else onChange({ ...value, period: id, from: choice?.from, to: choice?.to });
+    onChange({ ...value, period: id, from: choice?.from, to: choice?.to });
   };
-  const applyCustom = (event: FormEvent) => {
-    event.preventDefault();
-    onChange({ ...value, period: 'custom', from: from || undefined, to: to || undefined });
-  };
-  const applyAsOf = (event: FormEvent) => {
-    event.preventDefault();
-    onChange({ ...value, asOf: asOf ? new Date(asOf).toISOString() : undefined });
-  };
+  const applyAsOf = () => onChange({ ...value, asOf: asOf ? new Date(asOf).toISOString() : undefined });
   return (
     <Row className="g-3 mb-3 align-items-end period-selector">
       <Col md={3}>
@@ -86,48 +113,25 @@ export function PeriodSelector({
       </Col>
       {value.period === 'custom' && (
         <Col md={4}>
-          <Form onSubmit={applyCustom} aria-label={t.customPeriod}>
-            <Row className="g-2 align-items-end">
-              <Col>
-                <Form.Group controlId="period-from">
-                  <Form.Label>{t.from}</Form.Label>
-                  <Form.Control type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-                </Form.Group>
-              </Col>
-              <Col>
-                <Form.Group controlId="period-to">
-                  <Form.Label>{t.to}</Form.Label>
-                  <Form.Control type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-                </Form.Group>
-              </Col>
-              <Col xs="auto">
-                <Button type="submit" variant="secondary">
-                  {t.apply}
-                </Button>
-              </Col>
-            </Row>
-          </Form>
+          <ApplyForm label={t.customPeriod} onApply={applyCustom}>
+            <Field id="period-from" label={t.from}>
+              <Form.Control type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+            </Field>
+            <Field id="period-to" label={t.to}>
+              <Form.Control type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+            </Field>
+          </ApplyForm>
         </Col>
       )}
       <Col md={5}>
-        <Form onSubmit={applyAsOf} aria-label={t.asOfHelp}>
-          <Row className="g-2 align-items-end">
-            <Col>
-              <Form.Group controlId="as-of">
-                <Form.Label>{t.asOf}</Form.Label>
-                <Form.Control type="datetime-local" step={1} value={asOf} onChange={(e) => setAsOf(e.target.value)} aria-describedby="as-of-help" />
-                <Form.Text id="as-of-help" className="visually-hidden">
-                  {t.asOfHelp}
-                </Form.Text>
-              </Form.Group>
-            </Col>
-            <Col xs="auto">
-              <Button type="submit" variant="secondary">
-                {t.apply}
-              </Button>
-            </Col>
-          </Row>
-        </Form>
+        <ApplyForm label={t.asOfHelp} onApply={applyAsOf}>
+          <Field id="as-of" label={t.asOf}>
+            <Form.Control type="datetime-local" step={1} value={asOf} onChange={(e) => setAsOf(e.target.value)} aria-describedby="as-of-help" />
+            <Form.Text id="as-of-help" className="visually-hidden">
+              {t.asOfHelp}
+            </Form.Text>
+          </Field>
+        </ApplyForm>
       </Col>
     </Row>
   );
