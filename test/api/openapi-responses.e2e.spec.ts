@@ -41,6 +41,17 @@ const NOT_JSON = new Set([
   'GET /api/indicators.csv',
   'GET /api/projects/{id}/state-aid.csv',
   'GET /api/projects/{id}/state-aid.xlsx',
+  // Exports (issue 15)
+  'GET /api/projects/{id}/indicators.xlsx',
+  'GET /api/indicators.xlsx',
+  'GET /api/projects/{id}/participants.csv',
+  'GET /api/projects/{id}/participants.xlsx',
+  'GET /api/organisations.csv',
+  'GET /api/organisations.xlsx',
+  'GET /api/projects/{id}/enterprises-supported.csv',
+  'GET /api/projects/{id}/enterprises-supported.xlsx',
+  'GET /api/enterprises-supported.csv',
+  'GET /api/enterprises-supported.xlsx',
   // Metrics (issue 14.2): Prometheus' text format
   'GET /metrics',
 ]);
@@ -258,6 +269,9 @@ describe('the OpenAPI document describes the answers the API actually gives', ()
       `/api/projects/${projectId}/pilot-cases`,
       `/api/projects/${projectId}/history`,
       '/api/state-aid/rules',
+      // Exports (issue 15): the enterprises supported, as JSON
+      `/api/projects/${projectId}/enterprises-supported`,
+      '/api/enterprises-supported?fund=ERDF',
     ]) {
       await get(url, 200);
     }

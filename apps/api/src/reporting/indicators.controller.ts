@@ -1,5 +1,5 @@
-import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { NotFound } from '@app/programme';
 import type { Principal } from '@app/access';
 import {
@@ -21,6 +21,8 @@ import { ErrorDto } from '../programme/common.dto.js';
 import { IdParam } from '../programme/id.param.js';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { indicatorsCsv } from './indicators.csv.js';
+import { indicatorsXlsx } from './indicators.xlsx.js';
+import { FileResponse, periodSuffix } from './file-response.decorators.js';
 import { EvidenceDto, IndicatorsByProjectDto } from './indicators.dto.js';
 import { IndicatorDefinitionDto, ProgrammeIndicatorsDto, ProjectIndicatorsDto } from './indicator-figures.dto.js';
 import {
@@ -103,14 +105,24 @@ export class IndicatorsController {
 
   @Get('projects/:id/indicators.csv')
   @Access('figures:read', 'project')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @ApiProduces('text/csv')
+  @FileResponse('csv', "The project's figures, a row per indicator and per breakdown category, names in English and Swedish")
   @ReadRoute()
   @NOT_READY
   async projectCsv(@IdParam() projectId: string, @Query() query: ProjectIndicatorsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { position, indicators } = await this.projectFigures(projectId, query);
-    reply.header('Content-Disposition', `attachment; filename="indicators-${projectId}${this.fileSuffix(query)}.csv"`);
+    reply.header('Content-Disposition', `attachment; filename="indicators-${projectId}${periodSuffix(query)}.csv"`);
     return indicatorsCsv({ period: this.period(query), position, indicators });
+  }
+
+  @Get('projects/:id/indicators.xlsx')
+  @Access('figures:read', 'project')
+  @FileResponse('xlsx', "The project's figures as a workbook (sheets: indicators, breakdowns, about), names and headers per lang")
+  @ReadRoute()
+  @NOT_READY
+  async projectXlsx(@IdParam() projectId: string, @Query() query: ProjectIndicatorsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { position, indicators } = await this.projectFigures(projectId, query);
+    reply.header('Content-Disposition', `attachment; filename="indicators-${projectId}${periodSuffix(query)}.xlsx"`);
+    return indicatorsXlsx({ period: this.period(query), position, indicators }, { projectId, asOf: query.asOf }, query.lang ?? 'en');
   }
 
   @Get('indicators')
@@ -156,14 +168,25 @@ export class IndicatorsController {
 
   @Get('indicators.csv')
   @Access('programme:read')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @ApiProduces('text/csv')
+  @FileResponse('csv', "The programme's figures, a row per indicator and per breakdown category, names in English and Swedish")
   @ReadRoute({ notFound: false })
   @NOT_READY
   async programmeCsv(@Query() query: ProgrammeIndicatorsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { position, indicators } = await this.programmeFigures(query);
-    reply.header('Content-Disposition', `attachment; filename="indicators${this.fileSuffix(query)}.csv"`);
+    reply.header('Content-Disposition', `attachment; filename="indicators${periodSuffix(query)}.csv"`);
     return indicatorsCsv({ period: this.period(query), position, indicators });
+  }
+
+  @Get('indicators.xlsx')
+  @Access('programme:read')
+  @FileResponse('xlsx', "The programme's figures as a workbook (sheets: indicators, breakdowns, about), names and headers per lang")
+  @ReadRoute({ notFound: false })
+  @NOT_READY
+  async programmeXlsx(@Query() query: ProgrammeIndicatorsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { position, indicators } = await this.programmeFigures(query);
+    reply.header('Content-Disposition', `attachment; filename="indicators${periodSuffix(query)}.xlsx"`);
+    const scope = { fund: query.fund ?? null, country: query.country ?? null };
+    return indicatorsXlsx({ period: this.period(query), position, indicators }, scope, query.lang ?? 'en');
   }
 
   private async projectFigures(projectId: string, query: ProjectIndicatorsQueryDto) {
@@ -183,9 +206,5 @@ export class IndicatorsController {
 
   private period(query: PeriodQueryDto) {
     return { from: query.from ?? null, to: query.to ?? null };
-  }
-
-  private fileSuffix(query: PeriodQueryDto): string {
-    return `${query.from ? `-from-${query.from}` : ''}${query.to ? `-to-${query.to}` : ''}`;
   }
 }

@@ -1,20 +1,11 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO31661Alpha2, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import {
-  ACTIVITY_FORMATS,
-  FUNDS,
-  GENDERS,
-  NotFound,
-  ORGANISATION_TYPES,
-  OUTCOME_KINDS,
-  PARTICIPANT_ROLES,
-  PERSONAL_DATA_VAULT,
-  PersonalDataVault,
-  SIZE_CLASSES,
-} from '@app/programme';
-import { ProgrammeLists, ReadModels } from '@app/reporting';
+import { IsBoolean, IsIn, IsISO31661Alpha2, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ACTIVITY_FORMATS, FUNDS, NotFound, OUTCOME_KINDS, PERSONAL_DATA_VAULT, PersonalDataVault } from '@app/programme';
+import { ExportLists, ProgrammeLists, ReadModels, writeCsv, writeWorkbook, type ExportSheet, type SupportScope } from '@app/reporting';
+import { roleMay } from '@app/access';
+import type { FastifyReply } from 'fastify';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
 import {
@@ -25,7 +16,20 @@ import {
   PilotCasesPageDto,
   ProjectsPageDto,
 } from './lists.responses.dto.js';
-import { page, PageQueryDto } from './reporting-query.dto.js';
+import { assertPeriod, page, PageQueryDto } from './reporting-query.dto.js';
+import {
+  EnterprisesSupportedExportQueryDto,
+  EnterprisesSupportedQueryDto,
+  OrganisationsExportQueryDto,
+  OrganisationsQueryDto,
+  ParticipantsExportQueryDto,
+  ParticipantsQueryDto,
+  ProgrammeEnterprisesSupportedExportQueryDto,
+  ProgrammeEnterprisesSupportedQueryDto,
+} from './lists-query.dto.js';
+import { EnterprisesSupportedPageDto } from './enterprises-supported.dto.js';
+import { FileResponse, periodSuffix, type FileFormat } from './file-response.decorators.js';
+import { enterprisesSupportedSheet, organisationsSheet, participantsSheet } from './list-exports.sheets.js';
 import type { Principal } from '@app/access';
 import { Access, CurrentPrincipal } from '../http/access.decorator.js';
 
@@ -35,25 +39,9 @@ class ProjectsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Part of the name, any case' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
 }
 
-class ParticipantsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: GENDERS }) @IsOptional() @IsIn(GENDERS) gender?: string;
-  @ApiPropertyOptional({ enum: PARTICIPANT_ROLES }) @IsOptional() @IsIn(PARTICIPANT_ROLES) role?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Admitted to or attended this activity' })
-  @IsOptional()
-  @IsUUID()
-  activityId?: string;
-}
-
 class ActivitiesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['lab', ...ACTIVITY_FORMATS] }) @IsOptional() @IsIn(['lab', ...ACTIVITY_FORMATS]) format?: string;
   @ApiPropertyOptional({ enum: ['open', 'closed'] }) @IsOptional() @IsIn(['open', 'closed']) status?: string;
-}
-
-class OrganisationsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ORGANISATION_TYPES }) @IsOptional() @IsIn(ORGANISATION_TYPES) type?: string;
-  @ApiPropertyOptional({ enum: SIZE_CLASSES }) @IsOptional() @IsIn(SIZE_CLASSES) sizeClass?: string;
-  @ApiPropertyOptional({ example: 'SE' }) @IsOptional() @IsISO31661Alpha2() country?: string;
-  @ApiPropertyOptional({ description: 'Part of the name, any case' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
 }
 
 class OutcomesQueryDto extends PageQueryDto {
@@ -69,15 +57,28 @@ class PilotCasesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['started', 'completed'] }) @IsOptional() @IsIn(['started', 'completed']) status?: 'started' | 'completed';
 }
 
+const PARTICIPANTS_FILE =
+  "The project's participants (filtered as the JSON list), headers per lang. Name, e-mail and phone are columns only for a caller " +
+  'who may read personal data (records:read); for others the file has no such columns (nor birth year)';
+const ORGANISATIONS_FILE = 'Every organisation (filtered as the JSON list), headers per lang';
+const ENTERPRISES =
+  'Enterprises supported (support records and lab places) in the period: name, organisation number, country, size class, kinds of support, ' +
+  'first and last dates, amounts in euro; one row per enterprise, exactly what RCO01 counts';
+const SUPPORT_PROJECTIONS = ['support', 'activities', 'organisations'];
+
 /** Paged, filterable lists for project staff, read from the read models. */
 @ApiTags('lists')
 @Controller('api')
 export class ListsController {
+  private readonly exports: ExportLists;
+
   constructor(
     private readonly readModels: ReadModels,
     private readonly lists: ProgrammeLists,
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
-  ) {}
+  ) {
+    this.exports = new ExportLists(readModels.db);
+  }
 
   @Get('projects')
   @Access('figures:read', 'listing')
@@ -140,6 +141,132 @@ export class ListsController {
   async pilotCases(@IdParam() projectId: string, @Query() { status, ...query }: PilotCasesQueryDto) {
     await this.projectReady(projectId, ['pilot-cases'], query.minPosition);
     return this.lists.pilotCases(projectId, { status }, page(query));
+  }
+
+  @Get('projects/:id/participants.csv')
+  @Access('figures:read', 'project')
+  @FileResponse('csv', PARTICIPANTS_FILE)
+  @ReadRoute()
+  async participantsCsv(
+    @IdParam() projectId: string,
+    @Query() query: ParticipantsExportQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.file('csv', reply, `participants-${projectId}`, await this.participantsFile(projectId, query, principal));
+  }
+
+  @Get('projects/:id/participants.xlsx')
+  @Access('figures:read', 'project')
+  @FileResponse('xlsx', PARTICIPANTS_FILE)
+  @ReadRoute()
+  async participantsXlsx(
+    @IdParam() projectId: string,
+    @Query() query: ParticipantsExportQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.file('xlsx', reply, `participants-${projectId}`, await this.participantsFile(projectId, query, principal));
+  }
+
+  @Get('organisations.csv')
+  @Access('organisations:read')
+  @FileResponse('csv', ORGANISATIONS_FILE)
+  @ReadRoute({ notFound: false })
+  async organisationsCsv(@Query() query: OrganisationsExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.file('csv', reply, 'organisations', await this.organisationsFile(query));
+  }
+
+  @Get('organisations.xlsx')
+  @Access('organisations:read')
+  @FileResponse('xlsx', ORGANISATIONS_FILE)
+  @ReadRoute({ notFound: false })
+  async organisationsXlsx(@Query() query: OrganisationsExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.file('xlsx', reply, 'organisations', await this.organisationsFile(query));
+  }
+
+  @Get('projects/:id/enterprises-supported')
+  @Access('records:read', 'project')
+  @ReadRoute()
+  @ApiOkResponse({ type: EnterprisesSupportedPageDto, description: ENTERPRISES })
+  async enterprisesSupported(@IdParam() projectId: string, @Query() query: EnterprisesSupportedQueryDto) {
+    const period = assertPeriod(query);
+    await this.projectReady(projectId, SUPPORT_PROJECTIONS, query.minPosition);
+    return { period: { from: period.from ?? null, to: period.to ?? null }, ...this.exports.enterprisesSupportedPage({ projectId }, period, page(query)) };
+  }
+
+  @Get('projects/:id/enterprises-supported.csv')
+  @Access('records:read', 'project')
+  @FileResponse('csv', ENTERPRISES)
+  @ReadRoute()
+  async enterprisesSupportedCsv(@IdParam() projectId: string, @Query() query: EnterprisesSupportedExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.projectReady(projectId, SUPPORT_PROJECTIONS, query.minPosition);
+    return this.file('csv', reply, `enterprises-supported-${projectId}${periodSuffix(query)}`, this.enterprisesFile({ projectId }, query));
+  }
+
+  @Get('projects/:id/enterprises-supported.xlsx')
+  @Access('records:read', 'project')
+  @FileResponse('xlsx', ENTERPRISES)
+  @ReadRoute()
+  async enterprisesSupportedXlsx(@IdParam() projectId: string, @Query() query: EnterprisesSupportedExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.projectReady(projectId, SUPPORT_PROJECTIONS, query.minPosition);
+    return this.file('xlsx', reply, `enterprises-supported-${projectId}${periodSuffix(query)}`, this.enterprisesFile({ projectId }, query));
+  }
+
+  @Get('enterprises-supported')
+  @Access('programme:read')
+  @ReadRoute({ notFound: false })
+  @ApiOkResponse({ type: EnterprisesSupportedPageDto, description: `${ENTERPRISES}, across the programme's projects (or one fund's, or those with a partner in a country)` })
+  async programmeEnterprisesSupported(@Query() { fund, country, ...query }: ProgrammeEnterprisesSupportedQueryDto) {
+    const period = assertPeriod(query);
+    await this.readModels.ready(['projects', ...SUPPORT_PROJECTIONS], query.minPosition);
+    return { period: { from: period.from ?? null, to: period.to ?? null }, ...this.exports.enterprisesSupportedPage({ fund, country }, period, page(query)) };
+  }
+
+  @Get('enterprises-supported.csv')
+  @Access('programme:read')
+  @FileResponse('csv', ENTERPRISES)
+  @ReadRoute({ notFound: false })
+  async programmeEnterprisesSupportedCsv(@Query() { fund, country, ...query }: ProgrammeEnterprisesSupportedExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.readModels.ready(['projects', ...SUPPORT_PROJECTIONS], query.minPosition);
+    return this.file('csv', reply, `enterprises-supported${periodSuffix(query)}`, this.enterprisesFile({ fund, country }, query));
+  }
+
+  @Get('enterprises-supported.xlsx')
+  @Access('programme:read')
+  @FileResponse('xlsx', ENTERPRISES)
+  @ReadRoute({ notFound: false })
+  async programmeEnterprisesSupportedXlsx(@Query() { fund, country, ...query }: ProgrammeEnterprisesSupportedExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.readModels.ready(['projects', ...SUPPORT_PROJECTIONS], query.minPosition);
+    return this.file('xlsx', reply, `enterprises-supported${periodSuffix(query)}`, this.enterprisesFile({ fund, country }, query));
+  }
+
+  /** Personal columns only for a caller who may read personal data, as the JSON list (records:read) requires. */
+  private async participantsFile(projectId: string, { gender, role, activityId, minPosition, lang = 'en' }: ParticipantsExportQueryDto, principal: Principal) {
+    await this.projectReady(projectId, ['participants', 'activities', 'organisations'], minPosition);
+    const personal = roleMay(principal.role, 'records:read');
+    const rows = this.exports.participants(projectId, { gender, role, activityId }).map(({ sealedPerson, ...row }) => ({
+      ...row,
+      sealedPerson: null,
+      // Unsealed only when it will be written, and then only for the file.
+      person: personal && !row.erased ? (this.vault.unseal(sealedPerson as never) ?? null) : null,
+    }));
+    return { view: participantsSheet(rows, personal, lang), lang };
+  }
+
+  private async organisationsFile({ type, sizeClass, country, name, minPosition, lang = 'en' }: OrganisationsExportQueryDto) {
+    await this.readModels.ready(['organisations'], minPosition);
+    return { view: organisationsSheet(this.exports.organisations({ type, sizeClass, country, name })), lang };
+  }
+
+  private enterprisesFile(scope: SupportScope, { lang = 'en', ...query }: EnterprisesSupportedExportQueryDto) {
+    return { view: enterprisesSupportedSheet(this.exports.enterprisesSupported(scope, assertPeriod(query)), lang), lang };
+  }
+
+  /** One way to answer a list as a file: the product's writer, and a Content-Disposition naming it. */
+  private async file(format: FileFormat, reply: FastifyReply, basename: string, { view, lang }: { view: ExportSheet; lang: 'en' | 'sv' }) {
+    void reply.header('Content-Disposition', `attachment; filename="${basename}.${format}"`);
+    return format === 'csv' ? writeCsv(view, lang) : writeWorkbook([view], lang);
   }
 
   private async projectReady(projectId: string, projections: string[], minPosition?: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { Body, Controller, ForbiddenException, Get, Header, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -18,6 +18,7 @@ import { IdParam } from '../programme/id.param.js';
 import { page } from '../reporting/reporting-query.dto.js';
 import { CERTIFICATE_CSP, certificateHtml } from './de-minimis-certificate.html.js';
 import { stateAidCsv, stateAidXlsx } from './state-aid-register.files.js';
+import { FileResponse } from '../reporting/file-response.decorators.js';
 import {
   CertificateQueryDto,
   DeclareDeMinimisDto,
@@ -28,8 +29,6 @@ import {
 import { DeMinimisStatusDto, StateAidRegisterPageDto, StateAidRulesDto } from './state-aid.responses.dto.js';
 import { DeMinimisCertificateDto } from './de-minimis-certificate.dto.js';
 import { ErrorDto } from '../programme/common.dto.js';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** State aid to enterprises: single undertakings, de minimis declarations and status, certificates, the register. */
 @ApiTags('state aid')
@@ -122,8 +121,7 @@ export class StateAidController {
 
   @Get('projects/:id/state-aid.csv')
   @Access('records:read', 'project')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @ApiProduces('text/csv')
+  @FileResponse('csv', "The project's state-aid register, a row per support record")
   @ReadRoute()
   async registerCsv(@IdParam() projectId: string, @Query() query: RegisterQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.projectReady(projectId, query.minPosition);
@@ -133,8 +131,7 @@ export class StateAidController {
 
   @Get('projects/:id/state-aid.xlsx')
   @Access('records:read', 'project')
-  @Header('Content-Type', XLSX)
-  @ApiProduces(XLSX)
+  @FileResponse('xlsx', "The project's state-aid register as a workbook: amounts as numbers, grant dates as dates")
   @ReadRoute()
   async registerXlsx(@IdParam() projectId: string, @Query() query: RegisterQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.projectReady(projectId, query.minPosition);
