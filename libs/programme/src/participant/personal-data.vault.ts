@@ -34,6 +34,19 @@ export class PersonalDataVault {
     return new PersonalDataVault(db);
   }
 
+  /**
+   * Creates keys for people about to be registered in bulk (a spreadsheet import), in one transaction: one
+   * durable write for all of them instead of one each. Those who already have a key keep it.
+   */
+  createKeys(keyIds: readonly string[]): void {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const keyId of keyIds) {
+        if (this.statements.get.get(keyId) === undefined) this.statements.insert.run(keyId, randomBytes(32), now);
+      }
+    })();
+  }
+
   /** Encrypts with the person's key, creating the key when the person has none yet. */
   seal(keyId: string, data: PersonalData): { sealed: SealedPersonalData; createdKey: boolean } {
     let key = this.statements.get.get(keyId) as Buffer | undefined;
