@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../event-store.errors.js';
 import type { NewEvent } from '../event-store.port.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { verifySqliteEventLog } from './sqlite-log-verifier.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +99,52 @@ describe('SqliteEventStore', () => {
     expect(alsoOk.status).toBe('fulfilled');
     expect(await store.readStream('lab-1')).toHaveLength(1);
     await store.close();
+  });
+
+  it('sees appends made by another process on the same file: revision checks and both chains stay right', async () => {
+    const path = file('shared');
+    const ours = SqliteEventStore.open({ file: path });
+    const theirs = SqliteEventStore.open({ file: path });
+    await ours.appendToStream('lab-1', [event(1)], { expectedRevision: 'no_stream' });
+    await ours.appendToStream('lab-2', [event(2)], { expectedRevision: 'no_stream' });
+    // Another writer moves lab-1 on behind our back.
+    await theirs.appendToStream('lab-1', [event(3)], { expectedRevision: 0 });
+    await expect(ours.appendToStream('lab-1', [event(4)], { expectedRevision: 0 })).rejects.toThrow(/expected/i);
+    await ours.appendToStream('lab-1', [event(4), event(5)], { expectedRevision: 1 });
+    await theirs.appendToStream('lab-2', [event(6)], { expectedRevision: 0 });
+    expect((await ours.appendToStream('lab-2', [event(7)], { expectedRevision: 1 })).nextExpectedRevision).toBe(2);
+    await ours.close();
+    await theirs.close();
+    const verified = verifySqliteEventLog(path);
+    expect(verified.problem).toBeUndefined();
+    expect(verified).toMatchObject({ ok: true, events: 7, streams: 2 });
+  });
+
+  it('keeps chaining onto what is stored when appends of one stream are refused and accepted in one batch', async () => {
+    const path = file('refused-in-batch');
+    const store = SqliteEventStore.open({ file: path, maxAppendBytes: 2_000 });
+    await store.appendToStream('lab-1', [event(1)]);
+    const big = { ...event(2), data: { text: 'x'.repeat(2_000) } };
+    const settled = await Promise.allSettled([
+      store.appendToStream('lab-1', [event(3), event(4)], { expectedRevision: 5 }),
+      store.appendToStream('lab-1', [event(5), event(6)], { expectedRevision: 0 }),
+      store.appendToStream('lab-1', [event(7), big], { expectedRevision: 2 }),
+      store.appendToStream('lab-1', [event(8)], { expectedRevision: 0 }),
+    ]);
+    expect(settled.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'rejected']);
+    expect((await store.appendToStream('lab-1', [event(9)], { expectedRevision: 2 })).nextExpectedRevision).toBe(3);
+    await store.close();
+    expect(verifySqliteEventLog(path)).toMatchObject({ ok: true, events: 4 });
+  });
+
+  it('tells an onCommit observer how many events each commit wrote', async () => {
+    const batches: number[] = [];
+    const store = SqliteEventStore.open({ file: file('observed'), onCommit: (events) => batches.push(events) });
+    await Promise.all(Array.from({ length: 10 }, (_, n) => store.appendToStream(`lab-${n}`, [event(n), event(n)])));
+    await store.appendToStream('lab-0', [event()], { expectedRevision: 'no_stream' }).catch(() => undefined);
+    await store.close();
+    expect(batches.reduce((sum, events) => sum + events, 0)).toBe(20);
+    expect(batches.length).toBe(store.metrics.commits);
   });
 
   it('refuses to edit or delete a stored event, even through SQL', async () => {

@@ -47,6 +47,8 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** The most one append may carry (see `appendSize`); EventStoreDB's default, so both stores refuse alike. */
   maxAppendBytes?: number;
+  /** Told, after each commit (and its fsync), how many events it wrote: the group-commit batch size. */
+  onCommit?: (batchEvents: number) => void;
 }
 
 interface PendingAppend {
@@ -70,10 +72,18 @@ type Row = [
 
 interface LastEvent {
   revision: number;
-  event_id: string;
   /** Null for an event stored before the log was hash-chained (schema version 1). */
   hash: unknown;
 }
+
+/** A stream's newest event as the appends need it: its revision and the hash the next event chains onto. */
+interface StreamHead {
+  revision: number;
+  hash: string | null;
+}
+
+/** Heads kept in memory at most; past that the oldest are dropped and read again when needed. */
+const MAX_CACHED_HEADS = 65_536;
 
 const COLUMNS = 'position, event_id, stream, revision, type, data, metadata, recorded_at';
 const SUBSCRIPTION_PAGE = 512;
@@ -96,6 +106,17 @@ export class SqliteEventStore implements EventStore {
    * an append's savepoint is rolled back, so the next row chains onto what is really stored.
    */
   private chainHead: string | null = null;
+  /**
+   * Stream heads as this instance last wrote or read them, so an append costs no look-up of its stream's
+   * newest event. Trusted only while the log's last position is the one this instance last saw: every
+   * flush checks that under the write lock, and another process's append (or a failed commit) empties it.
+   */
+  private readonly heads = new Map<string, StreamHead>();
+  /** The log's last position when this instance last committed or looked; null when unknown. */
+  private knownPosition: number | null = null;
+  private readonly onCommit?: (batchEvents: number) => void;
+  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[], recordedAt: string, outcomes: Outcome[]) => void>;
+  private readonly writeInSavepoint: Database.Transaction<(pending: PendingAppend, recordedAt: string) => AppendResult>;
   private flushScheduled = false;
   private closed = false;
   private readonly appendWaiters = new Set<() => void>();
@@ -109,13 +130,14 @@ export class SqliteEventStore implements EventStore {
     this.maxBatchSize = options.maxBatchSize ?? 1024;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.maxAppendBytes = assertValidMaxAppendBytes(options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES);
+    this.onCommit = options.onCommit;
     this.statements = {
       last: db.prepare(
-        `SELECT revision, event_id, json_extract(metadata, '$.hash') AS hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`,
+        `SELECT revision, json_extract(metadata, '$.hash') AS hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`,
       ),
       // Whether an id is among a stream's newest events: walks the (stream, revision) index, returns no row data.
       recentId: db.prepare('SELECT 1 FROM events WHERE stream = ? AND revision > ? AND event_id = ? LIMIT 1').pluck(),
-      lastChain: db.prepare('SELECT chain FROM events ORDER BY position DESC LIMIT 1').pluck(),
+      tail: db.prepare('SELECT position, chain FROM events ORDER BY position DESC LIMIT 1'),
       insert: db.prepare(
         'INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -130,6 +152,14 @@ export class SqliteEventStore implements EventStore {
       lastPosition: db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
       ping: db.prepare('SELECT 1').pluck(),
     };
+    // Made once: better-sqlite3 wraps a function in BEGIN/COMMIT (SAVEPOINT/RELEASE when nested) per call.
+    this.writeBatch = db.transaction((batch: PendingAppend[], recordedAt: string, outcomes: Outcome[]) => {
+      this.syncWithLog();
+      for (const pending of batch) outcomes.push(this.applyInSavepoint(pending, recordedAt));
+    });
+    this.writeInSavepoint = db.transaction((pending: PendingAppend, recordedAt: string) =>
+      this.applyAppend(pending, recordedAt),
+    );
   }
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
@@ -299,14 +329,16 @@ export class SqliteEventStore implements EventStore {
   private flush(): void {
     const batch = this.queue.splice(0, this.maxBatchSize);
     if (batch.length === 0) return;
-    const outcomes: Array<{ ok: AppendResult } | { error: unknown }> = [];
+    const outcomes: Outcome[] = [];
     const recordedAt = this.clock().toISOString();
     try {
-      this.db.transaction(() => {
-        this.chainHead = (this.statements.lastChain.get() as string | null | undefined) ?? null;
-        for (const pending of batch) outcomes.push(this.applyInSavepoint(pending, recordedAt));
-      })();
+      // IMMEDIATE: the write lock is taken before the log's tail is read, so no other process can append
+      // between that read and this batch's inserts (and the heads checked against it stay true).
+      this.writeBatch.immediate(batch, recordedAt, outcomes);
     } catch (error) {
+      // Whatever the batch put in memory may not be in the file.
+      this.heads.clear();
+      this.knownPosition = null;
       const failure = new StoreUnavailableError(`The event store could not commit: ${(error as Error).message}`, {
         cause: error,
       });
@@ -314,6 +346,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.counters.commits += 1;
+    const eventsBefore = this.counters.events;
     // Answers go out only now, after the commit (and its fsync) returned.
     batch.forEach((pending, index) => {
       const outcome = outcomes[index];
@@ -324,18 +357,56 @@ export class SqliteEventStore implements EventStore {
       }
       else pending.reject(outcome.error);
     });
+    this.onCommit?.(this.counters.events - eventsBefore);
     for (const waiter of [...this.appendWaiters]) waiter();
   }
 
-  private applyInSavepoint(pending: PendingAppend, recordedAt: string): { ok: AppendResult } | { error: unknown } {
+  /**
+   * At the start of a batch, under the write lock: the global chain's head, and whether the cached stream
+   * heads still hold. Positions only grow and rows are never deleted, so a last position other than the
+   * one this instance left means someone else appended.
+   */
+  private syncWithLog(): void {
+    const tail = this.statements.tail.get() as { position: number; chain: string | null } | undefined;
+    const position = tail?.position ?? 0;
+    if (position !== this.knownPosition) {
+      this.heads.clear();
+      this.knownPosition = position;
+    }
+    this.chainHead = tail?.chain ?? null;
+  }
+
+  private headOf(streamName: string): StreamHead | undefined {
+    const cached = this.heads.get(streamName);
+    if (cached) return cached;
+    const last = this.statements.last.get(streamName) as LastEvent | undefined;
+    if (!last) return undefined;
+    const head = { revision: last.revision, hash: typeof last.hash === 'string' ? last.hash : null };
+    this.rememberHead(streamName, head);
+    return head;
+  }
+
+  private rememberHead(streamName: string, head: StreamHead): void {
+    if (this.heads.size >= MAX_CACHED_HEADS && !this.heads.has(streamName)) {
+      this.heads.delete(this.heads.keys().next().value as string);
+    }
+    this.heads.set(streamName, head);
+  }
+
+  private applyInSavepoint(pending: PendingAppend, recordedAt: string): Outcome {
     const chainHead = this.chainHead;
+    const knownPosition = this.knownPosition;
     try {
       // A multi-event append runs in a savepoint so a failure half-way leaves nothing of it behind; a
       // single insert either happens or not, and skipping the savepoint keeps group commit lean.
-      const apply = () => this.applyAppend(pending, recordedAt);
-      return { ok: pending.events.length > 1 ? this.db.transaction(apply)() : apply() };
+      const ok =
+        pending.events.length > 1 ? this.writeInSavepoint(pending, recordedAt) : this.applyAppend(pending, recordedAt);
+      return { ok };
     } catch (error) {
       this.chainHead = chainHead;
+      this.knownPosition = knownPosition;
+      // Rolled back: read the stream's head again next time rather than trust what this append left.
+      this.heads.delete(pending.streamName);
       if (error instanceof EventStoreError) return { error };
       return {
         error: new StoreUnavailableError(`The event store refused the append: ${(error as Error).message}`, {
@@ -347,7 +418,7 @@ export class SqliteEventStore implements EventStore {
 
   private applyAppend(pending: PendingAppend, recordedAt: string): AppendResult {
     const { streamName, events, expected } = pending;
-    const last = this.statements.last.get(streamName) as LastEvent | undefined;
+    const last = this.headOf(streamName);
     const current = last?.revision;
     const retried = this.findRetry(pending, last);
     if (retried) return retried;
@@ -355,8 +426,7 @@ export class SqliteEventStore implements EventStore {
       throw new WrongExpectedVersionError(streamName, expected, current ?? 'no_stream');
     }
     let position = 0;
-    const previousHash = typeof last?.hash === 'string' ? last.hash : null;
-    const chained = chainEvents(streamName, (current ?? -1) + 1, previousHash, events);
+    const chained = chainEvents(streamName, (current ?? -1) + 1, last?.hash ?? null, events);
     assertAppendWithinLimit(streamName, chained, this.maxAppendBytes);
     for (const { event, revision, metadataJson, hash } of chained) {
       const chain = logChainHash(this.chainHead, hash);
@@ -373,7 +443,10 @@ export class SqliteEventStore implements EventStore {
       position = Number(info.lastInsertRowid);
       this.chainHead = chain;
     }
-    return { nextExpectedRevision: chained[chained.length - 1].revision, position };
+    const newest = chained[chained.length - 1];
+    this.knownPosition = position;
+    this.rememberHead(streamName, { revision: newest.revision, hash: newest.hash });
+    return { nextExpectedRevision: newest.revision, position };
   }
 
   /**
@@ -386,7 +459,7 @@ export class SqliteEventStore implements EventStore {
    */
   private findRetry(
     { streamName, events, expected }: PendingAppend,
-    last: LastEvent | undefined,
+    last: StreamHead | undefined,
   ): AppendResult | undefined {
     if (!last) return undefined;
     let stored: Row[];
@@ -420,6 +493,8 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: lastStored[3], position: lastStored[0] };
   }
 }
+
+type Outcome = { ok: AppendResult } | { error: unknown };
 
 function satisfies(expected: ExpectedRevision, current: number | undefined): boolean {
   switch (expected) {
