@@ -7,13 +7,10 @@ import {
   IsArray,
   IsIn,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { Type } from 'class-transformer';
@@ -37,7 +34,7 @@ import { CreateDto, ReasonDto } from './common.dto.js';
 import { IdParam } from './id.param.js';
 import { IsIsoDate } from './validators.js';
 import { Access } from '../http/access.decorator.js';
-import { AidDto } from '../state-aid/state-aid.requests.dto.js';
+import { AidDto, IsAmount } from '../state-aid/state-aid.requests.dto.js';
 
 export class RecordSupportDto extends CreateDto {
   @ApiProperty({ format: 'uuid' })
@@ -54,16 +51,12 @@ export class RecordSupportDto extends CreateDto {
 
   @ApiPropertyOptional({ example: 5000, description: 'Required for a grant or voucher' })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(1e9)
+  @IsAmount(0, 1e9)
   amountEur?: number;
 
   @ApiPropertyOptional({ example: 12 })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(100000)
+  @IsAmount(0, 100000)
   hours?: number;
 
   @ApiPropertyOptional({ format: 'uuid' })

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -18,10 +19,6 @@ import { AID_BASES, AID_CURRENCIES, LINK_RELATIONS, VALUATION_METHODS, type AidB
 import { CreateDto } from '../programme/common.dto.js';
 import { IsIsoDate } from '../programme/validators.js';
 import { PageQueryDto } from '../reporting/reporting-query.dto.js';
-
-const MONEY = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 } as const;
-const RATE = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 } as const;
-const EUR_RATE_DESCRIPTION = 'Units of the currency per euro applicable on the grant date (e.g. 11.4929 for SEK); required unless currency is EUR';
 
 export class LinkEnterprisesDto extends CreateDto {
   @ApiProperty({ format: 'uuid', description: 'The other enterprise' })
@@ -52,46 +49,9 @@ export class LinkEnterprisesDto extends CreateDto {
   reason!: string;
 }
 
-export class DeclaredGrantDto {
-  @ApiProperty({ example: '2025-05-22' })
-  @IsIsoDate()
-  grantedOn!: string;
-
-  @ApiProperty({ example: 290000 })
-  @IsNumber(MONEY)
-  @Min(0.01)
-  @Max(1e9)
-  amount!: number;
-
-  @ApiProperty({ enum: AID_CURRENCIES })
-  @IsIn(AID_CURRENCIES)
-  currency!: AidCurrency;
-
-  @ApiPropertyOptional({ example: 11.4929, description: EUR_RATE_DESCRIPTION })
-  @IsOptional()
-  @IsNumber(RATE)
-  @Min(0.000001)
-  @Max(1e6)
-  eurRate?: number;
-
-  @ApiProperty({ example: 'Tillväxtverket', maxLength: 300, description: 'The authority or body that granted it' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(300)
-  grantor!: string;
-}
-
-export class DeclareDeMinimisDto extends CreateDto {
-  @ApiProperty({ example: '2026-11-20', description: 'When the enterprise made the declaration' })
-  @IsIsoDate()
-  declaredOn!: string;
-
-  @ApiProperty({ type: [DeclaredGrantDto], description: 'Every de minimis aid its single undertaking received elsewhere in the previous three years (may be empty)' })
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => DeclaredGrantDto)
-  grants!: DeclaredGrantDto[];
+/** An amount with at most two decimals (money, or hours of work) from min to max: one rule for every such field. */
+export function IsAmount(min: number, max: number): PropertyDecorator {
+  return applyDecorators(IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }), Min(min), Max(max));
 }
 
 export class AidValuationDto {
@@ -101,16 +61,12 @@ export class AidValuationDto {
 
   @ApiPropertyOptional({ example: 10, description: 'With method hours: amount must be hours x hourlyRate' })
   @IsOptional()
-  @IsNumber(MONEY)
-  @Min(0)
-  @Max(1e6)
+  @IsAmount(0, 1e6)
   hours?: number;
 
   @ApiPropertyOptional({ example: 100 })
   @IsOptional()
-  @IsNumber(MONEY)
-  @Min(0)
-  @Max(1e6)
+  @IsAmount(0, 1e6)
   hourlyRate?: number;
 
   @ApiPropertyOptional({ maxLength: 2000, description: 'How it was valued (required with cost-share); about the activity, never a person' })
@@ -131,18 +87,19 @@ export class AidDto {
   grantedOn!: string;
 
   @ApiProperty({ example: 1000, description: 'Gross amount (or value) in the currency' })
-  @IsNumber(MONEY)
-  @Min(0)
-  @Max(1e9)
+  @IsAmount(0, 1e9)
   amount!: number;
 
   @ApiProperty({ enum: AID_CURRENCIES })
   @IsIn(AID_CURRENCIES)
   currency!: AidCurrency;
 
-  @ApiPropertyOptional({ example: 11.4929, description: EUR_RATE_DESCRIPTION })
+  @ApiPropertyOptional({
+    example: 11.4929,
+    description: 'Units of the currency per euro applicable on the grant date (e.g. 11.4929 for SEK); required unless currency is EUR',
+  })
   @IsOptional()
-  @IsNumber(RATE)
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 })
   @Min(0.000001)
   @Max(1e6)
   eurRate?: number;
@@ -159,6 +116,33 @@ export class AidDto {
   @IsNotEmpty()
   @MaxLength(200)
   article?: string;
+}
+
+/** Aid received elsewhere, as the enterprise declares it: dated, valued and converted as the aid the ledger records. */
+export class DeclaredGrantDto extends PickType(AidDto, ['grantedOn', 'currency', 'eurRate'] as const) {
+  // Every declared grant is de minimis aid, which is worth more than zero; recorded aid may be no aid at all.
+  @ApiProperty({ example: 290000 })
+  @IsAmount(0.01, 1e9)
+  amount!: number;
+
+  @ApiProperty({ example: 'Tillväxtverket', maxLength: 300, description: 'The authority or body that granted it' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  grantor!: string;
+}
+
+export class DeclareDeMinimisDto extends CreateDto {
+  @ApiProperty({ example: '2026-11-20', description: 'When the enterprise made the declaration' })
+  @IsIsoDate()
+  declaredOn!: string;
+
+  @ApiProperty({ type: [DeclaredGrantDto], description: 'Every de minimis aid its single undertaking received elsewhere in the previous three years (may be empty)' })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => DeclaredGrantDto)
+  grants!: DeclaredGrantDto[];
 }
 
 export class DeMinimisQueryDto {
