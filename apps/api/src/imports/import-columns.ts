@@ -192,13 +192,12 @@ export function rowObject(
         break;
       }
       case 'vocabulary': {
-        const word = folded(String(cell));
-        const found = Object.entries(spec.words!).find(([, words]) => words.some((w) => folded(w) === word));
-        if (!found) {
+        const found = lookup(spec).get(folded(String(cell)));
+        if (found === undefined) {
           problem(`must be one of ${Object.values(spec.words!).map((words) => (words.length > 1 && words[1] !== words[0] ? `${words[1]}/${words[0]}` : words[0])).join(', ')}`);
           continue;
         }
-        value = found[0];
+        value = found;
         break;
       }
       default:
@@ -207,6 +206,18 @@ export function rowObject(
     setPath(values, spec.field, value);
   }
   return { values, problems };
+}
+
+const lookups = new WeakMap<ColumnSpec, Map<string, string>>();
+
+/** A vocabulary column's words, folded, to the value each means. */
+function lookup(spec: ColumnSpec): Map<string, string> {
+  let map = lookups.get(spec);
+  if (!map) {
+    map = new Map(Object.entries(spec.words!).flatMap(([value, words]) => words.map((word) => [folded(word), value] as const)));
+    lookups.set(spec, map);
+  }
+  return map;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
