@@ -11,7 +11,7 @@ import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { from, of, type Observable } from 'rxjs';
-import { finalize, map, mergeMap } from 'rxjs/operators';
+import { finalize, mergeMap } from 'rxjs/operators';
 import { ConfigurationError } from '@app/event-store';
 import { idempotencyKeyHash, wasReplayed } from '@app/programme';
 import type { LedgerRequest } from './command-context.decorator.js';
@@ -122,10 +122,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         // Never answered, or answered too large to keep: run it; having happened, it answers from its events.
         return next.handle().pipe(
-          map((body) => {
+          // Answered only once the answer is saved (grouped with the others of this moment: one fsync for many).
+          mergeMap(async (body) => {
             if (killBeforeSaving) process.kill(process.pid, 'SIGKILL');
             const kept = withheld(body, shownOnce);
-            this.store.save(keyHash, { requestHash, status, body: kept });
+            await this.store.saveGrouped(keyHash, { requestHash, status, body: kept });
             if (!wasReplayed(body)) return body;
             void reply.header('Idempotency-Replayed', 'true');
             return kept;
