@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
+import { API_KEY, crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
 
 /**
  * The OpenAPI document cannot drift from the API: a scenario over the main routes is driven through the real
@@ -306,6 +306,16 @@ describe('the OpenAPI document describes the answers the API actually gives', ()
     await get('/metrics', 200);
     const unscraped = await api.raw().get('/metrics').expect(401);
     answers.push({ route: 'GET /metrics', status: unscraped.status, contentType: unscraped.headers['content-type'] ?? '', body: unscraped.body });
+    // Spreadsheet imports (issue 15): a dry run (200), a refusal with its report (422), applied (201), the list, a bad header (400).
+    const importUrl = `/api/projects/${projectId}/imports`;
+    const upload = (csv: string, query: string) =>
+      api.raw().post(`${importUrl}${query}`).set('Authorization', `Bearer ${API_KEY}`).field('kind', 'participants').attach('file', Buffer.from(csv), 'deltagare.csv');
+    const sheet = 'Namn;E-post;Kön;Roll;Registrerad\nAnna Berg;anna.berg@example.se;Kvinna;Forskare;2023-10-02\nBo Ek;;Okänt;Forskare;2023-10-02\n';
+    await record('POST', importUrl, await upload(sheet, '').expect(expectStatus('POST', importUrl, 200)));
+    await record('POST', importUrl, await upload(sheet, '?dryRun=false').expect(expectStatus('POST', importUrl, 422)));
+    await record('POST', importUrl, await upload(sheet, '?dryRun=false&onError=skip').expect(expectStatus('POST', importUrl, 201)));
+    await record('POST', importUrl, await upload('Skostorlek\n38\n', '').expect(expectStatus('POST', importUrl, 400)));
+    await get(importUrl, 200);
   }, 60_000);
   afterAll(() => api.close());
 
