@@ -198,6 +198,10 @@ describe('Spreadsheet imports', () => {
       expect((await upload(Buffer.from([0, 1, 2, 3, 0, 0]), { kind: 'participants' }, '', 'a.bin')).status).toBe(415);
       expect((await upload(Buffer.from('Namn\nAnn\n'), { kind: 'people' }, '', 'a.csv')).status).toBe(400);
       expect((await api.post(`/api/projects/${projectId}/imports`, { kind: 'participants' })).status).toBe(415);
+      // A form has no JSON body for the saved-answer check to hash: an import is idempotent by its file instead.
+      const keyed = await upload(Buffer.from('Namn,Kön,Roll\nAnn,Kvinna,Forskare\n'), { kind: 'participants' }, '?dryRun=false', 'a.csv').set('Idempotency-Key', 'import-1');
+      expect(keyed.status).toBe(400);
+      expect(keyed.body.message).toContain('Idempotency-Key');
     });
   });
 

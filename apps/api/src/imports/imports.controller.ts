@@ -39,7 +39,7 @@ export class ImportsController {
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
   @ApiResponse({ status: 200, type: ImportReportDto, description: 'A dry run (nothing recorded), or the same file applied before: its first outcome' })
   @ApiResponse({ status: 201, type: ImportReportDto, description: 'Applied: the valid rows are recorded, each event carrying the import id and row number' })
-  @ApiResponse({ status: 400, type: ErrorDto, description: 'A field, the query, or the header row is wrong (unknown, repeated or missing columns); the file is not a readable workbook' })
+  @ApiResponse({ status: 400, type: ErrorDto, description: 'A field, the query, or the header row is wrong (unknown, repeated or missing columns); the file is not a readable workbook; an Idempotency-Key was sent (an import is idempotent by its file)' })
   @ApiResponse({ status: 401, type: ErrorDto, description: 'No bearer token, or one that is unknown, expired, revoked or erased' })
   @ApiResponse({ status: 403, type: ErrorDto, description: "The token's role lacks records:write, or the token is not for this project" })
   @ApiResponse({ status: 404, type: ErrorDto, description: 'No such project (or activity in it)' })
@@ -56,6 +56,11 @@ export class ImportsController {
     @Ctx() context: CommandContext,
   ): Promise<ImportReportDto> {
     if (!request.isMultipart()) throw new UnsupportedMediaTypeException('An import is sent as multipart/form-data with a file field');
+    // The saved-answer check hashes a JSON body, and a form has none: two different files under one key would
+    // look alike. An import needs no key anyway: the same file is the same import.
+    if (request.headers['idempotency-key'] !== undefined) {
+      throw new BadRequestException('An import takes no Idempotency-Key: it is idempotent by its file (the same file again answers its first outcome)');
+    }
     let file: Buffer | undefined;
     const fields: Record<string, unknown> = {};
     for await (const part of request.parts()) {
