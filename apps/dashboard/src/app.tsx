@@ -33,8 +33,10 @@ function Page({ route }: { route: Route }) {
 export function App() {
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'sv' ? 'sv' : 'en'));
   const i18n = useMemo(() => i18nFor(lang), [lang]);
-  const [session, setSession] = useState<Session | null>(null);
-  const [checking, setChecking] = useState(() => tokenStore.get() !== null);
+  // A reload shows the page at once for the session the API last confirmed, and checks it again alongside the
+  // page's own calls rather than before them.
+  const [session, setSession] = useState<Session | null>(() => tokenStore.session());
+  const [checking, setChecking] = useState(() => tokenStore.get() !== null && tokenStore.session() === null);
   const [message, setMessage] = useState<string | undefined>();
   const route = useRoute();
 
@@ -58,7 +60,10 @@ export function App() {
     if (!tokenStore.get()) return;
     api
       .session()
-      .then(setSession, () => undefined)
+      .then((confirmed) => {
+        tokenStore.rememberSession(confirmed);
+        setSession(confirmed);
+      }, () => undefined)
       .finally(() => setChecking(false));
     // Only on load: later refusals come through onUnauthorized.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -67,7 +72,9 @@ export function App() {
   const signIn = async (token: string): Promise<string | undefined> => {
     tokenStore.set(token);
     try {
-      setSession(await api.session());
+      const confirmed = await api.session();
+      tokenStore.rememberSession(confirmed);
+      setSession(confirmed);
       setMessage(undefined);
       return undefined;
     } catch (error) {

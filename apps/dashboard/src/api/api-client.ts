@@ -41,12 +41,25 @@ export interface PeriodQuery {
 }
 
 const TOKEN_KEY = 'programme-ledger.token';
+const SESSION_KEY = 'programme-ledger.session';
 
-/** The token lives in sessionStorage only: never in the URL, gone when the tab closes. */
+/**
+ * The token lives in sessionStorage only: never in the URL, gone when the tab closes. Beside it, the API's last
+ * answer about who the token is, so a reload can ask for its figures while the session is checked again
+ * (the API still decides every call: a token refused now answers 401 whatever was remembered).
+ */
 export const tokenStore = {
   get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
   set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+  clear: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(SESSION_KEY);
+  },
+  session: (): Session | null => {
+    const remembered = sessionStorage.getItem(SESSION_KEY);
+    return remembered && sessionStorage.getItem(TOKEN_KEY) ? (JSON.parse(remembered) as Session) : null;
+  },
+  rememberSession: (session: Session) => sessionStorage.setItem(SESSION_KEY, JSON.stringify(session)),
 };
 
 function queryString(query: Query = {}): string {
