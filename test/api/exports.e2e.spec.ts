@@ -226,6 +226,16 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
       expect(akesson.Supports.value).toBe(2);
       expect(rows[2]['Amount (EUR)'].value).toBe(2000.5);
       expect(rows[0].Name.value).toBe(`'@SUM(A1)`);
+      // The second view: each support record and lab place, by date, whose amounts add up to the enterprise's.
+      expect(workbook.worksheets.map((s) => s.name)).toEqual(['Enterprises supported', 'Support']);
+      const support = records(workbook.getWorksheet('Support')!);
+      expect(support.map((r) => [r.Date.value, r.Name.value, r['Kind of support'].value, r['Amount (EUR)'].value])).toEqual([
+        [new Date('2024-02-01T00:00:00Z'), `'@SUM(A1)`, 'lab place', null],
+        [new Date('2024-03-15T00:00:00Z'), 'Åkesson Design AB', 'grant', 5000],
+        [new Date('2024-08-15T00:00:00Z'), 'Öresund Verkstad AB', 'voucher', 2000.5],
+        [new Date('2024-09-01T00:00:00Z'), 'Åkesson Design AB', 'non-financial', null],
+      ]);
+      expect(support.every((r) => r.Project.value === crossInnovation.name)).toBe(true);
 
       const file = await csv(`/api/projects/${projectId}/enterprises-supported.csv?${period}&lang=sv`);
       expect(file.disposition).toBe(`attachment; filename="enterprises-supported-${projectId}-from-2024-01-01-to-2024-12-31.csv"`);

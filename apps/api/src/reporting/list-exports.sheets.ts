@@ -1,4 +1,12 @@
-import type { EnterpriseSupportedRow, ExportColumn, ExportLanguage, ExportSheet, OrganisationExportRow, ParticipantExportRow } from '@app/reporting';
+import type {
+  EnterpriseSupportedRow,
+  ExportColumn,
+  ExportLanguage,
+  ExportSheet,
+  OrganisationExportRow,
+  ParticipantExportRow,
+  SupportRecordRow,
+} from '@app/reporting';
 
 /** A participant with their person unsealed, or none: a caller without records:read never gets personal columns. */
 export type ParticipantExport = ParticipantExportRow & { person: { name: string; email?: string; phone?: string } | null };
@@ -81,6 +89,25 @@ export function enterprisesSupportedSheet(rows: readonly EnterpriseSupportedRow[
       { header: { en: 'Amount (EUR)', sv: 'Belopp (EUR)' }, kind: 'number', value: (r) => r.amountEur },
       { header: { en: 'State aid (EUR)', sv: 'Statligt stöd (EUR)' }, kind: 'number', value: (r) => r.aidAmountEur },
       { header: { en: 'Projects', sv: 'Projekt' }, kind: 'number', value: (r) => r.projects },
+      { header: { en: 'Organisation id', sv: 'Organisations-id' }, kind: 'text', value: (r) => r.organisationId },
+    ],
+    rows,
+  };
+}
+
+/** The dates and amounts behind the enterprises sheet: each support record and lab place, by date. */
+export function supportRecordsSheet(rows: readonly SupportRecordRow[], lang: ExportLanguage): ExportSheet<SupportRecordRow> {
+  return {
+    name: { en: 'Support', sv: 'Stödinsatser' },
+    columns: [
+      { header: { en: 'Date', sv: 'Datum' }, kind: 'date', value: (r) => r.date },
+      { header: { en: 'Name', sv: 'Namn' }, kind: 'text', value: (r) => r.name },
+      { header: { en: 'Organisation number', sv: 'Organisationsnummer' }, kind: 'text', value: (r) => r.organisationNumber },
+      { header: { en: 'Kind of support', sv: 'Typ av stöd' }, kind: 'text', value: (r) => label(SUPPORT_KIND_LABELS, r.kind, lang) },
+      { header: { en: 'Amount (EUR)', sv: 'Belopp (EUR)' }, kind: 'number', value: (r) => r.amountEur },
+      { header: { en: 'Aid basis', sv: 'Stödgrund' }, kind: 'text', value: (r) => r.aidBasis },
+      { header: { en: 'State aid (EUR)', sv: 'Statligt stöd (EUR)' }, kind: 'number', value: (r) => r.aidAmountEur },
+      { header: { en: 'Project', sv: 'Projekt' }, kind: 'text', value: (r) => r.projectName },
       { header: { en: 'Organisation id', sv: 'Organisations-id' }, kind: 'text', value: (r) => r.organisationId },
     ],
     rows,

@@ -29,7 +29,7 @@ import {
 } from './lists-query.dto.js';
 import { EnterprisesSupportedPageDto } from './enterprises-supported.dto.js';
 import { FileResponse, periodSuffix, type FileFormat } from './file-response.decorators.js';
-import { enterprisesSupportedSheet, organisationsSheet, participantsSheet } from './list-exports.sheets.js';
+import { enterprisesSupportedSheet, organisationsSheet, participantsSheet, supportRecordsSheet } from './list-exports.sheets.js';
 import type { Principal } from '@app/access';
 import { Access, CurrentPrincipal } from '../http/access.decorator.js';
 
@@ -153,7 +153,7 @@ export class ListsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.file('csv', reply, `participants-${projectId}`, await this.participantsFile(projectId, query, principal));
+    return this.file('csv', reply, `participants-${projectId}`, await this.participantsView(projectId, query, principal), query.lang);
   }
 
   @Get('projects/:id/participants.xlsx')
@@ -166,7 +166,7 @@ export class ListsController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.file('xlsx', reply, `participants-${projectId}`, await this.participantsFile(projectId, query, principal));
+    return this.file('xlsx', reply, `participants-${projectId}`, await this.participantsView(projectId, query, principal), query.lang);
   }
 
   @Get('organisations.csv')
@@ -174,7 +174,7 @@ export class ListsController {
   @FileResponse('csv', ORGANISATIONS_FILE)
   @ReadRoute({ notFound: false })
   async organisationsCsv(@Query() query: OrganisationsExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.file('csv', reply, 'organisations', await this.organisationsFile(query));
+    return this.file('csv', reply, 'organisations', await this.organisationsView(query), query.lang);
   }
 
   @Get('organisations.xlsx')
@@ -182,7 +182,7 @@ export class ListsController {
   @FileResponse('xlsx', ORGANISATIONS_FILE)
   @ReadRoute({ notFound: false })
   async organisationsXlsx(@Query() query: OrganisationsExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.file('xlsx', reply, 'organisations', await this.organisationsFile(query));
+    return this.file('xlsx', reply, 'organisations', await this.organisationsView(query), query.lang);
   }
 
   @Get('projects/:id/enterprises-supported')
@@ -201,7 +201,7 @@ export class ListsController {
   @ReadRoute()
   async enterprisesSupportedCsv(@IdParam() projectId: string, @Query() query: EnterprisesSupportedExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.projectReady(projectId, SUPPORT_PROJECTIONS, query.minPosition);
-    return this.file('csv', reply, `enterprises-supported-${projectId}${periodSuffix(query)}`, this.enterprisesFile({ projectId }, query));
+    return this.file('csv', reply, `enterprises-supported-${projectId}${periodSuffix(query)}`, this.enterprisesViews('csv', { projectId }, query), query.lang);
   }
 
   @Get('projects/:id/enterprises-supported.xlsx')
@@ -210,7 +210,7 @@ export class ListsController {
   @ReadRoute()
   async enterprisesSupportedXlsx(@IdParam() projectId: string, @Query() query: EnterprisesSupportedExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.projectReady(projectId, SUPPORT_PROJECTIONS, query.minPosition);
-    return this.file('xlsx', reply, `enterprises-supported-${projectId}${periodSuffix(query)}`, this.enterprisesFile({ projectId }, query));
+    return this.file('xlsx', reply, `enterprises-supported-${projectId}${periodSuffix(query)}`, this.enterprisesViews('xlsx', { projectId }, query), query.lang);
   }
 
   @Get('enterprises-supported')
@@ -229,7 +229,7 @@ export class ListsController {
   @ReadRoute({ notFound: false })
   async programmeEnterprisesSupportedCsv(@Query() { fund, country, ...query }: ProgrammeEnterprisesSupportedExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.readModels.ready(['projects', ...SUPPORT_PROJECTIONS], query.minPosition);
-    return this.file('csv', reply, `enterprises-supported${periodSuffix(query)}`, this.enterprisesFile({ fund, country }, query));
+    return this.file('csv', reply, `enterprises-supported${periodSuffix(query)}`, this.enterprisesViews('csv', { fund, country }, query), query.lang);
   }
 
   @Get('enterprises-supported.xlsx')
@@ -238,11 +238,11 @@ export class ListsController {
   @ReadRoute({ notFound: false })
   async programmeEnterprisesSupportedXlsx(@Query() { fund, country, ...query }: ProgrammeEnterprisesSupportedExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.readModels.ready(['projects', ...SUPPORT_PROJECTIONS], query.minPosition);
-    return this.file('xlsx', reply, `enterprises-supported${periodSuffix(query)}`, this.enterprisesFile({ fund, country }, query));
+    return this.file('xlsx', reply, `enterprises-supported${periodSuffix(query)}`, this.enterprisesViews('xlsx', { fund, country }, query), query.lang);
   }
 
   /** Personal columns only for a caller who may read personal data, as the JSON list (records:read) requires. */
-  private async participantsFile(projectId: string, { gender, role, activityId, minPosition, lang = 'en' }: ParticipantsExportQueryDto, principal: Principal) {
+  private async participantsView(projectId: string, { gender, role, activityId, minPosition, lang = 'en' }: ParticipantsExportQueryDto, principal: Principal) {
     await this.projectReady(projectId, ['participants', 'activities', 'organisations'], minPosition);
     const personal = roleMay(principal.role, 'records:read');
     const rows = this.exports.participants(projectId, { gender, role, activityId }).map(({ sealedPerson, ...row }) => ({
@@ -251,22 +251,26 @@ export class ListsController {
       // Unsealed only when it will be written, and then only for the file.
       person: personal && !row.erased ? (this.vault.unseal(sealedPerson as never) ?? null) : null,
     }));
-    return { view: participantsSheet(rows, personal, lang), lang };
+    return [participantsSheet(rows, personal, lang)];
   }
 
-  private async organisationsFile({ type, sizeClass, country, name, minPosition, lang = 'en' }: OrganisationsExportQueryDto) {
+  private async organisationsView({ type, sizeClass, country, name, minPosition, lang = 'en' }: OrganisationsExportQueryDto) {
     await this.readModels.ready(['organisations'], minPosition);
-    return { view: organisationsSheet(this.exports.organisations({ type, sizeClass, country, name })), lang };
+    return [organisationsSheet(this.exports.organisations({ type, sizeClass, country, name }))];
   }
 
-  private enterprisesFile(scope: SupportScope, { lang = 'en', ...query }: EnterprisesSupportedExportQueryDto) {
-    return { view: enterprisesSupportedSheet(this.exports.enterprisesSupported(scope, assertPeriod(query)), lang), lang };
+  /** A workbook has two views: the enterprises (what RCO01 counts), and the support records behind them with their dates and amounts. */
+  private enterprisesViews(format: FileFormat, scope: SupportScope, { lang = 'en', ...query }: EnterprisesSupportedExportQueryDto): ExportSheet[] {
+    const period = assertPeriod(query);
+    if (format === 'csv') return [enterprisesSupportedSheet(this.exports.enterprisesSupported(scope, period), lang)];
+    const { enterprises, support } = this.exports.enterprisesWithSupport(scope, period);
+    return [enterprisesSupportedSheet(enterprises, lang), supportRecordsSheet(support, lang)];
   }
 
-  /** One way to answer a list as a file: the product's writer, and a Content-Disposition naming it. */
-  private async file(format: FileFormat, reply: FastifyReply, basename: string, { view, lang }: { view: ExportSheet; lang: 'en' | 'sv' }) {
+  /** One way to answer a list as a file: the product's writer, and a Content-Disposition naming it. A CSV holds one view. */
+  private file(format: FileFormat, reply: FastifyReply, basename: string, views: readonly ExportSheet[], lang: 'en' | 'sv' = 'en') {
     void reply.header('Content-Disposition', `attachment; filename="${basename}.${format}"`);
-    return format === 'csv' ? writeCsv(view, lang) : writeWorkbook([view], lang);
+    return format === 'csv' ? writeCsv(views[0], lang) : writeWorkbook(views, lang);
   }
 
   private async projectReady(projectId: string, projections: string[], minPosition?: number): Promise<void> {

@@ -34,6 +34,22 @@ export interface EnterpriseSupportedRow {
   projects: number;
 }
 
+/** One support record or lab place of an enterprise: the dates and amounts behind a row of {@link EnterpriseSupportedRow}. */
+export interface SupportRecordRow {
+  organisationId: string;
+  name: string;
+  organisationNumber: string | null;
+  projectId: string;
+  projectName: string;
+  /** grant, voucher, non-financial, or lab (a place in a lab). */
+  kind: string;
+  date: string;
+  amountEur: number | null;
+  /** de-minimis, gber, no-aid; null when no aid was recorded (and for a lab place). */
+  aidBasis: string | null;
+  aidAmountEur: number | null;
+}
+
 /** A participant as the exports list them, with the name of the organisation they come from. */
 export interface ParticipantExportRow {
   id: string;
@@ -61,27 +77,35 @@ export interface OrganisationExportRow {
 const OPEN_FROM = '0000-01-01';
 const OPEN_TO = '9999-12-31';
 
-/** The same support the indicators count (support records and lab places), in the same scope of projects. */
-const ENTERPRISES_SUPPORTED = `
+/** The same support the indicators count (support records and lab places) of enterprises, in the same scope of projects. */
+const SUPPORTED = `
   WITH scope(project_id) AS (
     SELECT pr.project_id FROM projects pr
     WHERE (:projectId IS NOT NULL AND pr.project_id = :projectId)
        OR (:projectId IS NULL AND (:fund IS NULL OR pr.fund = :fund)
            AND (:country IS NULL OR pr.project_id IN (SELECT pc.project_id FROM project_countries pc WHERE pc.country = :country)))),
   supported AS (
-    SELECT s.project_id, s.organisation_id, s.kind, s.date, s.amount_eur, s.aid_amount_eur FROM support s
-    WHERE s.project_id IN (SELECT project_id FROM scope) AND s.date BETWEEN :from AND :to
-    UNION ALL
-    SELECT l.project_id, l.organisation_id, 'lab', l.admitted_on, NULL, NULL FROM lab_companies l
-    WHERE l.project_id IN (SELECT project_id FROM scope) AND l.admitted_on BETWEEN :from AND :to)
+    SELECT x.* FROM (
+      SELECT s.project_id, s.organisation_id, s.kind, s.date, s.amount_eur, s.aid_amount_eur, s.aid_basis, s.position FROM support s
+      WHERE s.project_id IN (SELECT project_id FROM scope) AND s.date BETWEEN :from AND :to
+      UNION ALL
+      SELECT l.project_id, l.organisation_id, 'lab', l.admitted_on, NULL, NULL, NULL, l.position FROM lab_companies l
+      WHERE l.project_id IN (SELECT project_id FROM scope) AND l.admitted_on BETWEEN :from AND :to) x
+    JOIN organisations o ON o.organisation_id = x.organisation_id WHERE o.type = 'enterprise')`;
+
+const ENTERPRISES_SUPPORTED = `${SUPPORTED}
   SELECT o.organisation_id AS organisationId, o.name, o.organisation_number AS organisationNumber, o.country,
-    o.size_class AS sizeClass, (SELECT json_group_array(kind) FROM (SELECT DISTINCT x2.kind FROM supported x2
-      WHERE x2.organisation_id = o.organisation_id ORDER BY x2.kind)) AS kinds,
+    o.size_class AS sizeClass, json_group_array(DISTINCT x.kind) AS kinds,
     MIN(x.date) AS firstSupportedOn, MAX(x.date) AS lastSupportedOn, COUNT(*) AS supports,
     SUM(x.amount_eur) AS amountEur, SUM(x.aid_amount_eur) AS aidAmountEur, COUNT(DISTINCT x.project_id) AS projects
   FROM supported x JOIN organisations o ON o.organisation_id = x.organisation_id
-  WHERE o.type = 'enterprise'
   GROUP BY o.organisation_id`;
+
+const SUPPORT_RECORDS = `${SUPPORTED}
+  SELECT x.organisation_id AS organisationId, o.name, o.organisation_number AS organisationNumber, x.project_id AS projectId,
+    p.name AS projectName, x.kind, x.date, x.amount_eur AS amountEur, x.aid_basis AS aidBasis, x.aid_amount_eur AS aidAmountEur
+  FROM supported x JOIN organisations o ON o.organisation_id = x.organisation_id JOIN projects p ON p.project_id = x.project_id
+  ORDER BY x.date, x.position`;
 
 const ORDER = 'ORDER BY name COLLATE NOCASE, organisationId';
 
@@ -106,6 +130,14 @@ export class ExportLists {
 
   enterprisesSupported(scope: SupportScope, period: SupportPeriod): EnterpriseSupportedRow[] {
     return this.db.prepare(`SELECT * FROM (${ENTERPRISES_SUPPORTED}) ${ORDER}`).all(supportParameters(scope, period)).map(enterpriseRow);
+  }
+
+  /** The enterprises and their support records both, read in one transaction: the two sheets of one file agree. */
+  enterprisesWithSupport(scope: SupportScope, period: SupportPeriod): { enterprises: EnterpriseSupportedRow[]; support: SupportRecordRow[] } {
+    return this.db.transaction(() => ({
+      enterprises: this.enterprisesSupported(scope, period),
+      support: this.db.prepare(SUPPORT_RECORDS).all(supportParameters(scope, period)) as SupportRecordRow[],
+    }))();
   }
 
   /** A project's participants, filtered as the JSON list filters them, in the same order. */
@@ -158,5 +190,5 @@ function supportParameters(scope: SupportScope, period: SupportPeriod): Record<s
 
 function enterpriseRow(raw: unknown): EnterpriseSupportedRow {
   const row = raw as Omit<EnterpriseSupportedRow, 'kinds'> & { kinds: string };
-  return { ...row, kinds: JSON.parse(row.kinds) as string[] };
+  return { ...row, kinds: (JSON.parse(row.kinds) as string[]).sort() };
 }
