@@ -12,6 +12,8 @@ interface ProfileNode {
   children?: number[];
 }
 interface Profile {
+  startTime: number;
+  endTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -44,7 +46,9 @@ function placeOf(url: string): string {
   return path || '(native)';
 }
 
-export function whereTimeGoes(profile: Profile): WhereTimeGoes {
+/** `lastSeconds`: only the samples of the profile's last seconds (the load, when the service stopped right after it). */
+export function whereTimeGoes(profile: Profile, lastSeconds = Infinity): WhereTimeGoes {
+  const from = profile.endTime - lastSeconds * 1e6;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -64,8 +68,11 @@ export function whereTimeGoes(profile: Profile): WhereTimeGoes {
   const functions = new Map<string, number>();
   let busy = 0;
   let idle = 0;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     const micros = profile.timeDeltas[i] ?? 0;
+    at += micros;
+    if (at < from) continue;
     const node = byId.get(profile.samples[i]);
     if (!node) continue;
     const name = node.callFrame.functionName;
@@ -87,14 +94,14 @@ export function whereTimeGoes(profile: Profile): WhereTimeGoes {
 }
 
 /** The newest profile written into `dir`, summarised. */
-export function summariseProfileDir(dir: string): WhereTimeGoes | undefined {
+export function summariseProfileDir(dir: string, lastSeconds?: number): WhereTimeGoes | undefined {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
   const last = files.at(-1);
-  return last ? whereTimeGoes(JSON.parse(readFileSync(join(dir, last), 'utf8')) as Profile) : undefined;
+  return last ? whereTimeGoes(JSON.parse(readFileSync(join(dir, last), 'utf8')) as Profile, lastSeconds) : undefined;
 }
 
 export function printWhereTimeGoes(summary: WhereTimeGoes, commands: number, top = 15): void {
-  const perCommand = commands > 0 ? ` (${((summary.busyMs * 1000) / commands).toFixed(0)} µs of CPU per command on the service's main thread)` : '';
+  const perCommand = commands > 0 ? ` (${((summary.busyMs * 1000) / commands).toFixed(0)} µs of the service's main thread per command answered)` : '';
   console.log(`Where the time goes (service main thread, ${summary.busyMs.toFixed(0)} ms busy, ${summary.idleMs.toFixed(0)} ms idle)${perCommand}:`);
   for (const place of summary.byPlace.slice(0, top)) console.log(`  ${(place.share * 100).toFixed(1).padStart(5)} %  ${place.name}`);
   console.log('  heaviest functions (self time, native callees included):');
