@@ -114,7 +114,7 @@ async function overHttp(url: string, request: Request, name: string, io: CliIo):
   const form = new FormData();
   form.set('kind', request.kind);
   if (request.activityId) form.set('activityId', request.activityId);
-  form.set('file', new Blob([request.file]), name);
+  form.set('file', new Blob([new Uint8Array(request.file)]), name);
   const query = `dryRun=${request.dryRun}&onError=${request.onError}`;
   const bar = progressBar(io, 'rows');
   bar.say(`sending ${name} to ${url} ...`);
