@@ -15,8 +15,10 @@ import type { IndicatorDefinition } from './indicator-catalogue.js';
  */
 export class IndicatorIndex {
   private generation = '';
+  private checkpoints = '';
   private data = new IndexData();
   private usable = true;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {}
 
@@ -25,18 +27,23 @@ export class IndicatorIndex {
    * exactly (a date not written as YYYY-MM-DD, compared as text by SQL): the caller then counts in SQL.
    */
   sync(): boolean {
-    const states = this.db.prepare(`SELECT name, version, checkpoint, rebuilt_at FROM projection_state ORDER BY name`).raw().all() as Array<
+    const states = this.prepared(`SELECT name, version, checkpoint, rebuilt_at FROM projection_state ORDER BY name`).raw().all() as Array<
       [string, number, number, string | null]
     >;
     const generation = JSON.stringify(states.map(([name, version, , rebuiltAt]) => [name, version, rebuiltAt]));
     if (generation !== this.generation) {
       this.generation = generation;
+      this.checkpoints = '';
       this.data = new IndexData();
       this.usable = true;
     }
     if (!this.usable) return false;
+    // A read model's tables change only with its checkpoint, in the same transaction: same checkpoints, same rows.
+    const checkpoints = states.map(([, , checkpoint]) => checkpoint).join(',');
+    if (checkpoints === this.checkpoints) return true;
     try {
-      this.data.load(this.db, new Map(states.map(([name, , checkpoint]) => [name, checkpoint])));
+      this.data.load((sql) => this.prepared(sql), new Map(states.map(([name, , checkpoint]) => [name, checkpoint])));
+      this.checkpoints = checkpoints;
     } catch (error) {
       if (!(error instanceof NotADay)) throw error;
       this.usable = false;
@@ -44,14 +51,20 @@ export class IndicatorIndex {
     return this.usable;
   }
 
+  private prepared(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   /** The value and breakdown counts of one indicator, as the SQL of its definition would count them. */
   count(definition: IndicatorDefinition, scope: IndexScope, period: { from: string; to: string }, newEnterpriseYears: number): Counted | undefined {
     const from = dayOrUndefined(period.from);
     const to = dayOrUndefined(period.to);
     if (from === undefined || to === undefined) return undefined;
-    const counter = new Counter(definition);
+    const counter = new Counter(definition, this.data.seen);
     COUNTERS[definition.code](this.data, { projects: this.data.scope(scope), from, to, newEnterpriseYears }, counter);
-    return counter.result();
+    return counter.result(this.data);
   }
 }
 
@@ -155,12 +168,26 @@ class ByProject {
   }
 }
 
-interface Organisation {
-  exists: boolean;
-  type: string | null;
-  sizeClass: string | null;
-  foundedYear: number | null;
-  country: string | null;
+/** One integer per id number, growing as numbers come; `empty` where nothing was set. */
+class Column {
+  data: Int32Array;
+
+  constructor(private readonly empty: number) {
+    this.data = new Int32Array(1024).fill(empty);
+  }
+
+  set(n: number, value: number): void {
+    if (n >= this.data.length) {
+      const grown = new Int32Array(Math.max(n + 1, this.data.length * 2)).fill(this.empty);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[n] = value;
+  }
+
+  get(n: number): number {
+    return n < this.data.length ? this.data[n] : this.empty;
+  }
 }
 
 interface PilotCase {
@@ -170,49 +197,59 @@ interface PilotCase {
   partners: number[];
 }
 
-interface Outcome {
-  project: number;
-  kind: string;
-  organisation: number;
-  activity: number;
-  pilotCase: number;
-  date: number;
-  retracted: boolean;
-}
-
+/** No such thing (an absent organisation, activity, pilot case; a NULL text). */
 const NONE = -1;
+/** A NULL founding year. */
+const NO_YEAR = -0x8000_0000;
 const SUPPORT_KINDS = ['grant', 'voucher', 'non-financial'];
 
 class IndexData {
+  /** Texts kept as codes (kinds, genders, size classes, countries): the code is the index; NULL is NONE. */
+  readonly strings = new Ids();
   readonly projectIds = new Ids();
   /** Registered projects: fund, countries, how many. */
   readonly projects = new Map<number, { fund: string; countries: Set<string>; countryCount: number }>();
   readonly organisationIds = new Ids();
-  readonly organisations: Organisation[] = [];
+  /** Organisations by number: type (NONE: not registered), size class, founding year, country, as codes. */
+  readonly organisationType = new Column(NONE);
+  readonly organisationSize = new Column(NONE);
+  readonly organisationFounded = new Column(NO_YEAR);
+  readonly organisationCountry = new Column(NONE);
   readonly participantIds = new Ids();
-  /** participants: project, gender code, creative (1/0), registered_on */
-  readonly participants = new ByProject(3);
+  /** participants: gender code, creative (1/0), registered_on, participant number */
+  readonly participants = new ByProject(4);
   readonly participantRow: Array<{ project: number; row: number }> = [];
   readonly activityIds = new Ids();
   readonly activities: Array<{ project: number; kind: string; crossBorder: boolean; start: number }> = [];
   readonly activitiesByProject = new ByProject(1);
-  /** attendees by key: gender code and organisation */
-  readonly attendeeGender: number[] = [];
-  readonly attendeeOrganisation: number[] = [];
+  /** attendees by key: gender code and organisation number */
+  readonly attendeeGender = new Column(NONE);
+  readonly attendeeOrganisation = new Column(NONE);
   /** cross-border attendance: date, attendee, public event (1/0) */
   readonly crossBorderAttendance = new ByProject(3);
-  /** support and lab places: organisation, date, kind (index in SUPPORT_KINDS, or the code of another kind) */
+  /** support and lab places: organisation, date, kind code */
   readonly supported = new ByProject(3);
   readonly pilotCaseIds = new Ids();
   readonly pilotCases: PilotCase[] = [];
   readonly pilotCasesByProject = new ByProject(1);
   readonly outcomeIds = new Ids();
-  readonly outcomes: Outcome[] = [];
-  readonly outcomesByProject = new ByProject(1);
-  /** Strings kept as codes (gender); the code is the index. */
-  readonly strings = new Ids();
+  /** outcomes: outcome number, kind code, organisation, activity, pilot case, date, retracted (1/0) */
+  readonly outcomes = new ByProject(7);
+  readonly outcomeRow: Array<{ project: number; row: number }> = [];
+  readonly codeSets = new Map<string, Set<number>>();
+  /** The keys an indicator counted so far, and a second set for a rule's own use. */
+  readonly seen = new Stamps();
+  readonly scratch = new Stamps();
   private readonly lastRowid = new Map<string, number>();
   private readonly lastCheckpoint = new Map<string, number>();
+
+  code(text: string | null): number {
+    return text === null ? NONE : this.strings.of(text);
+  }
+
+  text(code: number): string | null {
+    return code === NONE ? null : this.strings.names[code];
+  }
 
   scope(scope: IndexScope): number[] {
     if (scope.kind === 'project') {
@@ -226,22 +263,18 @@ class IndexData {
     return projects;
   }
 
-  organisation(n: number): Organisation {
-    return (this.organisations[n] ??= { exists: false, type: null, sizeClass: null, foundedYear: null, country: null });
-  }
-
-  load(db: Database.Database, checkpoints: Map<string, number>): void {
+  load(prepare: (sql: string) => Database.Statement, checkpoints: Map<string, number>): void {
     const since = (projection: string) => this.lastCheckpoint.get(projection) ?? -1;
     const newRows = <T>(table: string, sql: string, each: (row: T) => void) => {
       let last = this.lastRowid.get(table) ?? 0;
-      for (const row of db.prepare(`${sql} ${sql.includes('WHERE') ? 'AND' : 'WHERE'} rowid > ? ORDER BY rowid`).raw().iterate(last) as Iterable<T>) {
+      for (const row of prepare(`${sql} ${sql.includes('WHERE') ? 'AND' : 'WHERE'} rowid > ? ORDER BY rowid`).raw().iterate(last) as Iterable<T>) {
         each(row);
         last = (row as unknown[])[0] as number;
       }
       this.lastRowid.set(table, last);
     };
     const changed = <T>(sql: string, after: number, each: (row: T) => void) => {
-      for (const row of db.prepare(sql).raw().iterate(after) as Iterable<T>) each(row);
+      for (const row of prepare(sql).raw().iterate(after) as Iterable<T>) each(row);
     };
 
     newRows<[number, string, string, number]>('projects', `SELECT rowid, project_id, fund, country_count FROM projects`, ([, id, fund, countryCount]) => {
@@ -254,7 +287,11 @@ class IndexData {
       `SELECT organisation_id, type, size_class, founded_year, country FROM organisations WHERE changed_position > ?`,
       since('organisations'),
       ([id, type, sizeClass, foundedYear, country]) => {
-        Object.assign(this.organisation(this.organisationIds.of(id)), { exists: true, type, sizeClass, foundedYear, country });
+        const n = this.organisationIds.of(id);
+        this.organisationType.set(n, this.code(type));
+        this.organisationSize.set(n, this.code(sizeClass));
+        this.organisationFounded.set(n, foundedYear ?? NO_YEAR);
+        this.organisationCountry.set(n, this.code(country));
       },
     );
     changed<[string, string, string, string, string]>(
@@ -262,17 +299,8 @@ class IndexData {
       since('participants'),
       ([id, projectId, gender, role, registeredOn]) => {
         const n = this.participantIds.of(id);
-        const project = this.projectIds.of(projectId);
-        const values = [this.strings.of(gender), role === 'creative' ? 1 : 0, day(registeredOn)];
-        const at = this.participantRow[n];
-        if (at === undefined) {
-          this.participants.add(project, ...values);
-          this.participantRow[n] = { project, row: this.participants.of(project)!.length - 1 };
-        } else {
-          // A participant's project never changes; its other fields are overwritten in place.
-          const rows = this.participants.of(at.project)!;
-          values.forEach((value, c) => (rows.columns[c][at.row] = value));
-        }
+        const values = [this.code(gender), role === 'creative' ? 1 : 0, day(registeredOn), n];
+        this.upsert(this.participants, this.participantRow, n, this.projectIds.of(projectId), values);
       },
     );
     newRows<[number, string, string, string, number, string]>(
@@ -289,8 +317,8 @@ class IndexData {
       `SELECT attendee, gender, organisation_id FROM attendees WHERE changed_position > ?`,
       since('activities'),
       ([attendee, gender, organisationId]) => {
-        this.attendeeGender[attendee] = this.strings.of(gender);
-        this.attendeeOrganisation[attendee] = organisationId === null ? NONE : this.organisationIds.of(organisationId);
+        this.attendeeGender.set(attendee, this.code(gender));
+        this.attendeeOrganisation.set(attendee, organisationId === null ? NONE : this.organisationIds.of(organisationId));
       },
     );
     newRows<[number, string, string, number, string]>(
@@ -300,18 +328,14 @@ class IndexData {
         this.crossBorderAttendance.add(this.projectIds.of(projectId), day(date), attendee, kind === 'public-event' ? 1 : 0);
       },
     );
-    const supportKind = (kind: string) => {
-      const known = SUPPORT_KINDS.indexOf(kind);
-      return known >= 0 ? known : SUPPORT_KINDS.length + this.strings.of(kind);
-    };
     newRows<[number, string, string, string]>('lab_companies', `SELECT rowid, project_id, organisation_id, admitted_on FROM lab_companies`, ([, projectId, organisationId, admittedOn]) => {
-      this.supported.add(this.projectIds.of(projectId), this.organisationIds.of(organisationId), day(admittedOn), supportKind('non-financial'));
+      this.supported.add(this.projectIds.of(projectId), this.organisationIds.of(organisationId), day(admittedOn), this.code('non-financial'));
     });
     newRows<[number, string, string, string, string]>(
       'support',
       `SELECT rowid, project_id, organisation_id, date, kind FROM support`,
       ([, projectId, organisationId, date, kind]) => {
-        this.supported.add(this.projectIds.of(projectId), this.organisationIds.of(organisationId), day(date), supportKind(kind));
+        this.supported.add(this.projectIds.of(projectId), this.organisationIds.of(organisationId), day(date), this.code(kind));
       },
     );
     newRows<[number, string, string, string, string | null]>(
@@ -342,76 +366,134 @@ class IndexData {
       `SELECT rowid, outcome_id, project_id, kind, organisation_id, activity_id, pilot_case_id, date, retracted FROM outcomes`,
       ([, id, projectId, kind, organisationId, activityId, pilotCaseId, date, retracted]) => {
         const n = this.outcomeIds.of(id);
-        const project = this.projectIds.of(projectId);
-        this.outcomes[n] = {
-          project,
-          kind,
-          organisation: organisationId === null ? NONE : this.organisationIds.of(organisationId),
-          activity: activityId === null ? NONE : this.activityIds.of(activityId),
-          pilotCase: pilotCaseId === null ? NONE : this.pilotCaseIds.of(pilotCaseId),
-          date: day(date),
-          retracted: retracted === 1,
-        };
-        this.outcomesByProject.add(project, n);
+        this.upsert(this.outcomes, this.outcomeRow, n, this.projectIds.of(projectId), [
+          n,
+          this.code(kind),
+          organisationId === null ? NONE : this.organisationIds.of(organisationId),
+          activityId === null ? NONE : this.activityIds.of(activityId),
+          pilotCaseId === null ? NONE : this.pilotCaseIds.of(pilotCaseId),
+          day(date),
+          retracted === 1 ? 1 : 0,
+        ]);
       },
     );
     changed<[string]>(`SELECT outcome_id FROM outcomes WHERE retracted_position > ?`, since('outcomes'), ([id]) => {
-      const outcome = this.outcomes[this.outcomeIds.of(id)];
-      if (outcome) outcome.retracted = true;
+      const at = this.outcomeRow[this.outcomeIds.of(id)];
+      if (at) this.outcomes.of(at.project)!.columns[OUTCOME_RETRACTED][at.row] = 1;
     });
     for (const [name, checkpoint] of checkpoints) this.lastCheckpoint.set(name, checkpoint);
   }
+
+  /** A row of an entity whose project never changes: added the first time, overwritten in place after. */
+  private upsert(table: ByProject, at: Array<{ project: number; row: number }>, n: number, project: number, values: number[]): void {
+    const where = at[n];
+    if (where === undefined) {
+      table.add(project, ...values);
+      at[n] = { project, row: table.of(project)!.length - 1 };
+    } else {
+      const rows = table.of(where.project)!;
+      values.forEach((value, c) => (rows.columns[c][where.row] = value));
+    }
+  }
 }
 
-/** Counts one indicator's items: distinct keys (or rows), per category of each breakdown. */
+const OUTCOME_RETRACTED = 6;
+
+/**
+ * Sets of small integers, one at a time: a number is in the current set when its stamp is the current one, so
+ * starting a new set costs nothing (no array to allocate or clear per indicator).
+ */
+class Stamps {
+  private stamps = new Int32Array(1024);
+  private current = 0;
+
+  /** Starts a new, empty set. */
+  clear(): this {
+    this.current++;
+    return this;
+  }
+
+  /** Adds `n`; true when it was not there yet. */
+  add(n: number): boolean {
+    if (n >= this.stamps.length) {
+      const grown = new Int32Array(Math.max(n + 1, this.stamps.length * 2));
+      grown.set(this.stamps);
+      this.stamps = grown;
+    }
+    if (this.stamps[n] === this.current) return false;
+    this.stamps[n] = this.current;
+    return true;
+  }
+}
+
+/** Counts one indicator's items: distinct keys (or rows), per category (a text code) of its breakdown. */
 class Counter {
   private value = 0;
-  private readonly seen = new Set<number>();
-  private readonly byDimension = new Map<string, Map<string | null, number | Set<number>>>();
+  private readonly distinct: boolean;
+  private readonly dimension?: string;
+  /** Per category code + 1 (0: NULL): how many. */
+  private readonly categories: number[] = [];
 
-  constructor(private readonly definition: IndicatorDefinition) {
-    for (const { dimension } of definition.breakdowns) this.byDimension.set(dimension, new Map());
+  constructor(
+    definition: IndicatorDefinition,
+    private readonly seen: Stamps,
+  ) {
+    this.distinct = definition.counting === 'distinct';
+    // Every indicator of the catalogue has at most one breakdown, and the index counts only those.
+    if (definition.breakdowns.length > 1) throw new Error(`${definition.code}: the in-memory index counts one breakdown at most`);
+    this.dimension = definition.breakdowns[0]?.dimension;
+    seen.clear();
   }
 
-  /** One item: its key (an integer id of its kind) and its categories, one per breakdown, in order. */
-  item(key: number, ...categories: Array<string | null>): void {
-    const distinct = this.definition.counting === 'distinct';
-    if (!distinct) this.value++;
-    else if (!this.seen.has(key)) {
-      this.seen.add(key);
-      this.value++;
-    }
-    this.definition.breakdowns.forEach(({ dimension }, i) => {
-      const counts = this.byDimension.get(dimension)!;
-      const category = categories[i] ?? null;
-      if (!distinct) counts.set(category, ((counts.get(category) as number | undefined) ?? 0) + 1);
-      else {
-        let keys = counts.get(category) as Set<number> | undefined;
-        if (!keys) counts.set(category, (keys = new Set()));
-        keys.add(key);
-      }
-    });
+  /** One item: its key (a small integer id of its kind) and its category's code, which the key decides. */
+  item(key: number, category = NONE): void {
+    if (!this.distinct) return this.rows(category, 1);
+    if (!this.seen.add(key)) return;
+    this.value++;
+    if (this.dimension !== undefined) this.categories[category + 1] = (this.categories[category + 1] ?? 0) + 1;
   }
 
-  result(): Counted {
+  /** An item whose key may come in several categories, each (key, category) once: counted once, in each. */
+  pair(key: number, category: number): void {
+    if (this.seen.add(key)) this.value++;
+    this.categories[category + 1] = (this.categories[category + 1] ?? 0) + 1;
+  }
+
+  /** `count` items of one category, when each row counts. */
+  rows(category: number, count: number): void {
+    if (count === 0) return;
+    this.value += count;
+    if (this.dimension !== undefined) this.categories[category + 1] = (this.categories[category + 1] ?? 0) + count;
+  }
+
+  result(data: IndexData): Counted {
     const groups: Counted['groups'] = [];
-    for (const [dimension, counts] of this.byDimension) {
+    if (this.dimension !== undefined) {
+      const counted = this.categories.flatMap((count, i) => (count ? [[data.text(i - 1), count] as const] : []));
       // GROUP BY answers NULL first, then the categories in byte order.
-      const categories = [...counts.keys()].sort((a, b) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1));
-      for (const category of categories) {
-        const count = counts.get(category)!;
-        groups.push([dimension, category, typeof count === 'number' ? count : count.size]);
-      }
+      counted.sort(([a], [b]) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1));
+      for (const [category, count] of counted) groups.push([this.dimension, category, count]);
     }
     return { value: this.value, groups };
   }
 }
 
-const RESEARCH = new Set(['university', 'research-organisation']);
-const SME_SIZES = new Set(['micro', 'small', 'medium']);
-const isSme = (o: Organisation | undefined) => !!o?.exists && o.type === 'enterprise' && o.sizeClass !== null && SME_SIZES.has(o.sizeClass);
-
 type Count = (data: IndexData, query: Query, counter: Counter) => void;
+
+/** The codes of the texts the rules name (a code never changes once given). */
+function codes(data: IndexData, ...texts: string[]): Set<number> {
+  const key = texts.join(',');
+  let set = data.codeSets.get(key);
+  if (!set) data.codeSets.set(key, (set = new Set(texts.map((text) => data.code(text)))));
+  return set;
+}
+
+const isRegistered = (data: IndexData, organisation: number) => organisation !== NONE && data.organisationType.get(organisation) !== NONE;
+const isResearch = (data: IndexData, organisation: number) =>
+  organisation !== NONE && codes(data, 'university', 'research-organisation').has(data.organisationType.get(organisation));
+const isEnterprise = (data: IndexData, organisation: number) => organisation !== NONE && data.organisationType.get(organisation) === data.code('enterprise');
+const isSme = (data: IndexData, organisation: number) =>
+  isEnterprise(data, organisation) && codes(data, 'micro', 'small', 'medium').has(data.organisationSize.get(organisation));
 
 /** Each support or lab place in scope: organisation, date, kind code. */
 function eachSupported(data: IndexData, query: Query, each: (organisation: number, date: number, kind: number) => void): void {
@@ -431,13 +513,21 @@ function eachPilotCase(data: IndexData, query: Query, each: (n: number, pilotCas
   }
 }
 
-function eachOutcome(data: IndexData, query: Query, each: (n: number, outcome: Outcome) => void): void {
+/** Each outcome in scope, not retracted, dated in the period, of one of `kinds` (all when absent). */
+function eachOutcome(
+  data: IndexData,
+  query: Query,
+  kinds: Set<number> | undefined,
+  each: (n: number, kind: number, organisation: number, activity: number, pilotCase: number) => void,
+): void {
   for (const project of query.projects) {
-    const rows = data.outcomesByProject.of(project);
+    const rows = data.outcomes.of(project);
     if (!rows) continue;
+    const [outcome, kind, organisation, activity, pilotCase, date, retracted] = rows.columns;
     for (let r = 0; r < rows.length; r++) {
-      const outcome = data.outcomes[rows.columns[0][r]];
-      if (!outcome.retracted && outcome.date >= query.from && outcome.date <= query.to) each(rows.columns[0][r], outcome);
+      if (retracted[r] === 0 && date[r] >= query.from && date[r] <= query.to && (!kinds || kinds.has(kind[r]))) {
+        each(outcome[r], kind[r], organisation[r], activity[r], pilotCase[r]);
+      }
     }
   }
 }
@@ -455,10 +545,9 @@ function eachCrossBorderAttendance(data: IndexData, query: Query, each: (attende
 
 /** COUNT(DISTINCT country) of a pilot case's partners that are registered organisations. */
 function partnerCountries(data: IndexData, pilotCase: PilotCase | undefined): number {
-  const countries = new Set<string>();
+  const countries = new Set<number>();
   for (const partner of pilotCase?.partners ?? []) {
-    const o = data.organisations[partner];
-    if (o?.exists && o.country !== null) countries.add(o.country);
+    if (isRegistered(data, partner)) countries.add(data.organisationCountry.get(partner));
   }
   return countries.size;
 }
@@ -470,44 +559,44 @@ function participants(creativesOnly: boolean): Count {
     for (const project of query.projects) {
       const rows = data.participants.of(project);
       if (!rows) continue;
-      const [gender, creative, registeredOn] = rows.columns;
+      const [gender, creative, registeredOn, participant] = rows.columns;
       for (let r = 0; r < rows.length; r++) {
-        if ((!creativesOnly || creative[r] === 1) && inPeriod(query, registeredOn[r])) {
-          // The row is the participant's own (one per participant), so its number within the project is a key.
-          counter.item(project * 0x1_0000_0000 + r, data.strings.names[gender[r]]);
-        }
+        if ((!creativesOnly || creative[r] === 1) && inPeriod(query, registeredOn[r])) counter.item(participant[r], gender[r]);
       }
     }
   };
 }
 
 function enterprisesSupported(kinds?: readonly string[]): Count {
-  const wanted = kinds?.map((kind) => SUPPORT_KINDS.indexOf(kind));
-  return (data, query, counter) =>
+  return (data, query, counter) => {
+    const wanted = kinds && codes(data, ...kinds);
+    const enterprise = data.code('enterprise');
+    const type = data.organisationType;
     eachSupported(data, query, (organisation, date, kind) => {
-      const o = data.organisations[organisation];
-      if (o?.exists && o.type === 'enterprise' && inPeriod(query, date) && (!wanted || wanted.includes(kind))) counter.item(organisation, o.sizeClass);
+      if (type.get(organisation) === enterprise && inPeriod(query, date) && (!wanted || wanted.has(kind))) {
+        counter.item(organisation, data.organisationSize.get(organisation));
+      }
     });
+  };
 }
 
-function outcomesOf(kinds: readonly string[], also: (data: IndexData, outcome: Outcome) => boolean = () => true): Count {
+function outcomesOf(kinds: readonly string[], also: (data: IndexData, activity: number, pilotCase: number) => boolean = () => true): Count {
   return (data, query, counter) =>
-    eachOutcome(data, query, (n, outcome) => {
-      if (kinds.includes(outcome.kind) && also(data, outcome)) counter.item(n);
+    eachOutcome(data, query, codes(data, ...kinds), (n, _, __, activity, pilotCase) => {
+      if (also(data, activity, pilotCase)) counter.item(n);
     });
 }
 
 function smesWithOutcome(kinds: readonly string[]): Count {
   return (data, query, counter) =>
-    eachOutcome(data, query, (_, outcome) => {
-      const o = outcome.organisation === NONE ? undefined : data.organisations[outcome.organisation];
-      if (kinds.includes(outcome.kind) && isSme(o)) counter.item(outcome.organisation, o!.sizeClass);
+    eachOutcome(data, query, codes(data, ...kinds), (_, __, organisation) => {
+      if (isSme(data, organisation)) counter.item(organisation, data.organisationSize.get(organisation));
     });
 }
 
-const jointlyDeveloped = (data: IndexData, outcome: Outcome) =>
-  (outcome.activity !== NONE && data.activities[outcome.activity]?.crossBorder === true) ||
-  (outcome.pilotCase !== NONE && partnerCountries(data, data.pilotCases[outcome.pilotCase]) >= 2);
+const jointlyDeveloped = (data: IndexData, activity: number, pilotCase: number) =>
+  (activity !== NONE && data.activities[activity]?.crossBorder === true) ||
+  (pilotCase !== NONE && partnerCountries(data, data.pilotCases[pilotCase]) >= 2);
 
 /** The catalogue's items, counted in memory; a code of the catalogue without one here does not compile. */
 const COUNTERS: Record<IndicatorCode, Count> = {
@@ -515,8 +604,7 @@ const COUNTERS: Record<IndicatorCode, Count> = {
   creatives: participants(true),
   'smes-reached': (data, query, counter) => {
     const each = (organisation: number, date: number) => {
-      const o = data.organisations[organisation];
-      if (inPeriod(query, date) && isSme(o)) counter.item(organisation, o.sizeClass);
+      if (inPeriod(query, date) && isSme(data, organisation)) counter.item(organisation, data.organisationSize.get(organisation));
     };
     eachSupported(data, query, each);
     eachPilotCase(data, query, (_, pilotCase) => pilotCase.partners.forEach((partner) => each(partner, pilotCase.start)));
@@ -526,56 +614,55 @@ const COUNTERS: Record<IndicatorCode, Count> = {
       const rows = data.activitiesByProject.of(project);
       for (let r = 0; r < (rows?.length ?? 0); r++) {
         const activity = data.activities[rows!.columns[0][r]];
-        if (inPeriod(query, activity.start)) counter.item(rows!.columns[0][r], activity.kind);
+        if (inPeriod(query, activity.start)) counter.item(rows!.columns[0][r], data.code(activity.kind));
       }
     }
   },
   'pilot-cases': (data, query, counter) =>
     eachPilotCase(data, query, (n, pilotCase) => {
-      if (inPeriod(query, pilotCase.start)) counter.item(n, 'started');
-      if (inPeriod(query, pilotCase.completed)) counter.item(n, 'completed');
+      if (inPeriod(query, pilotCase.start)) counter.pair(n, data.code('started'));
+      if (inPeriod(query, pilotCase.completed)) counter.pair(n, data.code('completed'));
     }),
-  outcomes: (data, query, counter) => eachOutcome(data, query, (n, outcome) => counter.item(n, outcome.kind)),
+  outcomes: (data, query, counter) => eachOutcome(data, query, undefined, (n, kind) => counter.item(n, kind)),
   RCO01: enterprisesSupported(),
   RCO02: enterprisesSupported(['grant', 'voucher']),
   RCO04: enterprisesSupported(['non-financial']),
   RCO05: (data, query, counter) => {
     // An enterprise's first support in the scope, whenever it was, decides whether it was new.
-    const first = new Map<number, number>();
+    const first = new Column(0x7fff_ffff);
     eachSupported(data, query, (organisation, date) => {
-      if (date !== NO_DAY && !(first.get(organisation)! <= date)) first.set(organisation, date);
+      if (date !== NO_DAY && date < first.get(organisation)) first.set(organisation, date);
     });
+    const enterprise = data.code('enterprise');
     eachSupported(data, query, (organisation, date) => {
-      const o = data.organisations[organisation];
-      if (!o?.exists || o.type !== 'enterprise' || !inPeriod(query, date) || o.foundedYear === null) return;
-      if (Math.floor(first.get(organisation)! / 10_000) - o.foundedYear < query.newEnterpriseYears) counter.item(organisation, o.sizeClass);
+      const founded = data.organisationFounded.get(organisation);
+      if (data.organisationType.get(organisation) !== enterprise || !inPeriod(query, date) || founded === NO_YEAR) return;
+      if (Math.floor(first.get(organisation) / 10_000) - founded < query.newEnterpriseYears) counter.item(organisation, data.organisationSize.get(organisation));
     });
   },
   RCO07: (data, query, counter) =>
     eachPilotCase(data, query, (_, pilotCase) => {
       if (!inPeriod(query, pilotCase.start)) return;
       for (const partner of pilotCase.partners) {
-        const o = data.organisations[partner];
-        if (o?.exists && o.type !== null && RESEARCH.has(o.type)) counter.item(partner, o.type);
+        if (isResearch(data, partner)) counter.item(partner, data.organisationType.get(partner));
       }
     }),
   RCO10: (data, query, counter) =>
     eachPilotCase(data, query, (_, pilotCase) => {
-      if (!inPeriod(query, pilotCase.start)) return;
-      const withResearch = pilotCase.partners.some((p) => {
-        const o = data.organisations[p];
-        return o?.exists && o.type !== null && RESEARCH.has(o.type);
-      });
-      if (!withResearch) return;
+      if (!inPeriod(query, pilotCase.start) || !pilotCase.partners.some((p) => isResearch(data, p))) return;
       for (const partner of pilotCase.partners) {
-        const o = data.organisations[partner];
-        if (o?.exists && o.type === 'enterprise') counter.item(partner, o.sizeClass);
+        if (isEnterprise(data, partner)) counter.item(partner, data.organisationSize.get(partner));
       }
     }),
-  RCO81: (data, query, counter) =>
+  RCO81: (data, query, counter) => {
+    // Every attendance counts: counted per gender code, then handed over per gender.
+    const byGender = new Int32Array(data.strings.size + 1);
     eachCrossBorderAttendance(data, query, (attendee, publicEvent) => {
-      if (!publicEvent) counter.item(0, data.strings.names[data.attendeeGender[attendee]]);
-    }),
+      if (!publicEvent) byGender[data.attendeeGender.get(attendee) + 1]++;
+    });
+    // byGender[0]: attendance of no attendee row, which the SQL's join leaves out (the projection always writes one).
+    byGender.forEach((count, gender) => gender > 0 && counter.rows(gender - 1, count));
+  },
   RCO83: outcomesOf(['strategy-developed'], jointlyDeveloped),
   RCO84: (data, query, counter) =>
     eachPilotCase(data, query, (n, pilotCase) => {
@@ -587,14 +674,15 @@ const COUNTERS: Record<IndicatorCode, Count> = {
     eachPilotCase(data, query, (_, pilotCase) => {
       if (!inPeriod(query, pilotCase.start) || partnerCountries(data, pilotCase) < 2) return;
       for (const partner of pilotCase.partners) {
-        const o = data.organisations[partner];
-        if (o?.exists) counter.item(partner, o.country);
+        if (isRegistered(data, partner)) counter.item(partner, data.organisationCountry.get(partner));
       }
     });
+    // Thousands of attendances per attendee: each attendee is looked at once.
+    const attended = data.scratch.clear();
     eachCrossBorderAttendance(data, query, (attendee) => {
-      const organisation = data.attendeeOrganisation[attendee] ?? NONE;
-      const o = organisation === NONE ? undefined : data.organisations[organisation];
-      if (o?.exists) counter.item(organisation, o.country);
+      if (!attended.add(attendee)) return;
+      const organisation = data.attendeeOrganisation.get(attendee);
+      if (isRegistered(data, organisation)) counter.item(organisation, data.organisationCountry.get(organisation));
     });
   },
   RCO115: (data, query, counter) => {
@@ -606,14 +694,13 @@ const COUNTERS: Record<IndicatorCode, Count> = {
       }
     }
   },
-  RCO116: outcomesOf(['solution-developed'], (data, outcome) => outcome.pilotCase !== NONE && (data.pilotCases[outcome.pilotCase]?.partners.length ?? 0) >= 2),
+  RCO116: outcomesOf(['solution-developed'], (data, _, pilotCase) => pilotCase !== NONE && (data.pilotCases[pilotCase]?.partners.length ?? 0) >= 2),
   RCR03: smesWithOutcome(['product-innovation', 'process-innovation']),
   RCR04: smesWithOutcome(['marketing-innovation', 'organisational-innovation']),
   RCR79: outcomesOf(['strategy-adopted']),
   RCR84: (data, query, counter) =>
-    eachOutcome(data, query, (_, outcome) => {
-      const o = outcome.organisation === NONE ? undefined : data.organisations[outcome.organisation];
-      if (outcome.kind === 'cooperation-continued' && o?.exists) counter.item(outcome.organisation, o.country);
+    eachOutcome(data, query, codes(data, 'cooperation-continued'), (_, __, organisation) => {
+      if (isRegistered(data, organisation)) counter.item(organisation, data.organisationCountry.get(organisation));
     }),
   RCR104: outcomesOf(['solution-taken-up']),
 };
