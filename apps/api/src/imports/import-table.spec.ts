@@ -41,6 +41,8 @@ describe('reading an uploaded spreadsheet', () => {
     expect(await statusOf(readImportTable(Buffer.from([1, 0, 2, 0])))).toBe(415);
     expect(await statusOf(readImportTable(Buffer.from('Namn\n"Anna\n')))).toBe(400);
     expect(await statusOf(readImportTable(Buffer.from('PK\u0003\u0004 not really a zip')))).toBe(400);
+    expect(await statusOf(readImportTable(Buffer.from(`Namn\n${'Anna\n'.repeat(50_001)}`)))).toBe(413);
+    expect(await statusOf(readImportTable(Buffer.from(`Namn\n${'Anna\n'.repeat(50_000)}`)))).toBe('read');
   });
 
   it('bounds what a zip inflates to by inflating it, whatever sizes it declares', () => {
