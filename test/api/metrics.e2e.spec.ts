@@ -1,7 +1,9 @@
+import { EVENT_STORE, streamName, type EventStore } from '@app/event-store';
 import { PROJECTIONS } from '@app/reporting';
 import request from 'supertest';
 import { MetricsListener } from '../../apps/api/src/metrics/metrics-listener.js';
 import { crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
+import { TEST_STORE } from '../support/test-store.js';
 
 /**
  * Acceptance (issue 14.2): GET /metrics needs a token with metrics:read (the monitoring role, or an admin's),
@@ -85,6 +87,27 @@ describe('GET /metrics', () => {
     expect(value(after, 'ledger_event_store_appends_total', ok)).toBe(value(before, 'ledger_event_store_appends_total', ok)! + 1);
     expect(value(after, 'ledger_event_store_events_appended_total')).toBeGreaterThan(value(before, 'ledger_event_store_events_appended_total')!);
     expect(value(after, 'ledger_log_head_position')).toBe(created.body.position);
+  });
+
+  it("shows the embedded store's group commits: concurrent appends share a commit (none on EventStoreDB, whose server batches)", async () => {
+    const batches = 'ledger_event_store_commit_batch_events';
+    const before = (await scrape()).samples;
+    const store = api.app.get<EventStore>(EVENT_STORE);
+    const metadata = { correlationId: 'metrics', causationId: 'metrics', actor: 'test', recordedAt: '2026-11-22T10:00:00.000Z' };
+    // Twenty writers at once, one event each, to streams of their own.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, n) => store.appendToStream(streamName('metricsProbe', String(n)), [{ type: 'MetricsProbed', data: { n }, metadata }])),
+    );
+    const after = (await scrape()).samples;
+    if (TEST_STORE === 'eventstoredb') {
+      expect(value(after, `${batches}_count`)).toBeUndefined();
+      return;
+    }
+    const commits = value(after, `${batches}_count`)! - value(before, `${batches}_count`)!;
+    expect(value(after, `${batches}_sum`)! - value(before, `${batches}_sum`)!).toBe(20);
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(commits).toBeLessThan(20);
+    expect(value(after, `${batches}_bucket`, { le: '1' })! - value(before, `${batches}_bucket`, { le: '1' })!).toBeLessThan(commits);
   });
 
   it('times requests by route template and status, never by URL, and keeps names, e-mails and ids out of every label', async () => {

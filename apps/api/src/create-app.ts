@@ -2,7 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ensurePrivateDirectory, openEventStore } from '@app/event-store';
+import { ensurePrivateDirectory, openMeteredEventStore } from '@app/event-store';
 import type { ApiConfig } from './api.config.js';
 import { AppModule } from './app.module.js';
 import { serveDashboard } from './dashboard/dashboard.static.js';
@@ -27,7 +27,7 @@ export async function createApp(config: ApiConfig, options: { logger?: false | L
   // Owner-only before anything creates a file in it: keys, token verifiers and personal data live there.
   ensurePrivateDirectory(config.dataDir);
   // Opened first, outside dependency injection, so a bad store file stops start-up with its own message.
-  const store = openEventStore(config.eventStore);
+  const store = openMeteredEventStore(config.eventStore);
   const logger = options.logger === false ? undefined : (options.logger ?? new LedgerLogger(config.logFormat ?? defaultLogFormat(process.stdout.isTTY === true)));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, store),

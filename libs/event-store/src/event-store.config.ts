@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { EventStore } from './event-store.port.js';
 import { DEFAULT_MAX_APPEND_BYTES } from './new-event.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
-import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store.js';
 
 export type EventStoreConfig =
   | { kind: 'sqlite'; file: string; maxAppendBytes?: number }
@@ -71,8 +71,9 @@ function readMaxAppendBytes(env: NodeJS.ProcessEnv, problems: string[]): number 
   return value;
 }
 
-export function openEventStore(config: EventStoreConfig): EventStore {
+/** `onCommit` hears each group commit's size; only the embedded store commits here (EventStoreDB batches on its server). */
+export function openEventStore(config: EventStoreConfig, observers: Pick<SqliteEventStoreOptions, 'onCommit'> = {}): EventStore {
   return config.kind === 'sqlite'
-    ? SqliteEventStore.open({ file: config.file, maxAppendBytes: config.maxAppendBytes })
+    ? SqliteEventStore.open({ file: config.file, maxAppendBytes: config.maxAppendBytes, onCommit: observers.onCommit })
     : new EventStoreDbEventStore({ connectionString: config.connectionString, maxAppendBytes: config.maxAppendBytes });
 }

@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { openEventStore, type EventStoreConfig } from './event-store.config.js';
+import type { EventStoreConfig } from './event-store.config.js';
 import { EVENT_STORE, type EventStore } from './event-store.port.js';
-import { MeteredEventStore } from './metered-event-store.js';
+import { MeteredEventStore, openMeteredEventStore } from './metered-event-store.js';
 
 export const EVENT_STORE_CONFIG = Symbol.for('programme-ledger.EventStoreConfig');
 
@@ -27,7 +27,10 @@ export class EventStoreModule {
       global: true,
       providers: [
         { provide: EVENT_STORE_CONFIG, useValue: config },
-        { provide: MeteredEventStore, useFactory: () => new MeteredEventStore(store ?? openEventStore(config)) },
+        {
+          provide: MeteredEventStore,
+          useFactory: () => (store instanceof MeteredEventStore ? store : store ? new MeteredEventStore(store) : openMeteredEventStore(config)),
+        },
         { provide: EVENT_STORE, useExisting: MeteredEventStore },
         EventStoreLifecycle,
       ],

@@ -27,4 +27,4 @@ export {
 } from './eventstoredb/eventstoredb-event-store.js';
 export * from './event-store.config.js';
 export { EventStoreModule, EVENT_STORE_CONFIG } from './event-store.module.js';
-export { MeteredEventStore, type AppendMeter, type AppendOutcome } from './metered-event-store.js';
+export { MeteredEventStore, openMeteredEventStore, type AppendMeter, type AppendOutcome } from './metered-event-store.js';

@@ -1,3 +1,4 @@
+import { openEventStore, type EventStoreConfig } from './event-store.config.js';
 import { EventStoreError, StoreUnavailableError, WrongExpectedVersionError } from './event-store.errors.js';
 import type {
   AppendOptions,
@@ -35,8 +36,20 @@ export interface AppendMeter {
 export class MeteredEventStore implements EventStore {
   private readonly appends: Record<AppendOutcome, number> = { ok: 0, conflict: 0, refused: 0, failed: 0 };
   private events = 0;
+  private readonly commitListeners = new Set<(batchEvents: number) => void>();
 
   constructor(readonly inner: EventStore) {}
+
+  /** Hears each group commit's size in events (embedded store opened by `openMeteredEventStore`); returns the way to stop. */
+  onCommit(listener: (batchEvents: number) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** The store's own commit observer calls this. */
+  committed(batchEvents: number): void {
+    for (const listener of this.commitListeners) listener(batchEvents);
+  }
 
   get meter(): AppendMeter {
     return {
@@ -77,6 +90,15 @@ export class MeteredEventStore implements EventStore {
   close(): Promise<void> {
     return this.inner.close();
   }
+}
+
+/** Opens the configured store metered, with the embedded store's commits (their batch sizes) reported to it. */
+export function openMeteredEventStore(config: EventStoreConfig): MeteredEventStore {
+  let metered: MeteredEventStore | undefined;
+  // The store is opened first (a bad file stops start-up), so a commit can come before `metered` exists: none does,
+  // as nothing appends before the store is handed out.
+  metered = new MeteredEventStore(openEventStore(config, { onCommit: (batchEvents) => metered?.committed(batchEvents) }));
+  return metered;
 }
 
 /** A lost race is normal under load; a refusal is the writer's fault (bad event, too large); the rest is the store's. */

@@ -99,15 +99,13 @@ export class LedgerMetrics {
     });
     // Only the embedded store commits in this process; on EventStoreDB the server batches, out of sight.
     if (store.meter.commits !== null) {
-      new Counter({
-        name: 'ledger_event_store_commits_total',
-        help: 'Transactions the embedded store committed (group commit: concurrent appends share one); appends/commits is the mean batch size',
+      const batches = new Histogram({
+        name: 'ledger_event_store_commit_batch_events',
+        help: 'Events per transaction the embedded store committed (group commit: concurrent appends share one, and its fsync)',
+        buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
         registers,
-        collect() {
-          this.reset();
-          this.inc(store.meter.commits ?? 0);
-        },
       });
+      store.onCommit((events) => batches.observe(events));
     }
 
     this.storeUp = new Gauge({ name: 'ledger_event_store_up', help: 'Whether the event store answered this scrape (1) or not (0)', registers });
