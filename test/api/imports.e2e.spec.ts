@@ -170,6 +170,24 @@ describe('Spreadsheet imports', () => {
     expect(registered.map((e) => e.metadata.importRow).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
   });
 
+  it('an organisation import interrupted half-way and sent again registers every organisation (and claims its number) once', async () => {
+    const csv = Buffer.from(
+      'Name,Organisation number,Country,Type,Size class\n' +
+        ['559100-0012', '559100-0020', '559100-0038', '559100-0046'].map((number, i) => `Avbrutet ${i} AB,${number},SE,enterprise,small`).join('\n'),
+    );
+    const service = api.app.get(ImportService);
+    service.afterRowRecorded = (row) => {
+      if (row === 3) throw new Error('crash in the middle of an import');
+    };
+    await upload(csv, { kind: 'organisations' }, '?dryRun=false', 'orgs.csv').expect(500);
+    service.afterRowRecorded = undefined;
+    const res = await upload(csv, { kind: 'organisations' }, '?dryRun=false', 'orgs.csv').expect(201);
+    expect(res.body).toMatchObject({ rows: 4, valid: 4, recorded: 4, matched: 0, errors: [] });
+    const events = (await api.allEvents()).filter((e) => e.metadata.importId === res.body.importId);
+    expect(events.filter((e) => e.type === 'OrganisationRegistered').map((e) => e.metadata.importRow).sort()).toEqual([2, 3, 4, 5]);
+    expect(events.filter((e) => e.type !== 'OrganisationRegistered').map((e) => e.metadata.importRow).sort()).toEqual([2, 3, 4, 5]);
+  });
+
   describe('hostile files are refused with a 4xx', () => {
     it('a file of 10 MB + 1 byte is a 413', async () => {
       const res = await upload(Buffer.alloc(10 * 1024 * 1024 + 1, 'a'), { kind: 'participants' }, '', 'big.csv');

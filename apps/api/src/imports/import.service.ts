@@ -346,6 +346,9 @@ export class ImportService {
             break;
           }
           case 'organisations': {
+            // The organisation handler decides once before its idempotent append (to claim the number only for a
+            // registration that will be made), so an interrupted run's rows are recognised here: the id is this row's.
+            if ((await this.aggregates.load(organisationDecider, streamName('organisation', id))).state.status !== 'none') break;
             const { id: _, ...input } = values as unknown as RegisterOrganisationDto;
             await this.commands.execute(new RegisterOrganisationCommand(id, input, rowContext));
             break;
