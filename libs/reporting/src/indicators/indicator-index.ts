@@ -215,6 +215,8 @@ class IndexData {
   readonly organisationSize = new Column(NONE);
   readonly organisationFounded = new Column(NO_YEAR);
   readonly organisationCountry = new Column(NONE);
+  /** What the rules ask of an organisation, from its type and size class: REGISTERED, ENTERPRISE, SME, RESEARCH bits. */
+  readonly organisationFlags = new Column(0);
   readonly participantIds = new Ids();
   /** participants: gender code, creative (1/0), registered_on, participant number */
   readonly participants = new ByProject(4);
@@ -292,6 +294,13 @@ class IndexData {
         this.organisationSize.set(n, this.code(sizeClass));
         this.organisationFounded.set(n, foundedYear ?? NO_YEAR);
         this.organisationCountry.set(n, this.code(country));
+        this.organisationFlags.set(
+          n,
+          REGISTERED |
+            (type === 'enterprise' ? ENTERPRISE : 0) |
+            (type === 'enterprise' && sizeClass !== null && SME_SIZES.has(sizeClass) ? SME : 0) |
+            (RESEARCH_TYPES.has(type) ? RESEARCH : 0),
+        );
       },
     );
     changed<[string, string, string, string, string]>(
@@ -398,6 +407,12 @@ class IndexData {
 }
 
 const OUTCOME_RETRACTED = 6;
+const REGISTERED = 1;
+const ENTERPRISE = 2;
+const SME = 4;
+const RESEARCH = 8;
+const SME_SIZES = new Set(['micro', 'small', 'medium']);
+const RESEARCH_TYPES = new Set(['university', 'research-organisation']);
 
 /**
  * Sets of small integers, one at a time: a number is in the current set when its stamp is the current one, so
@@ -488,12 +503,11 @@ function codes(data: IndexData, ...texts: string[]): Set<number> {
   return set;
 }
 
-const isRegistered = (data: IndexData, organisation: number) => organisation !== NONE && data.organisationType.get(organisation) !== NONE;
-const isResearch = (data: IndexData, organisation: number) =>
-  organisation !== NONE && codes(data, 'university', 'research-organisation').has(data.organisationType.get(organisation));
-const isEnterprise = (data: IndexData, organisation: number) => organisation !== NONE && data.organisationType.get(organisation) === data.code('enterprise');
-const isSme = (data: IndexData, organisation: number) =>
-  isEnterprise(data, organisation) && codes(data, 'micro', 'small', 'medium').has(data.organisationSize.get(organisation));
+const is = (flag: number) => (data: IndexData, organisation: number) => organisation !== NONE && (data.organisationFlags.get(organisation) & flag) !== 0;
+const isRegistered = is(REGISTERED);
+const isResearch = is(RESEARCH);
+const isEnterprise = is(ENTERPRISE);
+const isSme = is(SME);
 
 /** Each support or lab place in scope: organisation, date, kind code. */
 function eachSupported(data: IndexData, query: Query, each: (organisation: number, date: number, kind: number) => void): void {
@@ -570,10 +584,8 @@ function participants(creativesOnly: boolean): Count {
 function enterprisesSupported(kinds?: readonly string[]): Count {
   return (data, query, counter) => {
     const wanted = kinds && codes(data, ...kinds);
-    const enterprise = data.code('enterprise');
-    const type = data.organisationType;
     eachSupported(data, query, (organisation, date, kind) => {
-      if (type.get(organisation) === enterprise && inPeriod(query, date) && (!wanted || wanted.has(kind))) {
+      if (isEnterprise(data, organisation) && inPeriod(query, date) && (!wanted || wanted.has(kind))) {
         counter.item(organisation, data.organisationSize.get(organisation));
       }
     });
@@ -633,10 +645,9 @@ const COUNTERS: Record<IndicatorCode, Count> = {
     eachSupported(data, query, (organisation, date) => {
       if (date !== NO_DAY && date < first.get(organisation)) first.set(organisation, date);
     });
-    const enterprise = data.code('enterprise');
     eachSupported(data, query, (organisation, date) => {
       const founded = data.organisationFounded.get(organisation);
-      if (data.organisationType.get(organisation) !== enterprise || !inPeriod(query, date) || founded === NO_YEAR) return;
+      if (!isEnterprise(data, organisation) || !inPeriod(query, date) || founded === NO_YEAR) return;
       if (Math.floor(first.get(organisation) / 10_000) - founded < query.newEnterpriseYears) counter.item(organisation, data.organisationSize.get(organisation));
     });
   },
