@@ -206,8 +206,9 @@ export class LedgerMetrics {
     this.rebuildSecondsLeft.reset();
     for (const status of statuses) {
       this.rebuilding.set({ projection: status.name }, status.state === 'live' ? 0 : 1);
-      const progress = status.progress;
-      if (!progress) continue;
+      if (status.state === 'live') continue;
+      // Before its first page is read, a rebuild has read nothing: 0, not a missing series.
+      const progress = status.progress ?? { eventsDone: 0, position: 0, headPosition: 1, secondsLeft: null };
       this.rebuildEvents.set({ projection: status.name }, progress.eventsDone);
       this.rebuildRatio.set({ projection: status.name }, progress.headPosition > 0 ? Math.min(1, progress.position / progress.headPosition) : 1);
       if (progress.secondsLeft !== null) this.rebuildSecondsLeft.set({ projection: status.name }, progress.secondsLeft);
