@@ -355,7 +355,7 @@ try {
       rows.push([`  projection lag (${calm.lags.length} reads; ${calm.lagTimeouts} not at their minPosition within 5 s)`, `p50 ${fmt(percentile(calm.lags, 50))} ms, p95 ${fmt(percentile(calm.lags, 95))} ms, max ${fmt(Math.max(...calm.lags))} ms`, 'p95 < 1,000 ms']);
       rows.push(['  commands refused or failed (not 2xx)', fmt(calm.done - calmOk), '0']);
     }
-    rows.push(['service memory, whole run (VmHWM)', `${mb(loadPeak.hwm)}`, '< 512 MB']);
+    rows.push(['service memory, whole run (VmHWM, the kernel\'s peak resident size)', `${mb(memory.read().hwm)}`, '< 512 MB']);
 
     console.log('');
     console.log(`${'measure'.padEnd(118)} ${'result'.padStart(36)}  target`);
