@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { HttpException } from '@nestjs/common';
-import { apiConfigFromEnv } from '../../api/src/api.config.js';
-import { createApp } from '../../api/src/create-app.js';
 import { IMPORT_KINDS, type ImportKind } from '../../api/src/imports/import-columns.js';
-import { ImportService, type ImportAnswer } from '../../api/src/imports/import.service.js';
-import { MAX_IMPORT_FILE_BYTES } from '../../api/src/imports/import-table.js';
+import type { ImportAnswer, ImportService } from '../../api/src/imports/import.service.js';
 import { CLI_ACTOR } from './access.command.js';
 import { EXIT, UsageError, type CliIo, type LedgerCommand } from './cli-command.js';
 import { progressBar } from './progress-bar.js';
@@ -48,6 +45,8 @@ export const importCommand: LedgerCommand = {
     if (activityId !== undefined && !UUID.test(activityId)) throw new UsageError('--activity must be an activity id (a uuid)');
     if (options['skip-invalid'] && !options.apply) throw new UsageError('--skip-invalid goes with --apply');
     const path = required(options, 'file');
+    // Loaded only when an import runs: the service and the spreadsheet reader would slow every other command's start.
+    const { MAX_IMPORT_FILE_BYTES } = await import('../../api/src/imports/import-table.js');
     let size: number;
     try {
       size = statSync(path).size;
@@ -77,6 +76,9 @@ type Request = Parameters<ImportService['run']>[0];
 
 /** The service's own code on the data directory, as the service would run it (actor system:cli). */
 async function inProcess(request: Request, io: CliIo): Promise<ImportAnswer | undefined> {
+  const { apiConfigFromEnv } = await import('../../api/src/api.config.js');
+  const { createApp } = await import('../../api/src/create-app.js');
+  const { ImportService } = await import('../../api/src/imports/import.service.js');
   const config = apiConfigFromEnv(io.env);
   if (!assertEmbeddedStoreExists(config.eventStore, io)) return undefined;
   // The read models catch up with the log before e-mails are matched: that may take longer than a request's wait.
@@ -90,7 +92,7 @@ async function inProcess(request: Request, io: CliIo): Promise<ImportAnswer | un
     const correlationId = randomUUID();
     const context = { actor: CLI_ACTOR, correlationId, causationId: correlationId, now: new Date(), newEntityId: randomUUID };
     try {
-      return await app.get(ImportService).run(request, context, ({ done, total }) => {
+      return await app.get<ImportService>(ImportService).run(request, context, ({ done, total }) => {
         if (Date.now() - last < bar.intervalMs && done < total) return;
         last = Date.now();
         const perSecond = done / Math.max(0.001, (Date.now() - started) / 1000);
