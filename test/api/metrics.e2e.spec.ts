@@ -1,6 +1,7 @@
 import { EVENT_STORE, streamName, type EventStore } from '@app/event-store';
 import { PROJECTIONS } from '@app/reporting';
 import request from 'supertest';
+import { apiConfigFromEnv } from '../../apps/api/src/api.config.js';
 import { MetricsListener } from '../../apps/api/src/metrics/metrics-listener.js';
 import { crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
 import { TEST_STORE } from '../support/test-store.js';
@@ -195,5 +196,21 @@ describe('LEDGER_METRICS_PORT: /metrics on a listener of its own', () => {
     expect(value(all, 'ledger_http_rate_limited_total', { route: '/api/projects' })).toBe(2);
     // Scrapes on the metrics port are requests like any other: timed under their route.
     expect(value(all, 'ledger_http_request_duration_seconds_count', { method: 'GET', route: '/metrics', status: '200' })).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('LEDGER_METRICS_PORT', () => {
+  const env = { LEDGER_DATA_DIR: '/tmp/unused' };
+
+  it('is unset by default and when it names the API port: /metrics is then a route of the API', () => {
+    expect(apiConfigFromEnv(env).metricsPort).toBeUndefined();
+    expect(apiConfigFromEnv({ ...env, PORT: '3000', LEDGER_METRICS_PORT: '3000' }).metricsPort).toBeUndefined();
+    expect(apiConfigFromEnv({ ...env, LEDGER_METRICS_PORT: '9464' }).metricsPort).toBe(9464);
+  });
+
+  it('stops start-up naming itself when it is not a port', () => {
+    expect(() => apiConfigFromEnv({ ...env, LEDGER_METRICS_PORT: 'prometheus' })).toThrow(
+      'LEDGER_METRICS_PORT must be a whole number from 1 to 65535 (got "prometheus")',
+    );
   });
 });
