@@ -24,9 +24,9 @@ export const participantsProjection: Projection = {
       columns: `participant_id TEXT PRIMARY KEY, project_id TEXT NOT NULL, gender TEXT NOT NULL, birth_year INTEGER,
         organisation_id TEXT, role TEXT NOT NULL, registered_on TEXT NOT NULL, erased INTEGER NOT NULL, person TEXT NOT NULL,
         position INTEGER NOT NULL, changed_position INTEGER NOT NULL`,
-      // Covering what the indicators read of a project's participants, so counting never touches the table.
-      // changed_position: the indicators' in-memory index reads only the participants changed since it last looked.
-      indexes: ['project_id, registered_on, role, gender, participant_id, position', 'organisation_id', 'changed_position'],
+      // The indicators count participants in memory (IndicatorIndex), which reads only the participants changed
+      // since it last looked (changed_position); SQL reads a project's participants for evidence and lists.
+      indexes: ['project_id, registered_on', 'organisation_id', 'changed_position'],
     },
   ],
   prepare(db, t) {
