@@ -48,6 +48,7 @@ export class LedgerMetrics {
   private readonly rebuildEvents: Gauge<'projection'>;
   private readonly rebuildRatio: Gauge<'projection'>;
   private readonly rebuildSecondsLeft: Gauge<'projection'>;
+  private rendering?: Promise<string>;
 
   constructor(
     private readonly store: MeteredEventStore,
@@ -192,10 +193,15 @@ export class LedgerMetrics {
     return this.registry.contentType;
   }
 
-  /** The text a scrape answers: what the log and the read models look like now, then every metric. */
-  async render(): Promise<string> {
-    await this.observeLog(new Date());
-    return this.registry.metrics();
+  /**
+   * The text a scrape answers: what the log and the read models look like now, then every metric. Scrapes that
+   * arrive while one is being rendered share it, so none sees gauges another has just reset.
+   */
+  render(): Promise<string> {
+    this.rendering ??= this.observeLog(new Date())
+      .then(() => this.registry.metrics())
+      .finally(() => (this.rendering = undefined));
+    return this.rendering;
   }
 
   private async observeLog(now: Date): Promise<void> {
