@@ -357,7 +357,11 @@ export class SqliteEventStore implements EventStore {
       }
       else pending.reject(outcome.error);
     });
-    this.onCommit?.(this.counters.events - eventsBefore);
+    try {
+      this.onCommit?.(this.counters.events - eventsBefore);
+    } catch {
+      // An observer (metrics) must never fail appends that are already committed and answered.
+    }
     for (const waiter of [...this.appendWaiters]) waiter();
   }
 
