@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@app/event-store';
 import { startApi, type ApiFixture } from '../support/api-fixture.js';
-import { companies, creatives, recordCrossInnovationChallenge, type Scenario } from '../browser/cross-innovation.scenario.js';
+import { companies, creatives, recordCrossInnovationChallenge, type Scenario } from '../support/cross-innovation.scenario.js';
 
 /**
  * Evidence items name the counted entity's stream and the event that made it count (stream, revision, type),

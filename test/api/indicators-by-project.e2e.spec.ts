@@ -1,5 +1,5 @@
 import { startApi, type ApiFixture } from '../support/api-fixture.js';
-import { recordCrossInnovationChallenge, type Scenario } from '../browser/cross-innovation.scenario.js';
+import { recordCrossInnovationChallenge, type Scenario } from '../support/cross-innovation.scenario.js';
 
 /**
  * `GET /api/indicators/by-project`: a table of projects with their main figures and progress in one call,

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { SqliteEventStore } from '@app/event-store';
 import { startApi } from '../../../test/support/api-fixture.js';
 import { cliRunner } from '../../../test/support/cli-runner.js';
-import { recordCrossInnovationChallenge } from '../../../test/browser/cross-innovation.scenario.js';
+import { recordCrossInnovationChallenge } from '../../../test/support/cross-innovation.scenario.js';
 import { BACKUP_ORDER, type BackupManifest } from './data-backup.js';
 
 const sqlite = (dataDir: string) => ({ kind: 'sqlite' as const, file: join(dataDir, 'events.sqlite') });

@@ -7,7 +7,7 @@ import { openReadModelDatabase, readProjectionStates } from '@app/reporting';
 import { startEsdbTestServer, type EsdbTestServer } from '../../../test/esdb/esdb-test-server.js';
 import { startApi, type ApiFixture } from '../../../test/support/api-fixture.js';
 import { cliRunner } from '../../../test/support/cli-runner.js';
-import { recordCrossInnovationChallenge, type Scenario } from '../../../test/browser/cross-innovation.scenario.js';
+import { recordCrossInnovationChallenge, type Scenario } from '../../../test/support/cross-innovation.scenario.js';
 
 const sqlite = (dataDir: string) => ({ kind: 'sqlite' as const, file: join(dataDir, 'events.sqlite') });
 const userEvents = (server: EsdbTestServer) => server.eventCount - 1; // the fresh server's own system event
