@@ -209,8 +209,19 @@ describe('Spreadsheet imports', () => {
     });
 
     it('wrong types, unknown columns, a binary file and a form without multipart are 4xx naming the problem', async () => {
-      const typed = await upload(await xlsx(['Namn', 'Kön', 'Roll', 'Födelseår'], [['Ann', 'Kvinna', 'Forskare', 'nineteen']]), { kind: 'participants' }).expect(200);
-      expect(typed.body.errors).toEqual([{ row: 2, column: 'Födelseår', rule: 'must be a whole number' }]);
+      const typed = await upload(
+        await xlsx(['Namn', 'Kön', 'Roll', 'Födelseår'], [
+          ['Ann', 'Kvinna', 'Forskare', 'nineteen'],
+          [null, 'Okänt', 'Forskare', 'nineteen'],
+        ]),
+        { kind: 'participants' },
+      ).expect(200);
+      expect(typed.body.errors).toEqual([
+        { row: 2, column: 'Födelseår', rule: 'must be a whole number' },
+        { row: 3, column: 'Namn', rule: 'is required' },
+        { row: 3, column: 'Kön', rule: expect.stringContaining('must be one of') },
+        { row: 3, column: 'Födelseår', rule: 'must be a whole number' },
+      ]);
       const unknown = await upload(Buffer.from('Namn,Skostorlek\nAnn,38\n'), { kind: 'participants' }, '', 'a.csv').expect(400);
       expect(unknown.body.message).toContain('"Skostorlek" is not a column');
       expect((await upload(Buffer.from([0, 1, 2, 3, 0, 0]), { kind: 'participants' }, '', 'a.bin')).status).toBe(415);

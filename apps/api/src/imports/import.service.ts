@@ -162,10 +162,14 @@ export class ImportService {
       // The same file gives the same ids: a row recorded by an interrupted run of this import is found as its own.
       const id = derivedUuid('import-row', importId, String(row.row));
       const rowProblems: RowProblem[] = [];
-      const problem = (field: string | null, rule: string) => rowProblems.push({ row: row.row, column: field === null ? null : header(field), rule });
       const { values, problems: cellProblems } = rowObject(kind, columns, row);
       rowProblems.push(...cellProblems);
-      if (cellProblems.length === 0) {
+      // Every column's problem is named, once: a cell that could not be read is not judged again by the DTO's rules.
+      const problem = (field: string | null, rule: string) => {
+        const column = field === null ? null : header(field);
+        if (column === null || !rowProblems.some((p) => p.column === column)) rowProblems.push({ row: row.row, column, rule });
+      };
+      {
         try {
           switch (kind) {
             case 'participants': {
