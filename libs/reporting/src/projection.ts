@@ -9,11 +9,6 @@ export interface TableSpec {
   columns: string;
   /** Column lists, one index each; created after a rebuild has loaded the rows, which is faster. */
   indexes?: string[];
-  /**
-   * Stored in the order of its primary key (WITHOUT ROWID) rather than in the order rows come: for a large table
-   * read by one key, the table is then its own index, and a rebuild sorts nothing for it.
-   */
-  clustered?: boolean;
 }
 
 /** Maps a table's name to the one being written: the live table, or its shadow during a rebuild. */
@@ -42,7 +37,7 @@ export const shadowTables: TableNames = (table) => `${table}${SHADOW_SUFFIX}`;
 
 export function createTables(db: Database.Database, projection: Projection, table: TableNames, withIndexes: boolean): void {
   for (const spec of projection.tables) {
-    db.exec(`CREATE TABLE IF NOT EXISTS "${table(spec.name)}" (${spec.columns})${spec.clustered ? ' WITHOUT ROWID' : ''}`);
+    db.exec(`CREATE TABLE IF NOT EXISTS "${table(spec.name)}" (${spec.columns})`);
     if (withIndexes) createIndexes(db, spec, table);
   }
 }
