@@ -8,7 +8,7 @@ import { NotFound } from '../shared/domain-errors.js';
 import { FactsReader } from '../shared/facts.reader.js';
 import { DEFAULT_REASON_CATEGORY, type ReasonInput } from '../shared/reason.js';
 import { CorrectParticipantCommand, EraseParticipantCommand, RegisterParticipantCommand } from './participant.commands.js';
-import { participantDecider, type ParticipantChanges, type PersonalData, type PersonReason } from './participant.decider.js';
+import { participantDecider, type ParticipantChanges, type PersonalData, type PersonReason, type SealedPersonalData } from './participant.decider.js';
 import { PersonalDataVault } from './personal-data.vault.js';
 
 export const PERSONAL_DATA_VAULT = Symbol.for('programme-ledger.PersonalDataVault');
@@ -22,10 +22,10 @@ async function withSealed(
   aggregates: AggregateStore,
   participantId: string,
   person: PersonalData | undefined,
-  run: (sealed: ReturnType<PersonalDataVault['seal']>['sealed'] | undefined) => Promise<CommandResult>,
+  run: (sealed: SealedPersonalData | undefined) => Promise<CommandResult>,
 ): Promise<CommandResult> {
   if (!person) return run(undefined);
-  const { sealed, createdKey } = vault.seal(participantId, person);
+  const { sealed, createdKey } = await vault.seal(participantId, person);
   try {
     return await run(sealed);
   } catch (error) {
