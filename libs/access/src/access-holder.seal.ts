@@ -19,7 +19,7 @@ export async function withSealedHolderName<T>(
   grant: (sealedName: SealedPersonalData) => Promise<T>,
 ): Promise<T> {
   const keyId = holderKeyId(tokenId);
-  const { sealed, createdKey } = vault.seal(keyId, { name });
+  const { sealed, createdKey } = await vault.seal(keyId, { name });
   try {
     return await grant(sealed);
   } catch (error) {
