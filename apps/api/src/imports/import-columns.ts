@@ -1,7 +1,8 @@
 import { BadRequestException } from '@nestjs/common';
 import { unsafeInName } from '@app/access';
 import { GENDERS, ORGANISATION_TYPES, PARTICIPANT_ROLES, SIZE_CLASSES } from '@app/programme';
-import { FORMULA, type Cell, type ImportTable } from './import-table.js';
+import { restoreNeutralised } from '@app/reporting';
+import { CELL_ERROR, FORMULA, type Cell, type ImportTable } from './import-table.js';
 
 export const IMPORT_KINDS = ['participants', 'organisations', 'attendance'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -99,14 +100,37 @@ export const COLUMNS: Record<ImportKind, ColumnSpec[]> = {
   ],
 };
 
+/**
+ * Columns the ledger's own exports add (issue 15: an exported list comes back in): read past, never recorded.
+ * A participant's id is the ledger's, the organisation's name follows from its id, erased says what the ledger knows.
+ */
+const EXPORT_ONLY_HEADERS: Record<ImportKind, string[]> = {
+  participants: ['Deltagar-id', 'Participant id', 'Organisationens namn', 'Organisation name', 'Raderad', 'Erased'],
+  organisations: ['Organisations-id', 'Organisation id'],
+  attendance: [],
+};
+
+/** The rule for a cell that is, or reads as, a formula: never evaluated, never recorded as text. */
+export const FORMULA_RULE = 'a formula is not accepted: the import never evaluates formulas; type the value itself';
+
+/**
+ * Text a spreadsheet would run as a formula when the value is written out again: `=…`, `@…`, or `+`/`-` followed
+ * by something other than a digit or a space (`+46 70…` and `-5` are text a person types). The exported form with a
+ * leading apostrophe is text, and is read as such by the caller before this check.
+ */
+export function readsAsFormula(text: string): boolean {
+  return /^[=@]/.test(text) || /^[+-](?![\d ])/.test(text);
+}
+
 /** Which column of the file holds which field; refuses unknown, repeated and missing required columns (400). */
 export function mapColumns(kind: ImportKind, headers: string[]): Map<string, { index: number; header: string }> {
   const byWord = new Map<string, ColumnSpec>();
   for (const spec of COLUMNS[kind]) for (const header of spec.headers) byWord.set(folded(header), spec);
   const mapped = new Map<string, { index: number; header: string }>();
   const problems: string[] = [];
+  const exportOnly = new Set(EXPORT_ONLY_HEADERS[kind].map(folded));
   headers.forEach((header, index) => {
-    if (header === '') return;
+    if (header === '' || exportOnly.has(folded(header))) return;
     const spec = byWord.get(folded(header));
     if (!spec) return problems.push(`"${header.slice(0, 60)}" is not a column of a ${kind} import`);
     if (mapped.has(spec.field)) return problems.push(`"${header.slice(0, 60)}" repeats the column "${mapped.get(spec.field)!.header}"`);
@@ -130,7 +154,7 @@ export function mapColumns(kind: ImportKind, headers: string[]): Map<string, { i
 }
 
 /** A date cell: YYYY-MM-DD text, an Excel date, or an Excel serial day number (1900 date system). */
-function dateOf(cell: Exclude<Cell, null | typeof FORMULA>): string | undefined {
+function dateOf(cell: Exclude<Cell, null | typeof FORMULA | typeof CELL_ERROR>): string | undefined {
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? undefined : cell.toISOString().slice(0, 10);
   if (typeof cell === 'number') {
     if (!Number.isInteger(cell) || cell < 1 || cell > 2_958_465) return undefined;
@@ -155,12 +179,18 @@ export function rowObject(
   for (const spec of COLUMNS[kind]) {
     const column = columns.get(spec.field);
     if (!column) continue;
-    const cell = row.cells[column.index] ?? null;
+    let cell = row.cells[column.index] ?? null;
     const problem = (rule: string) => problems.push({ row: row.row, column: column.header, rule });
-    if (cell === FORMULA) {
-      problem('a formula is not accepted: the import never evaluates formulas; type the value itself');
+    if (cell === FORMULA || (typeof cell === 'string' && readsAsFormula(cell.trim()))) {
+      problem(FORMULA_RULE);
       continue;
     }
+    if (cell === CELL_ERROR) {
+      problem('an error value (such as #N/A) is not accepted: type the value itself');
+      continue;
+    }
+    // The ledger's exports write `'+46 70…` for text that would start a formula: read back, it is what was typed.
+    if (typeof cell === 'string') cell = restoreNeutralised(cell.trim());
     if (cell === null || (typeof cell === 'string' && cell.trim() === '')) continue;
     let value: unknown;
     switch (spec.kind) {
@@ -233,4 +263,22 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 /** The file's header for a DTO field path (`person.name` -> "Namn"); null when the file has no such column. */
 export function headerOf(columns: Map<string, { index: number; header: string }>, field: string): string | null {
   return columns.get(field)?.header ?? null;
+}
+
+/**
+ * A decider's refusal, as a rule that quotes no cell of the row: messages written for a single request may echo
+ * what was sent (`got "…"`, `organisationNumber 556036-0794 fails…`), and an import's report goes into the event
+ * log, where a mistyped personnummer would stay for ever. The cell's text (and, for numbers, its digits however
+ * they are grouped) becomes "the value".
+ */
+export function valueFree(rule: string, cells: readonly Cell[]): string {
+  let text = rule.replace(/\s*\(got "[^"]*"\)/g, '');
+  const texts = cells.flatMap((cell) => (typeof cell === 'string' ? [restoreNeutralised(cell.trim())] : typeof cell === 'number' ? [String(cell)] : []));
+  const digits = new Set(texts.map((t) => t.replace(/\D/g, '')).filter((d) => d.length >= 2));
+  text = text.replace(/\d[\d\s./-]*\d|\d/g, (run) => (digits.has(run.replace(/\D/g, '')) ? 'the value' : run));
+  for (const cellText of texts) {
+    if (cellText.length < 3) continue;
+    text = text.replace(new RegExp(cellText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), 'the value');
+  }
+  return text;
 }

@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { folded, mapColumns, rowObject } from './import-columns.js';
-import { assertZipWithinBudget, FORMULA, readImportTable } from './import-table.js';
+import { FORMULA_RULE, folded, mapColumns, rowObject, valueFree } from './import-columns.js';
+import { CELL_ERROR, FORMULA, MAX_XLSX_INFLATED_BYTES, readImportTable, zipPartsWithinBudget } from './import-table.js';
 
 const statusOf = async (work: Promise<unknown>) => {
   try {
@@ -45,7 +45,37 @@ describe('reading an uploaded spreadsheet', () => {
     expect(await statusOf(readImportTable(Buffer.from(`Namn\n${'Anna\n'.repeat(50_000)}`)))).toBe('read');
   });
 
-  it('bounds what a zip inflates to by inflating it, whatever sizes it declares', () => {
+  it('numbers CSV rows by record: a quoted cell spanning lines is one row, as a spreadsheet shows it', async () => {
+    const table = await readImportTable(Buffer.from('Namn,Kön\n"Anna\nSöderberg",Kvinna\nBo,Man\n'));
+    expect(table.rows.map((r) => r.row)).toEqual([2, 3]);
+  });
+
+  it('reads an XLSX row by row and stops at the first row past 50,000 (413), and at a 101st column', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('S');
+    sheet.addRow(['Namn']);
+    for (let i = 0; i < 50_001; i++) sheet.addRow([i]);
+    expect(await statusOf(readImportTable(Buffer.from(await workbook.xlsx.writeBuffer())))).toBe(413);
+    const wide = new ExcelJS.Workbook();
+    wide.addWorksheet('S').addRow(Array.from({ length: 101 }, (_, i) => `c${i}`));
+    expect(await statusOf(readImportTable(Buffer.from(await wide.xlsx.writeBuffer())))).toBe(413);
+  });
+
+  it('refuses a formula or an error value in the header row by its cell, and reads an error value in a row as one', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('S');
+    sheet.addRow(['Namn', { formula: '"Kö"&"n"', result: 'Kön' }]);
+    await expect(readImportTable(Buffer.from(await workbook.xlsx.writeBuffer()))).rejects.toThrow(/cell B1 holds a formula/);
+    const errors = new ExcelJS.Workbook();
+    const errorSheet = errors.addWorksheet('S');
+    errorSheet.addRow(['Namn', 'Kön']);
+    errorSheet.addRow(['Anna', { error: '#N/A' }]);
+    expect((await readImportTable(Buffer.from(await errors.xlsx.writeBuffer()))).rows).toEqual([{ row: 2, cells: ['Anna', CELL_ERROR] }]);
+    errorSheet.getRow(1).getCell(2).value = { error: '#N/A' } as never;
+    await expect(readImportTable(Buffer.from(await errors.xlsx.writeBuffer()))).rejects.toThrow(/cell B1 holds an error value/);
+  });
+
+  it('bounds what a zip inflates to by inflating it, whatever sizes it declares', async () => {
     const part = deflateRawSync(Buffer.alloc(5_000_000));
     const name = Buffer.from('x.xml');
     const local = Buffer.alloc(30);
@@ -63,8 +93,10 @@ describe('reading an uploaded spreadsheet', () => {
     end.writeUInt16LE(1, 10);
     end.writeUInt32LE(30 + name.length + part.length, 16);
     const zip = Buffer.concat([local, name, part, central, name, end]);
-    expect(() => assertZipWithinBudget(zip, 6_000_000)).not.toThrow();
-    expect(() => assertZipWithinBudget(zip, 4_000_000)).toThrow(/zip bomb/);
+    expect((await zipPartsWithinBudget(zip, 6_000_000)).map((part) => part.inflated)).toEqual([5_000_000]);
+    await expect(zipPartsWithinBudget(zip, 4_000_000)).rejects.toThrow(/zip bomb/);
+    // 50,000 rows of a participant list are about 15 MB of sheet XML: the budget is a few times that, not 120 MB.
+    expect(MAX_XLSX_INFLATED_BYTES).toBeLessThanOrEqual(40 * 1024 * 1024);
   });
 });
 
@@ -91,5 +123,28 @@ describe('columns and values in Swedish or English', () => {
       { row: 3, column: 'Födelseår', rule: 'must be a whole number' },
       { row: 3, column: 'Registrerad', rule: 'must be a date: YYYY-MM-DD or an Excel date' },
     ]);
+  });
+
+  it('refuses text that reads as a formula, and reads the exported apostrophe form back as typed', () => {
+    const columns = mapColumns('participants', ['Namn', 'Telefon', 'Kön', 'Roll']);
+    const problems = (name: string) => rowObject('participants', columns, { row: 2, cells: [name, null, 'Kvinna', 'Forskare'] }).problems;
+    for (const formula of ['=HYPERLINK("http://x","y")', '@SUM(A1)', '+A1', '-B2*3', ' =1+1']) {
+      expect(problems(formula)).toEqual([{ row: 2, column: 'Namn', rule: FORMULA_RULE }]);
+    }
+    expect(rowObject('participants', columns, { row: 2, cells: ["'=Eva", "'+46 70 123 45 67", 'Kvinna', 'Forskare'] }).values).toMatchObject({
+      person: { name: '=Eva', phone: '+46 70 123 45 67' },
+    });
+    expect(rowObject('participants', columns, { row: 2, cells: ['Eva', '+46 70 123 45 67', 'Kvinna', 'Forskare'] }).problems).toEqual([]);
+  });
+
+  it('reads past the columns only an export has (participant id, organisation name, erased)', () => {
+    expect([...mapColumns('participants', ['Deltagar-id', 'Namn', 'Kön', 'Roll', 'Organisationens namn', 'Raderad']).keys()]).toEqual(['person.name', 'gender', 'role']);
+  });
+
+  it("turns a decider's message into a rule quoting no cell of the row", () => {
+    const cells = ['Ab', '5560360794', 'SE', 2999, '99.99x'];
+    expect(valueFree('organisationNumber 556036-0794 fails the Luhn check digit of NNNNNN-NNNN', cells)).toBe('organisationNumber the value fails the Luhn check digit of NNNNNN-NNNN');
+    expect(valueFree('naceCode must be a NACE Rev. 2 code such as 03.21 (got "99.99x")', cells)).toBe('naceCode must be a NACE Rev. 2 code such as 03.21');
+    expect(valueFree('foundedYear 2999 is in the future', cells)).toBe('foundedYear the value is in the future');
   });
 });

@@ -1,5 +1,6 @@
-import { inflateRawSync } from 'node:zlib';
-import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
+import { BadRequestException, HttpException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 
 /** An upload is at most this large (the multipart limit says so too: 413 before anything is parsed). */
@@ -7,15 +8,18 @@ export const MAX_IMPORT_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 50_000;
 export const MAX_IMPORT_COLUMNS = 100;
 /**
- * What the parts of an XLSX (a zip) may hold once inflated, all together. A 10 MB upload of plain sheet XML
- * inflates to well under this; a zip bomb (gigabytes from a few kilobytes) is refused before it is inflated.
+ * What the parts of an XLSX (a zip) may hold once inflated, all together: 50,000 rows of a participant list are
+ * about 15 MB of sheet XML. The bytes are counted as they inflate and never kept, so a zip bomb (gigabytes from
+ * a few kilobytes) costs a moment and no memory before its 413, and the reader never sees more than this.
  */
-export const MAX_XLSX_INFLATED_BYTES = 120 * 1024 * 1024;
+export const MAX_XLSX_INFLATED_BYTES = 40 * 1024 * 1024;
 const MAX_ZIP_ENTRIES = 2_000;
 
 /** A cell as read: a formula is kept only as the fact that it was one (its text and cached result are dropped). */
-export type Cell = string | number | boolean | Date | null | typeof FORMULA;
+export type Cell = string | number | boolean | Date | null | typeof FORMULA | typeof CELL_ERROR;
 export const FORMULA = Symbol('formula');
+/** An error value (#N/A, #REF!): not a value the sheet's author typed. */
+export const CELL_ERROR = Symbol('error value');
 
 export interface ImportTable {
   format: 'csv' | 'xlsx';
@@ -74,7 +78,8 @@ function readCsv(file: Buffer): ImportTable {
   const endRecord = () => {
     cells.push(cell);
     if (cells.length > MAX_IMPORT_COLUMNS) throw tooLarge(`Row ${recordLine} has more than ${MAX_IMPORT_COLUMNS} columns`);
-    records.push({ row: recordLine, cells });
+    // A spreadsheet shows a record as one row, however many lines its quoted cells span.
+    records.push({ row: records.length + 1, cells });
     if (records.length > MAX_IMPORT_ROWS + 1) bounded([], MAX_IMPORT_ROWS + 1);
     cells = [];
     cell = '';
@@ -118,11 +123,21 @@ function count(text: string, char: string): number {
 
 // ---------------------------------------------------------------- XLSX
 
+interface ZipPart {
+  name: Buffer;
+  flags: number;
+  method: number;
+  crc: number;
+  data: Buffer;
+  inflated: number;
+}
+
 /**
- * Walks the zip's central directory and inflates every part under one budget, with Node's own limit on the
- * output (`maxOutputLength`), so sizes a hostile zip declares are never trusted. Only then does exceljs read it.
+ * Walks the zip's central directory and inflates every part as a stream under one budget, counting the bytes and
+ * keeping none of them, so sizes a hostile zip declares are never trusted and a zip bomb costs no memory. Answers
+ * the parts, still compressed, with their true inflated sizes.
  */
-export function assertZipWithinBudget(file: Buffer, budget = MAX_XLSX_INFLATED_BYTES): void {
+export async function zipPartsWithinBudget(file: Buffer, budget = MAX_XLSX_INFLATED_BYTES): Promise<ZipPart[]> {
   const notXlsx = () => new BadRequestException('The file starts like an XLSX workbook but is not a readable one');
   const eocd = file.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (eocd < 0 || eocd + 22 > file.length) throw notXlsx();
@@ -130,14 +145,18 @@ export function assertZipWithinBudget(file: Buffer, budget = MAX_XLSX_INFLATED_B
   let offset = file.readUInt32LE(eocd + 16);
   if (entries > MAX_ZIP_ENTRIES) throw tooLarge(`The workbook has ${entries} parts; at most ${MAX_ZIP_ENTRIES} are read`);
   let left = budget;
+  const parts: ZipPart[] = [];
   for (let i = 0; i < entries; i++) {
     if (offset + 46 > file.length || file.readUInt32LE(offset) !== 0x02014b50) throw notXlsx();
+    const flags = file.readUInt16LE(offset + 8);
     const method = file.readUInt16LE(offset + 10);
+    const crc = file.readUInt32LE(offset + 16);
     const compressed = file.readUInt32LE(offset + 20);
     const nameLength = file.readUInt16LE(offset + 28);
     const extraLength = file.readUInt16LE(offset + 30);
     const commentLength = file.readUInt16LE(offset + 32);
     const local = file.readUInt32LE(offset + 42);
+    const name = file.subarray(offset + 46, offset + 46 + nameLength);
     offset += 46 + nameLength + extraLength + commentLength;
     if (compressed === 0xffffffff || local === 0xffffffff) throw tooLarge('The workbook is a ZIP64 archive: far larger than a spreadsheet to import');
     if (local + 30 > file.length || file.readUInt32LE(local) !== 0x04034b50) throw notXlsx();
@@ -146,56 +165,119 @@ export function assertZipWithinBudget(file: Buffer, budget = MAX_XLSX_INFLATED_B
     if (data.length !== compressed) throw notXlsx();
     let inflated: number;
     if (method === 0) inflated = compressed;
-    else if (method === 8) {
-      try {
-        inflated = inflateRawSync(data, { maxOutputLength: Math.max(1, left) }).length;
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw zipBomb();
-        throw notXlsx();
-      }
-    } else throw notXlsx();
+    else if (method === 8) inflated = await inflatedSize(data, left, notXlsx);
+    else throw notXlsx();
     left -= inflated;
     if (left < 0) throw zipBomb();
+    parts.push({ name, flags, method, crc, data, inflated });
   }
+  return parts;
+}
+
+/** Inflates as a stream, counting: stops (413) as soon as the count passes what is left of the budget. */
+function inflatedSize(data: Buffer, left: number, notXlsx: () => Error): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const inflate = createInflateRaw();
+    let size = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > left) {
+        inflate.destroy();
+        reject(zipBomb());
+      }
+    });
+    inflate.on('error', () => reject(notXlsx()));
+    inflate.on('end', () => resolve(size));
+    inflate.end(data);
+  });
 }
 
 function zipBomb(): PayloadTooLargeException {
   return tooLarge(`The workbook inflates to more than ${MAX_XLSX_INFLATED_BYTES} bytes (a zip bomb, or far more than a sheet to import)`);
 }
 
+/**
+ * The parts again as a zip a streaming reader takes: the workbook's own parts (relations, shared strings, styles)
+ * before its sheets, so the reader never parks a sheet in a temporary file (the upload is never stored), with
+ * local headers written from the checked central directory (sizes as counted, no data descriptors).
+ */
+function streamableZip(parts: ZipPart[]): Buffer {
+  const isSheet = (part: ZipPart) => /^xl\/worksheets\/sheet\d+\.xml$/.test(part.name.toString('utf8'));
+  const ordered = [...parts.filter((part) => !isSheet(part)), ...parts.filter(isSheet)];
+  return Buffer.concat(
+    ordered.flatMap((part) => {
+      const local = Buffer.alloc(30);
+      local.writeUInt32LE(0x04034b50, 0);
+      local.writeUInt16LE(20, 4);
+      local.writeUInt16LE(part.flags & 0x0800, 6);
+      local.writeUInt16LE(part.method, 8);
+      local.writeUInt32LE(part.crc, 14);
+      local.writeUInt32LE(part.data.length, 18);
+      local.writeUInt32LE(part.inflated, 22);
+      local.writeUInt16LE(part.name.length, 26);
+      return [local, part.name, part.data];
+    }),
+  );
+}
+
 async function readXlsx(file: Buffer): Promise<ImportTable> {
-  assertZipWithinBudget(file);
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(file as unknown as ArrayBuffer, { ignoreNodes: ['dataValidations', 'conditionalFormatting', 'hyperlinks', 'drawing', 'picture', 'extLst'] } as never);
-  } catch {
-    throw new BadRequestException('The file is not a readable XLSX workbook');
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new BadRequestException('The workbook has no worksheet');
-  if (sheet.columnCount > MAX_IMPORT_COLUMNS) throw tooLarge(`The sheet has ${sheet.columnCount} columns; at most ${MAX_IMPORT_COLUMNS} are read`);
-  if (sheet.actualRowCount > MAX_IMPORT_ROWS + 1) bounded([], MAX_IMPORT_ROWS + 1);
+  const zip = streamableZip(await zipPartsWithinBudget(file));
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([zip]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
   let headers: string[] | undefined;
   let headerRow = 1;
   const rows: ImportTable['rows'] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: Cell[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, column) => {
-      cells[column - 1] = cellValue(cell);
-    });
-    if (headers === undefined) {
-      headers = Array.from(cells, (c) => (c === null || c === undefined || c === FORMULA ? '' : c instanceof Date ? c.toISOString() : String(c).trim()));
-      headerRow = rowNumber;
-      return;
+  try {
+    // Only the first worksheet is read; its rows one at a time, stopping at the first one past the bounds.
+    for await (const sheet of reader) {
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const cells: Cell[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, column) => {
+          if (column > MAX_IMPORT_COLUMNS) throw tooLarge(`Row ${row.number} has more than ${MAX_IMPORT_COLUMNS} columns; at most ${MAX_IMPORT_COLUMNS} are read`);
+          cells[column - 1] = cellValue(cell);
+        });
+        if (headers === undefined) {
+          if (!cells.some((c) => c !== null && c !== undefined)) continue;
+          headerRow = row.number;
+          headers = headerCells(cells);
+          continue;
+        }
+        if (cells.some((c) => c !== null && c !== undefined && !(typeof c === 'string' && c.trim() === ''))) {
+          rows.push({ row: row.number, cells: Array.from(cells, (c) => c ?? null) });
+          if (rows.length > MAX_IMPORT_ROWS) bounded([], MAX_IMPORT_ROWS + 1);
+        }
+      }
+      break;
     }
-    if (cells.some((c) => c !== null && c !== undefined && !(typeof c === 'string' && c.trim() === ''))) {
-      rows.push({ row: rowNumber, cells: Array.from(cells, (c) => c ?? null) });
-    }
-  });
+  } catch (error) {
+    if (error instanceof HttpException) throw error;
+    throw new BadRequestException('The file is not a readable XLSX workbook');
+  }
   if (!headers) throw new BadRequestException('The first worksheet is empty');
   if (headerRow !== 1) throw new BadRequestException('The header must be in row 1 of the first worksheet');
   bounded(headers, rows.length);
   return { format: 'xlsx', headers, rows };
+}
+
+/** A header is text a person typed: a formula or an error value there would drop its column unseen, so it is refused. */
+function headerCells(cells: Cell[]): string[] {
+  return Array.from(cells, (c, index) => {
+    const column = columnLetters(index + 1);
+    if (c === FORMULA) throw new BadRequestException(`The header row's cell ${column}1 holds a formula; a header must be typed text`);
+    if (c === CELL_ERROR) throw new BadRequestException(`The header row's cell ${column}1 holds an error value (such as #N/A); a header must be typed text`);
+    return c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : String(c).trim();
+  });
+}
+
+function columnLetters(column: number): string {
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
 }
 
 /** The value as typed: a formula is marked (never evaluated, its cached result ignored); rich text and links as their text. */
@@ -206,9 +288,9 @@ function cellValue(cell: ExcelJS.Cell): Cell {
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>;
     if ('formula' in object || 'sharedFormula' in object) return FORMULA;
+    if ('error' in object) return CELL_ERROR;
     if (Array.isArray(object.richText)) return (object.richText as Array<{ text?: unknown }>).map((part) => String(part.text ?? '')).join('');
     if (typeof object.text === 'string') return object.text;
-    if ('error' in object) return null;
   }
   return null;
 }
