@@ -30,6 +30,37 @@ describe('cell safety', () => {
     expect(csvField('line\nbreak')).toBe(`"line\nbreak"`);
   });
 
+  /** A quote-aware CSV reader splitting on `separator`, as Excel does with the locale's list separator. */
+  function cells(line: string, separator: string): string[] {
+    const out: string[] = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (quoted) {
+        if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
+        else if (c === '"') quoted = false;
+        else field += c;
+      } else if (c === '"') quoted = true;
+      else if (c === separator) out.push(field), (field = '');
+      else field += c;
+    }
+    out.push(field);
+    return out;
+  }
+
+  it('quotes a field holding a comma, so a comma-splitting Excel never starts a cell with a formula', () => {
+    expect(csvField("Acme,=cmd|'/C calc'!A0")).toBe(`"Acme,=cmd|'/C calc'!A0"`);
+    const typed = ["Acme,=cmd|'/C calc'!A0", 'Acme,=1+1', 'a;+1', 'x\t-2', 'y,@SUM(A1)', '=1,=2;=3', 'plain', 'a,b'];
+    const line = typed.map((text) => csvField(text)).join(';');
+    for (const separator of [',', ';', '\t']) {
+      const read = cells(line, separator);
+      expect(read.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+    }
+    // Read with our own separator, every field comes back whole (only the neutralising apostrophe added).
+    expect(cells(line, ';')).toEqual(typed.map((text) => (text === '=1,=2;=3' ? `'${text}` : text)));
+  });
+
   it('writes numbers as numbers (a negative amount is not text) and nothing as an empty field', () => {
     expect(csvField(-2)).toBe('-2');
     expect(csvField(1.5)).toBe('1.5');

@@ -28,12 +28,20 @@ export function restoreNeutralised(text: string): string {
 }
 
 /**
- * One CSV field: neutralised, then quoted (doubling quotes) when it holds the separator, a quote, a line break or
- * a tab, so a field's text can never spill into the next cell or row.
+ * Any character some spreadsheet splits a CSV line on: our `;`, the comma of English-locale Excel (which opens a
+ * `.csv` with the locale's list separator, not ours), the tab of a paste; and quotes and line breaks.
+ */
+const NEEDS_QUOTES = /[";,\r\n\t]/;
+
+/**
+ * One CSV field: neutralised, then quoted (doubling quotes) when it holds any separator a reader might split on, a
+ * quote, a line break or a tab. Unquoted, `Acme,=cmd|'/C calc'!A0` opened with comma as list separator becomes two
+ * cells, the second a formula: quoted, it stays one cell whatever the reader's separator, and that cell begins
+ * with the neutralised start of the whole field.
  */
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   const safe = neutraliseFormula(value);
-  return /[";\r\n\t]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
