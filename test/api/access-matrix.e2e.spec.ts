@@ -126,8 +126,8 @@ const ROUTES: Route[] = [
   // Exports (issue 15): XLSX beside every CSV, and the lists as files. Participants: figures:read, personal columns only with records:read.
   { method: 'GET', path: '/api/projects/{id}/indicators.xlsx', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/indicators.xlsx` },
   { method: 'GET', path: '/api/indicators.xlsx', permission: 'programme:read', scoped: false, url: () => '/api/indicators.xlsx' },
-  { method: 'GET', path: '/api/projects/{id}/participants.csv', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/participants.csv` },
-  { method: 'GET', path: '/api/projects/{id}/participants.xlsx', permission: 'figures:read', scoped: true, url: (i) => `/api/projects/${p(i)}/participants.xlsx` },
+  { method: 'GET', path: '/api/projects/{id}/participants.csv', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/participants.csv` },
+  { method: 'GET', path: '/api/projects/{id}/participants.xlsx', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/participants.xlsx` },
   { method: 'GET', path: '/api/organisations.csv', permission: 'organisations:read', scoped: false, url: () => '/api/organisations.csv' },
   { method: 'GET', path: '/api/organisations.xlsx', permission: 'organisations:read', scoped: false, url: () => '/api/organisations.xlsx' },
   { method: 'GET', path: '/api/projects/{id}/enterprises-supported', permission: 'records:read', scoped: true, url: (i) => `/api/projects/${p(i)}/enterprises-supported` },

@@ -10,12 +10,19 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
   let api: ApiFixture;
   let projectId: string;
   let otherProjectId: string;
+  let hostileProjectId: string;
+  let hostileReportId: string;
   let viewerToken: string;
   let last = 0;
   const organisations: Record<string, string> = {};
   /** What people type into names, and what must never run as a formula in a file. */
-  const HOSTILE = ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)'];
+  const HOSTILE = ['=HYPERLINK("http://x","y")', '+1', '-2', '@SUM(A1)', 'Acme,=1+1'];
   const FORMULA_START = /^[=+\-@\t\r]/;
+  /** How a typed text shows in a file: with the apostrophe that neutralises it, when it would start a formula. */
+  const shown = (text: string) => (FORMULA_START.test(text) ? `'${text}` : text);
+  /** A project, and the reports of it, named as hostilely as organisations and people. */
+  const HOSTILE_PROJECT = '+Hav,=1+1';
+  const HOSTILE_LABELS = ['=HYPERLINK("http://x","report")', '@SUM(A1),-2'];
 
   const write = async (url: string, body: unknown, status = 201) => {
     const response = await api.post(url, body).expect(status);
@@ -57,8 +64,11 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
     return cells;
   }
 
-  /** Semicolon CSV fields, honouring quotes (a quoted field may hold ; " CR and LF). */
-  function csvRows(text: string): string[][] {
+  /**
+   * CSV fields split on `separator`, honouring quotes (a quoted field may hold separators, " CR and LF): as Excel
+   * reads a file with the locale's list separator, `;` in Sweden, `,` with English settings.
+   */
+  function csvRows(text: string, separator = ';'): string[][] {
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const rows: string[][] = [];
     let row: string[] = [];
@@ -71,7 +81,7 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
         else if (c === '"') quoted = false;
         else field += c;
       } else if (c === '"') quoted = true;
-      else if (c === ';') row.push(field), (field = '');
+      else if (c === separator) row.push(field), (field = '');
       else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
       else field += c;
     }
@@ -82,7 +92,8 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
     const test = token ? api.raw().get(url).set('Authorization', `Bearer ${token}`) : api.get(url);
     const response = await binary(test).expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv; charset=utf-8/);
-    return { rows: csvRows((response.body as Buffer).toString('utf8')), disposition: response.headers['content-disposition'] as string };
+    const text = (response.body as Buffer).toString('utf8');
+    return { rows: csvRows(text), text, disposition: response.headers['content-disposition'] as string };
   }
 
   beforeAll(async () => {
@@ -119,6 +130,21 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
       });
     }
     await write(`/api/projects/${projectId}/targets`, { code: 'participants', target: 120, baseline: 3 }, 200);
+    // Another fund's project, so the figures above stay as they are: its state aid and reports carry typed text too.
+    hostileProjectId = await write('/api/projects', { ...crossInnovation, name: HOSTILE_PROJECT, fund: 'ESF+' });
+    for (const name of HOSTILE) {
+      await write(`/api/projects/${hostileProjectId}/support`, {
+        organisationId: organisations[name],
+        kind: 'non-financial',
+        date: '2024-05-01',
+        aid: { basis: 'no-aid', grantedOn: '2024-05-01', amount: 0, currency: 'EUR', valuation: { method: 'market-price', note: '@SUM(1),=2' } },
+      });
+    }
+    for (const [index, label] of HOSTILE_LABELS.entries()) {
+      const from = index === 0 ? '2024-01-01' : '2024-07-01';
+      const to = index === 0 ? '2024-06-30' : '2024-12-31';
+      hostileReportId = (await api.post(`/api/projects/${hostileProjectId}/reports`, { label, from, to, minPosition: last }).expect(201)).body.id;
+    }
     viewerToken = (await api.post('/api/access/tokens', { name: 'Styrgruppen', role: 'viewer', projectIds: [projectId] }).expect(201)).body.token;
   });
   afterAll(() => api.close());
@@ -141,7 +167,7 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
         expect(row.Baseline.value).toBe(figure.baseline);
       }
       const participants = indicators.find((r) => r.Code.value === 'participants')!;
-      expect([participants.Value.value, participants.Target.value, participants.Baseline.value]).toEqual([5, 120, 3]);
+      expect([participants.Value.value, participants.Target.value, participants.Baseline.value]).toEqual([6, 120, 3]);
       const breakdowns = records(workbook.getWorksheet('Breakdowns')!).map((r) => [r.Code.value, r.Dimension.value, r.Category.value, r.Value.value]);
       const expected = (json.indicators as Array<{ code: string; breakdown: Record<string, Record<string, number>> }>).flatMap((i) =>
         Object.entries(i.breakdown).flatMap(([dimension, counts]) => Object.entries(counts).map(([category, n]) => [i.code, dimension, category, n])),
@@ -281,22 +307,17 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
       expect(rows[0].Registrerad.type).toBe(ExcelJS.ValueType.Date);
       expect(rows[0].Registrerad.value).toEqual(new Date('2024-01-10T00:00:00Z'));
       const filtered = await csv(`/api/projects/${projectId}/participants.csv?gender=man`);
-      expect(filtered.rows.slice(1).map((r) => r[1])).toEqual([`'=HYPERLINK("http://x","y")`, `'-2`]);
+      expect(filtered.rows.slice(1).map((r) => r[1])).toEqual([`'=HYPERLINK("http://x","y")`, `'-2`, 'Acme,=1+1']);
     });
 
-    it("gives a viewer the participants without names, e-mail addresses, phone numbers or birth years", async () => {
-      for (const format of ['xlsx', 'csv'] as const) {
-        const url = `/api/projects/${projectId}/participants.${format}`;
-        const cells =
-          format === 'xlsx'
-            ? textCells((await xlsx(url, viewerToken)).workbook).map((cell) => String(cell.value))
-            : (await csv(url, viewerToken)).rows.flat();
-        expect(cells.slice(0, 8)).toEqual(['Participant id', 'Gender', 'Role', 'Organisation', 'Organisation name', 'Registered on', 'Erased', expect.any(String)]);
-        for (const personal of ['Anna Söderberg', 'anna@example.se', '123 45 67', 'Name', 'Email', 'Phone', 'Birth year', 'HYPERLINK', 'SUM(A1)', '@example.se']) {
-          expect(cells.filter((cell) => cell.includes(personal))).toEqual([]);
-        }
+    it('refuses a viewer (figures only) the participants file, as the JSON list: gender, organisation and date can single a person out', async () => {
+      for (const route of ['participants', 'participants.csv', 'participants.xlsx']) {
+        const refused = await api.raw().get(`/api/projects/${projectId}/${route}`).set('Authorization', `Bearer ${viewerToken}`).expect(403);
+        expect(refused.headers['content-type']).toMatch(/^application\/json/);
+        expect(JSON.stringify(refused.body)).not.toContain('Anna');
       }
-      await api.raw().get(`/api/projects/${otherProjectId}/participants.xlsx`).set('Authorization', `Bearer ${viewerToken}`).expect(403);
+      // What a viewer may have: the figures, counted, never a row per person.
+      await xlsx(`/api/projects/${projectId}/indicators.xlsx`, viewerToken);
     });
 
     it('exports organisations with the JSON list filters', async () => {
@@ -305,7 +326,7 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
       expect(records(workbook.worksheets[0]).map((r) => [r.Name.value, r.Type.value, r['Size class'].value])).toEqual([['Öresund Verkstad AB', 'enterprise', 'small']]);
       const all = await csv('/api/organisations.csv?lang=sv');
       expect(all.rows[0]).toEqual(['Organisations-id', 'Namn', 'Organisationsnummer', 'Land', 'Typ', 'Storlek', 'Grundat']);
-      expect(all.rows).toHaveLength(1 + 7);
+      expect(all.rows).toHaveLength(1 + 8);
     });
 
     it('refuses paging and unknown filters on a file with a 400 naming the field, and an unknown project with 404', async () => {
@@ -323,38 +344,48 @@ describe('exports: XLSX beside every CSV, and the lists funders ask for', () => 
   });
 
   describe('formula injection', () => {
-    it('never lets a typed name become a formula, nor begin with a formula character, in any XLSX', async () => {
-      for (const url of [
-        `/api/projects/${projectId}/participants.xlsx`,
-        `/api/projects/${projectId}/participants.xlsx?lang=sv`,
-        '/api/organisations.xlsx',
-        `/api/projects/${projectId}/enterprises-supported.xlsx`,
-        '/api/enterprises-supported.xlsx',
-      ]) {
+    /** Every file route that writes something a user typed, with the typed texts it must hold. */
+    const files = () => [
+      { url: `/api/projects/${projectId}/participants`, typed: HOSTILE },
+      { url: `/api/projects/${projectId}/participants`, query: 'lang=sv', typed: HOSTILE },
+      { url: '/api/organisations', typed: HOSTILE },
+      { url: `/api/projects/${projectId}/enterprises-supported`, typed: ['@SUM(A1)'] },
+      { url: `/api/projects/${hostileProjectId}/enterprises-supported`, typed: HOSTILE },
+      { url: '/api/enterprises-supported', typed: HOSTILE },
+      { url: `/api/projects/${hostileProjectId}/state-aid`, typed: [...HOSTILE, '@SUM(1),=2'] },
+      // The figures hold no typed text today (codes, catalogue names, ids): checked so that a typed label added later is covered.
+      { url: `/api/projects/${hostileProjectId}/indicators`, typed: [] },
+      { url: '/api/indicators', typed: [] },
+    ];
+
+    it('never lets typed text become a formula, nor begin with a formula character, in any XLSX', async () => {
+      const workbooks = [
+        ...files().map(({ url, query, typed }) => ({ url: `${url}.xlsx${query ? `?${query}` : ''}`, typed })),
+        { url: `/api/reports/${hostileReportId}/funder-report?format=xlsx`, typed: HOSTILE_LABELS },
+        { url: `/api/reports/${hostileReportId}/funder-report?format=xlsx&lang=sv`, typed: HOSTILE_LABELS },
+      ];
+      for (const { url, typed } of workbooks) {
         const cells = textCells((await xlsx(url)).workbook);
-        expect(cells.filter((cell) => cell.type === ExcelJS.ValueType.Formula || cell.formula !== undefined)).toEqual([]);
+        expect([url, cells.filter((cell) => cell.type === ExcelJS.ValueType.Formula || cell.formula !== undefined)]).toEqual([url, []]);
         const strings = cells.filter((cell) => typeof cell.value === 'string').map((cell) => cell.value as string);
-        expect(strings.filter((text) => FORMULA_START.test(text))).toEqual([]);
-        // Each hostile name is there, as text, after the apostrophe that neutralises it.
-        for (const name of url.includes('enterprises') ? ['@SUM(A1)'] : HOSTILE) expect(strings).toContain(`'${name}`);
+        expect([url, strings.filter((text) => FORMULA_START.test(text))]).toEqual([url, []]);
+        // Each hostile text is there, whole, as text (after the apostrophe that neutralises it).
+        for (const text of typed) expect([url, strings]).toEqual([url, expect.arrayContaining([shown(text)])]);
       }
     });
 
-    it('never begins a CSV field a user typed with a formula character', async () => {
-      for (const url of [
-        `/api/projects/${projectId}/participants.csv`,
-        '/api/organisations.csv',
-        `/api/projects/${projectId}/enterprises-supported.csv`,
-        '/api/enterprises-supported.csv',
-        `/api/projects/${projectId}/indicators.csv`,
-      ]) {
-        const fields = (await csv(url)).rows.flat();
-        // Numbers are written as numbers (a negative amount would be -2, and is not text); none here is negative.
-        expect(fields.filter((field) => FORMULA_START.test(field))).toEqual([]);
-        if (!url.includes('indicators')) expect(fields).toContain(`'@SUM(A1)`);
+    it('never begins a CSV field with a formula character, whether Excel splits it on ; or on , (English settings) or tabs', async () => {
+      for (const { url, query, typed } of files()) {
+        const file = await csv(`${url}.csv${query ? `?${query}` : ''}`);
+        for (const separator of [';', ',', '\t']) {
+          // Numbers are written as numbers (a negative amount would be -2, and is not text); none here is negative.
+          const fields = csvRows(file.text, separator).flat();
+          expect([url, separator, fields.filter((field) => FORMULA_START.test(field))]).toEqual([url, separator, []]);
+        }
+        // Read with its own separator, each typed text comes back whole, one field.
+        const fields = file.rows.flat();
+        for (const text of typed) expect([url, fields]).toEqual([url, expect.arrayContaining([shown(text)])]);
       }
-      const participants = (await csv(`/api/projects/${projectId}/participants.csv`)).rows.flat();
-      for (const name of HOSTILE) expect(participants).toContain(`'${name}`);
     });
 
     it('refuses a name starting with a tab or a carriage return outright, so it never reaches a file', async () => {

@@ -8,7 +8,7 @@ import type {
   SupportRecordRow,
 } from '@app/reporting';
 
-/** A participant with their person unsealed, or none: a caller without records:read never gets personal columns. */
+/** A participant with their person unsealed, or none when erased. */
 export type ParticipantExport = ParticipantExportRow & { person: { name: string; email?: string; phone?: string } | null };
 
 /** The labels the import reads too (issue 15): an exported participant list can be filled in and imported back. */
@@ -29,24 +29,20 @@ const SUPPORT_KIND_LABELS: Record<string, { en: string; sv: string }> = {
 const label = (labels: Record<string, { en: string; sv: string }>, code: string, lang: ExportLanguage) => labels[code]?.[lang] ?? code;
 
 /**
- * A project's participants. Name, e-mail, phone and birth year are columns only when `personal` (the caller may
- * read personal data); otherwise the file has no such columns at all. An erased person's are empty.
+ * A project's participants, one row per person, for callers who may read personal data (records:read): with
+ * gender, organisation and registration date a row can single a person out even without the name, so there is no
+ * reduced version for figures-only callers.
  */
-export function participantsSheet(rows: readonly ParticipantExport[], personal: boolean, lang: ExportLanguage): ExportSheet<ParticipantExport> {
-  const personalColumns: Array<ExportColumn<ParticipantExport>> = [
-    { header: { en: 'Name', sv: 'Namn' }, kind: 'text', value: (r) => r.person?.name },
-    { header: { en: 'Email', sv: 'E-post' }, kind: 'text', value: (r) => r.person?.email },
-    { header: { en: 'Phone', sv: 'Telefon' }, kind: 'text', value: (r) => r.person?.phone },
-  ];
-  // With gender and organisation, a birth year can single a person out: it goes with the personal columns.
-  const birthYear: ExportColumn<ParticipantExport> = { header: { en: 'Birth year', sv: 'Födelseår' }, kind: 'number', value: (r) => r.birthYear };
+export function participantsSheet(rows: readonly ParticipantExport[], lang: ExportLanguage): ExportSheet<ParticipantExport> {
   return {
     name: { en: 'Participants', sv: 'Deltagare' },
     columns: [
       { header: { en: 'Participant id', sv: 'Deltagar-id' }, kind: 'text', value: (r) => r.id },
-      ...(personal ? personalColumns : []),
+      { header: { en: 'Name', sv: 'Namn' }, kind: 'text', value: (r) => r.person?.name },
+      { header: { en: 'Email', sv: 'E-post' }, kind: 'text', value: (r) => r.person?.email },
+      { header: { en: 'Phone', sv: 'Telefon' }, kind: 'text', value: (r) => r.person?.phone },
       { header: { en: 'Gender', sv: 'Kön' }, kind: 'text', value: (r) => label(GENDER_LABELS, r.gender, lang) },
-      ...(personal ? [birthYear] : []),
+      { header: { en: 'Birth year', sv: 'Födelseår' }, kind: 'number', value: (r) => r.birthYear },
       { header: { en: 'Role', sv: 'Roll' }, kind: 'text', value: (r) => r.role },
       { header: { en: 'Organisation', sv: 'Organisation' }, kind: 'text', value: (r) => r.organisationId },
       { header: { en: 'Organisation name', sv: 'Organisationens namn' }, kind: 'text', value: (r) => r.organisationName },

@@ -4,7 +4,6 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO31661Alpha2, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ACTIVITY_FORMATS, FUNDS, NotFound, OUTCOME_KINDS, PERSONAL_DATA_VAULT, PersonalDataVault } from '@app/programme';
 import { ExportLists, ProgrammeLists, ReadModels, writeCsv, writeWorkbook, type ExportSheet, type SupportScope } from '@app/reporting';
-import { roleMay } from '@app/access';
 import type { FastifyReply } from 'fastify';
 import { ReadRoute } from '../programme/api-docs.decorators.js';
 import { IdParam } from '../programme/id.param.js';
@@ -58,8 +57,9 @@ class PilotCasesQueryDto extends PageQueryDto {
 }
 
 const PARTICIPANTS_FILE =
-  "The project's participants (filtered as the JSON list), headers per lang. Name, e-mail and phone are columns only for a caller " +
-  'who may read personal data (records:read); for others the file has no such columns (nor birth year)';
+  "The project's participants (filtered as the JSON list), one row per person with name, e-mail, phone, gender, birth year, role, " +
+  'organisation and registration date, headers per lang. Needs records:read, as the JSON list: even without names, gender, ' +
+  'organisation and registration date can single a person out, so figures-only callers (viewers) get a 403 and use the indicators';
 const ORGANISATIONS_FILE = 'Every organisation (filtered as the JSON list), headers per lang';
 const ENTERPRISES =
   'Enterprises supported (support records and lab places) in the period: name, organisation number, country, size class, kinds of support, ' +
@@ -144,29 +144,27 @@ export class ListsController {
   }
 
   @Get('projects/:id/participants.csv')
-  @Access('figures:read', 'project')
+  @Access('records:read', 'project')
   @FileResponse('csv', PARTICIPANTS_FILE)
   @ReadRoute()
   async participantsCsv(
     @IdParam() projectId: string,
     @Query() query: ParticipantsExportQueryDto,
-    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.file('csv', reply, `participants-${projectId}`, await this.participantsView(projectId, query, principal), query.lang);
+    return this.file('csv', reply, `participants-${projectId}`, await this.participantsView(projectId, query), query.lang);
   }
 
   @Get('projects/:id/participants.xlsx')
-  @Access('figures:read', 'project')
+  @Access('records:read', 'project')
   @FileResponse('xlsx', PARTICIPANTS_FILE)
   @ReadRoute()
   async participantsXlsx(
     @IdParam() projectId: string,
     @Query() query: ParticipantsExportQueryDto,
-    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.file('xlsx', reply, `participants-${projectId}`, await this.participantsView(projectId, query, principal), query.lang);
+    return this.file('xlsx', reply, `participants-${projectId}`, await this.participantsView(projectId, query), query.lang);
   }
 
   @Get('organisations.csv')
@@ -241,17 +239,15 @@ export class ListsController {
     return this.file('xlsx', reply, `enterprises-supported${periodSuffix(query)}`, this.enterprisesViews('xlsx', { fund, country }, query), query.lang);
   }
 
-  /** Personal columns only for a caller who may read personal data, as the JSON list (records:read) requires. */
-  private async participantsView(projectId: string, { gender, role, activityId, minPosition, lang = 'en' }: ParticipantsExportQueryDto, principal: Principal) {
+  /** Only for callers with records:read (the routes' guard), as the JSON list: names are unsealed for the file only. */
+  private async participantsView(projectId: string, { gender, role, activityId, minPosition, lang = 'en' }: ParticipantsExportQueryDto) {
     await this.projectReady(projectId, ['participants', 'activities', 'organisations'], minPosition);
-    const personal = roleMay(principal.role, 'records:read');
     const rows = this.exports.participants(projectId, { gender, role, activityId }).map(({ sealedPerson, ...row }) => ({
       ...row,
       sealedPerson: null,
-      // Unsealed only when it will be written, and then only for the file.
-      person: personal && !row.erased ? (this.vault.unseal(sealedPerson as never) ?? null) : null,
+      person: row.erased ? null : (this.vault.unseal(sealedPerson as never) ?? null),
     }));
-    return [participantsSheet(rows, personal, lang)];
+    return [participantsSheet(rows, lang)];
   }
 
   private async organisationsView({ type, sizeClass, country, name, minPosition, lang = 'en' }: OrganisationsExportQueryDto) {
