@@ -179,6 +179,16 @@ describe('LEDGER_METRICS_PORT: /metrics on a listener of its own', () => {
     expect((await api.get('/metrics')).status).toBe(404);
   });
 
+  it('answers 404 on the API port however the path is spelled: encoded, trailing slash, query', async () => {
+    for (const path of ['/%6Detrics', '/%6d%65%74%72%69%63%73', '/metrics/', '/metrics?', '/metrics?format=text', '/%6Detrics/']) {
+      const answer = await api.raw().get(path).set('Authorization', `Bearer ${monitoring}`);
+      expect([path, answer.status]).toEqual([path, 404]);
+      expect(answer.text).not.toContain('ledger_');
+    }
+    // Where they are served, they still are.
+    expect((await onMetricsPort().get('/metrics').set('Authorization', `Bearer ${monitoring}`)).status).toBe(200);
+  });
+
   it('serves nothing else there: the API is not reachable through the metrics port', async () => {
     expect((await onMetricsPort().get('/health')).status).toBe(404);
     expect((await onMetricsPort().get('/api/projects').set('Authorization', `Bearer ${monitoring}`)).status).toBe(404);

@@ -11,7 +11,9 @@ import { METRICS_PATH, type MetricsListener } from './metrics-listener.js';
 export function observeRequests(fastify: FastifyInstance, metrics: LedgerMetrics, listener: MetricsListener): void {
   if (listener.separate) {
     fastify.addHook('onRequest', async (request, reply) => {
-      if (request.url.split('?')[0] === METRICS_PATH && !listener.cameHere(request.raw)) {
+      // The route the router matched, not the raw URL: the router decodes (`/%6Detrics` is /metrics to it) and
+      // may forgive a trailing slash, so comparing the URL's text let /metrics through on the API's port.
+      if (request.routeOptions.url === METRICS_PATH && !listener.cameHere(request.raw)) {
         // Before the guard: this port has no metrics for anyone, with or without a token.
         return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: 'The metrics are served on LEDGER_METRICS_PORT, not on this port' });
       }
