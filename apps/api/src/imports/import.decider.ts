@@ -16,8 +16,18 @@ export interface ImportOutcome {
   skipped: number;
   /** Valid rows that name a record the ledger already holds (a participant's e-mail, an organisation number). */
   matched: number;
+  /** Every problem, as answered; the log keeps the first {@link MAX_LOGGED_ERRORS} (an event stays small). */
   errors: RowProblem[];
+  /** How many problems there are in all, and the SHA-256 of all of them (JSON): the full report is answered, not stored. */
+  errorCount: number;
+  errorsSha256: string;
 }
+
+/**
+ * The problems an ImportApplied event keeps: a file of 20,000 bad rows would otherwise pass the store's 1 MB per
+ * append after its valid rows were recorded (a 413 claiming nothing was written, and no outcome for a retry).
+ */
+export const MAX_LOGGED_ERRORS = 500;
 
 export type ImportEvent = DomainEvent<'ImportApplied', ImportOutcome & { projectId: string }>;
 

@@ -29,9 +29,9 @@ import { ProgrammeLists, ReadModels } from '@app/reporting';
 import { RecordAttendanceDto } from '../programme/activities.controller.js';
 import { RegisterOrganisationDto } from '../programme/organisations.controller.js';
 import { RegisterParticipantDto } from '../programme/participants.controller.js';
-import { COLUMNS, folded, mapColumns, rowObject, type ImportKind, type RowProblem } from './import-columns.js';
-import { importLogDecider, type ImportOutcome } from './import.decider.js';
-import { readImportTable } from './import-table.js';
+import { COLUMNS, folded, mapColumns, rowObject, valueFree, type ImportKind, type RowProblem } from './import-columns.js';
+import { importLogDecider, MAX_LOGGED_ERRORS, type ImportOutcome } from './import.decider.js';
+import { readImportTable, type Cell } from './import-table.js';
 
 export type OnError = 'refuse' | 'skip';
 
@@ -56,7 +56,7 @@ export interface ImportProgress {
 }
 
 /** One applied import as listed: its outcome without the rows' problems, with who applied it and when. */
-export type ImportListing = Omit<ImportOutcome, 'errors'> & { actor: string; recordedAt: string; errorCount: number };
+export type ImportListing = Omit<ImportOutcome, 'errors' | 'errorsSha256'> & { actor: string; recordedAt: string };
 
 /** A row that passed every check: what its command needs. */
 interface PlannedRow {
@@ -110,9 +110,9 @@ export class ImportService {
     try {
       const events = await this.store.readStream(streamName('projectImports', projectId));
       return events.map(({ data, metadata }) => {
-        const { errors, projectId: _, ...outcome } = data as ImportOutcome & { projectId: string };
+        const { errors, errorsSha256: _digest, projectId: _, ...outcome } = data as ImportOutcome & { projectId: string };
         const meta = metadata as { actor?: string; recordedAt?: string };
-        return { ...outcome, errorCount: errors.length, actor: meta.actor ?? 'unknown', recordedAt: meta.recordedAt ?? '' };
+        return { ...outcome, errorCount: outcome.errorCount ?? errors.length, actor: meta.actor ?? 'unknown', recordedAt: meta.recordedAt ?? '' };
       });
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -180,7 +180,7 @@ export class ImportService {
                 if (organisationId === undefined) problem('organisation', 'names no organisation of the ledger (give its organisation number or id)');
                 else values.organisationId = organisationId;
               }
-              for (const error of checked(RegisterParticipantDto, values)) problem(error.field, error.rule);
+              for (const error of checked(RegisterParticipantDto, values)) problem(error.field, valueFree(error.rule, row.cells));
               if (rowProblems.length > 0) break;
               const email = (values.person as { email?: string }).email;
               const key = email === undefined ? undefined : email.toLowerCase();
@@ -208,7 +208,7 @@ export class ImportService {
             }
             case 'organisations': {
               if (typeof values.country === 'string') values.country = COUNTRY_NAMES[folded(values.country)] ?? values.country.toUpperCase();
-              for (const error of checked(RegisterOrganisationDto, values)) problem(error.field, error.rule);
+              for (const error of checked(RegisterOrganisationDto, values)) problem(error.field, valueFree(error.rule, row.cells));
               if (rowProblems.length > 0) break;
               const details = values as Omit<RegisterOrganisationDto, 'id'>;
               organisationDecider.decide(
@@ -238,7 +238,7 @@ export class ImportService {
               } else if (values.participantId === undefined) problem('participantId', 'give the participant: their e-mail or participant id');
               if (rowProblems.length > 0) break;
               if (typeof values.participantId === 'string') values.participantId = values.participantId.toLowerCase();
-              for (const error of checked(RecordAttendanceDto, values)) problem(error.field === 'participantId' && email !== undefined ? 'email' : error.field, error.rule);
+              for (const error of checked(RecordAttendanceDto, values)) problem(error.field === 'participantId' && email !== undefined ? 'email' : error.field, valueFree(error.rule, row.cells));
               if (rowProblems.length > 0) break;
               const { participantId, date } = values as { participantId: string; date: string };
               const key = `${participantId} ${date}`;
@@ -266,7 +266,7 @@ export class ImportService {
                   activity!,
                 );
               } catch (error) {
-                if (error instanceof RuleViolation && /participant/i.test(error.message) && !/date/i.test(error.message)) problem(who, error.message);
+                if (error instanceof RuleViolation && /participant/i.test(error.message) && !/date/i.test(error.message)) problem(who, valueFree(error.message, row.cells));
                 else throw error;
               }
               break;
@@ -276,7 +276,7 @@ export class ImportService {
           }
         } catch (error) {
           if (!(error instanceof RuleViolation || error instanceof NotFound || error instanceof AlreadyExists)) throw error;
-          problem(ruleColumn(kind, error.message), error.message);
+          problem(ruleColumn(kind, error.message), valueFree(error.message, row.cells));
         }
       }
       if (rowProblems.length > 0) problems.push(...rowProblems);
@@ -301,21 +301,24 @@ export class ImportService {
       skipped: 0,
       matched: matched.size,
       errors: problems,
+      ...digestOf(problems),
     };
     if (dryRun) return { status: 200, report };
     if (invalid > 0 && onError === 'refuse') return { status: 422, report };
 
     report.skipped = invalid;
-    report.recorded = await this.apply(request, importId, planned, context, problems, onProgress);
+    const cellsOf = new Map(table.rows.map((row) => [row.row, row.cells]));
+    report.recorded = await this.apply(request, importId, planned, context, problems, (row) => cellsOf.get(row) ?? [], onProgress);
     report.valid = table.rows.length - new Set(problems.map((p) => p.row)).size;
     report.invalid = table.rows.length - report.valid;
     report.errors.sort(inFileOrder);
+    Object.assign(report, digestOf(report.errors));
     await this.aggregates.handle(
       importLogDecider,
       { category: 'projectImports', id: projectId },
       'RecordImport',
       { ...context, ifMatch: undefined, idempotencyKey: derivedUuid('import-log', importId) },
-      () => ({ type: 'RecordImport' as const, data: { ...report, projectId } }),
+      () => ({ type: 'RecordImport' as const, data: { ...report, errors: report.errors.slice(0, MAX_LOGGED_ERRORS), projectId } }),
     );
     return { status: 201, report };
   }
@@ -327,6 +330,7 @@ export class ImportService {
     planned: PlannedRow[],
     context: CommandContext,
     problems: RowProblem[],
+    cellsOf: (row: number) => Cell[],
     onProgress?: (progress: ImportProgress) => void,
   ): Promise<number> {
     let recorded = 0;
@@ -366,7 +370,7 @@ export class ImportService {
         recorded++;
       } catch (error) {
         if (!(error instanceof RuleViolation || error instanceof NotFound || error instanceof AlreadyExists)) throw error;
-        problems.push({ row, column: null, rule: error.message });
+        problems.push({ row, column: null, rule: valueFree(error.message, cellsOf(row)) });
         // A refused registration leaves nothing behind: not even the key made for it in advance.
         if (kind === 'participants' && (await this.aggregates.load(participantDecider, streamName('participant', id))).state.status === 'none') {
           this.vault.destroy(id);
@@ -500,6 +504,11 @@ function ruleColumn(kind: ImportKind, message: string): string | null {
     default:
       return kind satisfies never;
   }
+}
+
+/** How many problems, and a digest of all of them: the log keeps only the first few, the answer has them all. */
+function digestOf(errors: RowProblem[]): Pick<ImportOutcome, 'errorCount' | 'errorsSha256'> {
+  return { errorCount: errors.length, errorsSha256: createHash('sha256').update(JSON.stringify(errors)).digest('hex') };
 }
 
 /** The outcome of an import refused because of invalid rows: a 422 whose body is the report. */

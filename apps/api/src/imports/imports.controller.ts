@@ -1,4 +1,15 @@
-import { BadRequestException, Controller, Get, Post, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  PayloadTooLargeException,
+  Post,
+  Query,
+  Req,
+  Res,
+  ServiceUnavailableException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
@@ -25,9 +36,36 @@ export const IMPORT_MULTIPART_LIMITS = {
   headerPairs: 50,
 };
 
+/**
+ * How many imports run at once in this process: reading and checking a 50,000-row sheet takes a core and a few
+ * hundred megabytes for a while, and the machine serves everyone else meanwhile. The rest are told when to retry.
+ */
+export const MAX_CONCURRENT_IMPORTS = 2;
+const BUSY_RETRY_AFTER_SECONDS = 5;
+
+/** @fastify/multipart's refusals, as rules naming the field and the limit (its own say only "request file too large"). */
+export function multipartRefusal(error: unknown): Error {
+  const code = (error as { code?: unknown }).code;
+  const limits = IMPORT_MULTIPART_LIMITS;
+  switch (code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new PayloadTooLargeException(`file: at most ${limits.fileSize} bytes (${limits.fileSize / 1024 / 1024} MB); nothing was read`);
+    case 'FST_FILES_LIMIT':
+      return new PayloadTooLargeException(`file: one file per import (at most ${limits.files}); nothing was read`);
+    case 'FST_PARTS_LIMIT':
+      return new PayloadTooLargeException(`the form: at most ${limits.parts} parts (file, kind, activityId); nothing was read`);
+    case 'FST_FIELDS_LIMIT':
+      return new PayloadTooLargeException(`the form: at most ${limits.fields} fields beside the file (kind, activityId); nothing was read`);
+    default:
+      return error as Error;
+  }
+}
+
 @ApiTags('imports')
 @Controller('api/projects/:id/imports')
 export class ImportsController {
+  private running = 0;
+
   constructor(private readonly imports: ImportService) {}
 
   @Post()
@@ -43,11 +81,11 @@ export class ImportsController {
   @ApiResponse({ status: 401, type: ErrorDto, description: 'No bearer token, or one that is unknown, expired, revoked or erased' })
   @ApiResponse({ status: 403, type: ErrorDto, description: "The token's role lacks records:write, or the token is not for this project" })
   @ApiResponse({ status: 404, type: ErrorDto, description: 'No such project (or activity in it)' })
-  @ApiResponse({ status: 413, type: ErrorDto, description: 'Over 10 MB, over 50,000 rows or 100 columns, or a workbook inflating past its budget (a zip bomb)' })
+  @ApiResponse({ status: 413, type: ErrorDto, description: 'Over 10 MB (the message names the field and the limit), over 50,000 rows or 100 columns, or a workbook inflating past its budget (a zip bomb)' })
   @ApiResponse({ status: 415, type: ErrorDto, description: 'Not multipart/form-data, or a file that is neither CSV nor XLSX' })
   @ApiResponse({ status: 422, type: ImportRefusedDto, description: 'Applying with onError=refuse and some rows invalid: the report, and nothing recorded' })
   @ApiResponse({ status: 429, type: ErrorDto, description: 'Too many requests from this token or address; Retry-After says when to try again' })
-  @ApiResponse({ status: 503, type: ErrorDto, description: 'The event store does not answer, or the read models are rebuilding; see Retry-After' })
+  @ApiResponse({ status: 503, type: ErrorDto, description: 'The event store does not answer, the read models are rebuilding, or two imports are already running; see Retry-After' })
   async upload(
     @IdParam() projectId: string,
     @Query() { dryRun = true, onError = 'refuse' }: ImportQueryDto,
@@ -61,20 +99,33 @@ export class ImportsController {
     if (request.headers['idempotency-key'] !== undefined) {
       throw new BadRequestException('An import takes no Idempotency-Key: it is idempotent by its file (the same file again answers its first outcome)');
     }
-    let file: Buffer | undefined;
-    const fields: Record<string, unknown> = {};
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file') throw new BadRequestException(`The file goes in the field "file", not "${part.fieldname.slice(0, 50)}"`);
-        file = await part.toBuffer();
-      } else fields[part.fieldname] = part.value;
+    if (this.running >= MAX_CONCURRENT_IMPORTS) {
+      void reply.header('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
+      throw new ServiceUnavailableException(`${MAX_CONCURRENT_IMPORTS} imports are running; try again in ${BUSY_RETRY_AFTER_SECONDS} seconds (nothing was read)`);
     }
-    if (!file) throw new BadRequestException('The form has no file field');
-    const { kind, activityId } = (await validationPipe().transform(fields, { type: 'body', metatype: ImportFieldsDto })) as ImportFieldsDto;
-    const { status, report } = await this.imports.run({ projectId, kind, activityId: activityId?.toLowerCase(), file, dryRun, onError }, context);
-    if (status === 422) throw refusedImport(report);
-    void reply.status(status);
-    return report;
+    this.running++;
+    try {
+      let file: Buffer | undefined;
+      const fields: Record<string, unknown> = {};
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file') throw new BadRequestException(`The file goes in the field "file", not "${part.fieldname.slice(0, 50)}"`);
+            file = await part.toBuffer();
+          } else fields[part.fieldname] = part.value;
+        }
+      } catch (error) {
+        throw multipartRefusal(error);
+      }
+      if (!file) throw new BadRequestException('The form has no file field');
+      const { kind, activityId } = (await validationPipe().transform(fields, { type: 'body', metatype: ImportFieldsDto })) as ImportFieldsDto;
+      const { status, report } = await this.imports.run({ projectId, kind, activityId: activityId?.toLowerCase(), file, dryRun, onError }, context);
+      if (status === 422) throw refusedImport(report);
+      void reply.status(status);
+      return report;
+    } finally {
+      this.running--;
+    }
   }
 
   @Get()

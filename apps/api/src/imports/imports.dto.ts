@@ -73,7 +73,14 @@ export class ImportReportDto {
   @ApiProperty({ description: 'Invalid rows left out by onError=skip' }) skipped!: number;
   @ApiProperty({ description: 'Valid rows naming what the ledger already holds (a participant with that e-mail, an organisation with that number): not recorded again' })
   matched!: number;
-  @ApiProperty({ type: [ImportRowErrorDto] }) errors!: ImportRowErrorDto[];
+  @ApiProperty({
+    type: [ImportRowErrorDto],
+    description: 'Every problem, in reading order. The same file sent again answers the first outcome as logged: its first 500 problems (errorCount says how many in all)',
+  })
+  errors!: ImportRowErrorDto[];
+
+  @ApiProperty({ description: 'How many problems the import found in all' }) errorCount!: number;
+  @ApiProperty({ description: 'SHA-256 (hex) of all the problems as JSON: the full report is answered, never stored' }) errorsSha256!: string;
 }
 
 /** 422: the report, with the usual error fields. */
@@ -83,10 +90,9 @@ export class ImportRefusedDto extends ImportReportDto {
   @ApiProperty() message!: string;
 }
 
-export class ImportListingDto extends OmitType(ImportReportDto, ['errors'] as const) {
+export class ImportListingDto extends OmitType(ImportReportDto, ['errors', 'errorsSha256'] as const) {
   @ApiProperty({ description: 'Who applied it: the token or user' }) actor!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiProperty({ description: 'Rows refused (listed in the report the import answered)' }) errorCount!: number;
 }
 
 export class ImportListDto {
