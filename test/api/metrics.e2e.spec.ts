@@ -1,5 +1,5 @@
 import { EVENT_STORE, streamName, type EventStore } from '@app/event-store';
-import { PROJECTIONS } from '@app/reporting';
+import { PROJECTIONS, ProjectionEngine } from '@app/reporting';
 import request from 'supertest';
 import { apiConfigFromEnv } from '../../apps/api/src/api.config.js';
 import { MetricsListener } from '../../apps/api/src/metrics/metrics-listener.js';
@@ -151,6 +151,29 @@ describe('GET /metrics', () => {
     await api.post('/api/projects', crossInnovation, key).expect(201);
     await api.post('/api/projects', crossInnovation, key).expect(201).expect('Idempotency-Replayed', 'true');
     expect(await replays()).toBe(before + 1);
+  });
+
+  // Last: it stops the read models, so that events wait unapplied and the lag is a number this test knows.
+  it('shows a real lag: events appended while the read models stand still are counted, one by one', async () => {
+    const engine = api.app.get(ProjectionEngine);
+    await engine.stop();
+    const before = (await scrape()).samples;
+    const store = api.app.get<EventStore>(EVENT_STORE);
+    const metadata = { correlationId: 'metrics', causationId: 'metrics', actor: 'test', recordedAt: '2026-11-22T10:00:00.000Z' };
+    await store.appendToStream(streamName('metricsLag', 'one'), [1, 2, 3].map((n) => ({ type: 'MetricsProbed', data: { n }, metadata })));
+    const after = (await scrape()).samples;
+    expect(value(after, 'ledger_log_head_position')).toBeGreaterThan(value(before, 'ledger_log_head_position')!);
+    for (const projection of PROJECTIONS) {
+      const labels = { projection: projection.name };
+      expect([projection.name, value(after, 'ledger_projection_position', labels)]).toEqual([projection.name, value(before, 'ledger_projection_position', labels)]);
+      expect([projection.name, value(after, 'ledger_projection_lag_events', labels)]).toEqual([projection.name, value(before, 'ledger_projection_lag_events', labels)! + 3]);
+      // The first unapplied event was recorded in the past: the lag in seconds counts from it.
+      expect(value(after, 'ledger_projection_lag_seconds', labels)).toBeGreaterThan(0);
+      if (TEST_STORE === 'sqlite') {
+        // Dense positions: the lag is the head minus the checkpoint, with no event read to count it.
+        expect(value(after, 'ledger_projection_lag_events', labels)).toBe(value(after, 'ledger_log_head_position')! - value(after, 'ledger_projection_position', labels)!);
+      }
+    }
   });
 });
 

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AccessRegistry } from '@app/access';
-import { MeteredEventStore, type AppendOutcome, type LogFollowerState, type LogFollowerStatus } from '@app/event-store';
+import { MeteredEventStore, SqliteEventStore, type AppendOutcome, type LogFollowerState, type LogFollowerStatus } from '@app/event-store';
 import { ProjectionEngine, type ProjectionStatus } from '@app/reporting';
 
 /**
- * How far a read model's lag in events is counted: counting means reading those events, so a scrape stays
- * cheap however far behind a rebuilt model is. At the limit the gauge stops growing; the lag in seconds does not.
+ * How far a read model's lag in events is counted on EventStoreDB, whose positions are byte offsets: counting
+ * there means reading those events, so a scrape stays cheap however far behind a rebuilt model is. At the limit
+ * the gauge stops growing; the lag in seconds does not. The embedded store needs no count (its positions run
+ * 1, 2, 3 without a gap: the lag is the head minus the checkpoint) and has no limit.
  */
 export const LAG_COUNT_LIMIT = 10_000;
 
@@ -123,7 +125,7 @@ export class LedgerMetrics {
     });
     this.lagEvents = new Gauge({
       name: 'ledger_projection_lag_events',
-      help: `Events in the log each read model has not applied yet (counted up to ${LAG_COUNT_LIMIT})`,
+      help: `Events in the log each read model has not applied yet (on EventStoreDB counted up to ${LAG_COUNT_LIMIT})`,
       labelNames: ['projection'],
       registers,
     });
@@ -225,7 +227,7 @@ export class LedgerMetrics {
     try {
       const [head] = await this.store.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1 });
       this.headPosition.set(head?.position ?? 0);
-      await this.observeLag(statuses, now);
+      await this.observeLag(statuses, head?.position ?? 0, now);
       this.storeUp.set(1);
     } catch {
       // The store did not answer: this scrape says so, and shows no stale head or lag.
@@ -237,17 +239,24 @@ export class LedgerMetrics {
     }
   }
 
-  /** One read per distinct checkpoint (the live read models usually share one). */
-  private async observeLag(statuses: readonly ProjectionStatus[], now: Date): Promise<void> {
+  /**
+   * Per distinct checkpoint (the live read models usually share one): the first unapplied event gives the lag in
+   * seconds. On the embedded store that one event is all that is read (its positions are dense and its rows
+   * cannot be deleted, so head - checkpoint is the number of unapplied events); on EventStoreDB the events are
+   * read to be counted, up to LAG_COUNT_LIMIT.
+   */
+  private async observeLag(statuses: readonly ProjectionStatus[], head: number, now: Date): Promise<void> {
+    const dense = this.store.inner instanceof SqliteEventStore;
     const behind = new Map<number, { events: number; seconds: number }>();
     for (const checkpoint of new Set(statuses.map((s) => s.checkpoint))) {
       // Checkpoint 0: nothing applied yet; positions are opaque, so "after 0" is not asked for.
       const unapplied = await this.store.readAll({
         ...(checkpoint === 0 ? { fromPosition: 'start' as const } : { afterPosition: checkpoint }),
-        maxCount: LAG_COUNT_LIMIT,
+        maxCount: dense ? 1 : LAG_COUNT_LIMIT,
       });
       const oldest = unapplied[0] ? Date.parse(unapplied[0].recordedAt) : now.getTime();
-      behind.set(checkpoint, { events: unapplied.length, seconds: Math.max(0, (now.getTime() - oldest) / 1000) });
+      const events = dense ? Math.max(0, head - checkpoint) : unapplied.length;
+      behind.set(checkpoint, { events, seconds: Math.max(0, (now.getTime() - oldest) / 1000) });
     }
     for (const status of statuses) {
       const lag = behind.get(status.checkpoint)!;
