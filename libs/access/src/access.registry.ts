@@ -138,8 +138,19 @@ export class AccessRegistry {
     await this.follower?.stop();
   }
 
-  /** Every grant and revocation in the log; answers the position of the last, or undefined when there is none. */
+  /**
+   * Every grant and revocation in the log; answers where the follower takes over: the log's head as it was
+   * before reading (or the last grant, if one came later). Not merely the last grant: that is usually the
+   * first start's admin token near the log's beginning, and following from there would scan the whole log
+   * again (applying a grant or revocation twice changes nothing).
+   */
   private async load(): Promise<number | undefined> {
+    const [head] = await this.store.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1 });
+    const last = await this.loadGrants();
+    return head === undefined ? last : Math.max(head.position, last ?? 0);
+  }
+
+  private async loadGrants(): Promise<number | undefined> {
     let last: number | undefined;
     for (;;) {
       const page = await this.store.readAll({
