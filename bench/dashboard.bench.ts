@@ -20,46 +20,12 @@ import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { SqliteEventStore } from '@app/event-store';
-import { openReadModelDatabase, PROJECTIONS, rebuildProjections } from '@app/reporting';
+import { fmt, percentile, prepareProgramme, scaleFactor } from './programme-data.bench-support.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
-import { FULL_SCALE, writeSyntheticProgramme } from './synthetic-programme.js';
 
-const scaleFactor = Number(process.env.LEDGER_BENCH_SCALE ?? 1);
-const scale = {
-  ...FULL_SCALE,
-  organisations: Math.round(FULL_SCALE.organisations * scaleFactor),
-  participants: Math.round(FULL_SCALE.participants * scaleFactor),
-};
 const NAVIGATIONS = Number(process.env.LEDGER_BENCH_NAVIGATIONS ?? 10);
 const ADMIN_TOKEN = 'bench-dashboard-admin-token-0123456789abcdef';
 const kept = process.env.LEDGER_BENCH_DATA?.trim();
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
-/** The synthetic programme in the embedded store, with every read model rebuilt, as the service finds it. */
-async function prepare(dir: string): Promise<void> {
-  const store = SqliteEventStore.open({ file: join(dir, 'events.sqlite') });
-  try {
-    let started = performance.now();
-    const { events } = await writeSyntheticProgramme(store, scale, (n) => {
-      if (n % 100_000 < 2_000) process.stderr.write(`\r  generating: ${fmt(n)} events`);
-    });
-    process.stderr.write(`\r  generated ${fmt(events)} events in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-    const db = openReadModelDatabase(join(dir, 'reporting.sqlite'));
-    started = performance.now();
-    await rebuildProjections(store, db, PROJECTIONS, {
-      onProgress: (p) => process.stderr.write(`\r  rebuilding read models: ${fmt(p.eventsDone)} events   `),
-    });
-    process.stderr.write(`\r  rebuilt the read models in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-    db.close();
-  } finally {
-    await store.close();
-  }
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -141,7 +107,7 @@ let service: ChildProcess | undefined;
 try {
   console.log(`Programme Ledger dashboard benchmark (scale ${scaleFactor}, ${NAVIGATIONS} loads per page, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores), data in ${dir}`);
   if (kept && existsSync(join(dir, 'reporting.sqlite'))) process.stderr.write('  reusing the programme already in LEDGER_BENCH_DATA\n');
-  else await prepare(dir);
+  else await prepareProgramme(dir);
 
   const started = await startService(dir);
   service = started.service;

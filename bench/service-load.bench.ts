@@ -24,19 +24,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@app/event-store';
-import { openReadModelDatabase, PROJECTIONS, rebuildProjections } from '@app/reporting';
 import { printWhereTimeGoes, summariseProfileDir } from './cpu-profile.bench-support.js';
+import { fmt, percentile, prepareProgramme, scaleFactor } from './programme-data.bench-support.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
 import { jsonClient, sampleMemory, startService, type Answer, type RunningService } from './service-process.bench-support.js';
-import { FULL_SCALE, writeSyntheticProgramme } from './synthetic-programme.js';
 
-const scaleFactor = Number(process.env.LEDGER_BENCH_SCALE ?? 1);
-const scale = {
-  ...FULL_SCALE,
-  organisations: Math.round(FULL_SCALE.organisations * scaleFactor),
-  participants: Math.round(FULL_SCALE.participants * scaleFactor),
-};
 const RATE = Number(process.env.LEDGER_BENCH_RATE ?? 2_000);
 const CONCURRENCY = Number(process.env.LEDGER_BENCH_CONCURRENCY ?? 256);
 const SECONDS = Number(process.env.LEDGER_BENCH_SECONDS ?? 12);
@@ -48,34 +40,8 @@ const QUERY_SECONDS = Number(process.env.LEDGER_BENCH_QUERY_SECONDS ?? (PROFILE 
 const ADMIN_TOKEN = 'bench-service-load-admin-token-0123456789abcdef';
 const kept = process.env.LEDGER_BENCH_DATA?.trim();
 const MB = 1024 * 1024;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number) => `${fmt(bytes / MB)} MB`;
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The synthetic programme in the embedded store with every read model built, as a running service finds it. */
-async function prepare(dir: string): Promise<void> {
-  const store = SqliteEventStore.open({ file: join(dir, 'events.sqlite') });
-  try {
-    let started = performance.now();
-    const { events } = await writeSyntheticProgramme(store, scale, (n) => {
-      if (n % 100_000 < 2_000) process.stderr.write(`\r  generating: ${fmt(n)} events`);
-    });
-    process.stderr.write(`\r  generated ${fmt(events)} events in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-    const db = openReadModelDatabase(join(dir, 'reporting.sqlite'));
-    started = performance.now();
-    await rebuildProjections(store, db, PROJECTIONS, {
-      onProgress: (p) => process.stderr.write(`\r  rebuilding read models: ${fmt(p.eventsDone)} events   `),
-    });
-    process.stderr.write(`\r  rebuilt the read models in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-    db.close();
-  } finally {
-    await store.close();
-  }
-}
 
 type Call = ReturnType<typeof jsonClient>['call'];
 
@@ -302,7 +268,7 @@ try {
       `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores), data in ${dir}`,
   );
   if (kept && existsSync(join(dir, 'reporting.sqlite'))) process.stderr.write('  reusing the programme already in LEDGER_BENCH_DATA\n');
-  else await prepare(dir);
+  else await prepareProgramme(dir);
 
   const startedAt = performance.now();
   service = await startService({
