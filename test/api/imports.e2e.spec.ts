@@ -1,22 +1,13 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
-import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/programme';
 import { ImportService } from '../../apps/api/src/imports/import.service.js';
 import { API_KEY, crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
+import { xlsxFixture, type XlsxFixtureCell } from '../support/xlsx-fixture.js';
 
-
-
-type Row = Array<string | number | Date | { formula: string; result?: unknown } | null>;
-
-/** An XLSX made here, never committed: a header row and the rows as given (a Date is an Excel date). */
-async function xlsx(header: string[], rows: Row[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('Deltagare');
-  sheet.addRow(header);
-  for (const row of rows) sheet.addRow(row);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
+type Row = XlsxFixtureCell[];
+const xlsx = (header: string[], rows: Row[]) => xlsxFixture(header, rows);
 
 /** A zip of one part that inflates to `size` bytes of zeros from a few hundred kilobytes. */
 function zipBomb(size: number): Buffer {
@@ -168,6 +159,28 @@ describe('Spreadsheet imports', () => {
     expect(crashed).toHaveLength(40);
     const registered = (await api.allEvents()).filter((e) => e.type === 'ParticipantRegistered' && e.metadata.importId === res.body.importId);
     expect(registered.map((e) => e.metadata.importRow).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+  });
+
+  it('a participant erased between an interruption and the retry gets no fresh vault key from the retry', async () => {
+    const rows: Row[] = Array.from({ length: 12 }, (_, i) => [`Raderas ${i}`, `erased${i}@example.se`, 'Kvinna', 'Forskare', '2024-04-01']);
+    const file = await xlsx(['Namn', 'E-post', 'Kön', 'Roll', 'Registrerad'], rows);
+    const service = api.app.get(ImportService);
+    let recorded = 0;
+    service.afterRowRecorded = () => {
+      if (++recorded === 3) throw new Error('crash in the middle of an import');
+    };
+    await upload(file, { kind: 'participants' }, '?dryRun=false').expect(500);
+    service.afterRowRecorded = undefined;
+    const first = (await participants()).find((p: { person: { email: string } }) => p.person.email.startsWith('erased'));
+    await api.post(`/api/participants/${first.id}/erasure`, { reasonCategory: 'data-subject-request', reason: 'asked to be forgotten' }).expect(200);
+    const vault = api.app.get<PersonalDataVault>(PERSONAL_DATA_VAULT);
+    expect(vault.hasKey(first.id)).toBe(false);
+
+    const res = await upload(file, { kind: 'participants' }, '?dryRun=false').expect(201);
+    expect(res.body).toMatchObject({ rows: 12, recorded: 12, errors: [] });
+    expect(vault.hasKey(first.id)).toBe(false);
+    const left = (await participants()).filter((p: { person?: { email: string } }) => p.person?.email.startsWith('erased'));
+    expect(left).toHaveLength(11);
   });
 
   it('an organisation import interrupted half-way and sent again registers every organisation (and claims its number) once', async () => {

@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import ExcelJS from 'exceljs';
+import { xlsxFixture } from '../../../../test/support/xlsx-fixture.js';
 import { FORMULA_RULE, folded, mapColumns, rowObject, valueFree } from './import-columns.js';
 import { CELL_ERROR, FORMULA, MAX_XLSX_INFLATED_BYTES, readImportTable, zipPartsWithinBudget } from './import-table.js';
 
@@ -27,11 +27,7 @@ describe('reading an uploaded spreadsheet', () => {
   });
 
   it('reads an XLSX formula as the mere fact of a formula, never its cached result', async () => {
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet('S');
-    sheet.addRow(['Namn', 'Födelseår']);
-    sheet.addRow([{ formula: 'A1&"x"', result: 'Namnx' }, 1987]);
-    const table = await readImportTable(Buffer.from(await workbook.xlsx.writeBuffer()));
+    const table = await readImportTable(await xlsxFixture(['Namn', 'Födelseår'], [[{ formula: 'A1&"x"', result: 'Namnx' }, 1987]]));
     expect(table.rows).toEqual([{ row: 2, cells: [FORMULA, 1987] }]);
   });
 
@@ -51,28 +47,16 @@ describe('reading an uploaded spreadsheet', () => {
   });
 
   it('reads an XLSX row by row and stops at the first row past 50,000 (413), and at a 101st column', async () => {
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet('S');
-    sheet.addRow(['Namn']);
-    for (let i = 0; i < 50_001; i++) sheet.addRow([i]);
-    expect(await statusOf(readImportTable(Buffer.from(await workbook.xlsx.writeBuffer())))).toBe(413);
-    const wide = new ExcelJS.Workbook();
-    wide.addWorksheet('S').addRow(Array.from({ length: 101 }, (_, i) => `c${i}`));
-    expect(await statusOf(readImportTable(Buffer.from(await wide.xlsx.writeBuffer())))).toBe(413);
+    const rows = Array.from({ length: 50_001 }, (_, i) => [i]);
+    expect(await statusOf(readImportTable(await xlsxFixture(['Namn'], rows)))).toBe(413);
+    expect(await statusOf(readImportTable(await xlsxFixture(['Namn'], rows.slice(0, 50_000))))).toBe('read');
+    expect(await statusOf(readImportTable(await xlsxFixture(Array.from({ length: 101 }, (_, i) => `c${i}`))))).toBe(413);
   });
 
   it('refuses a formula or an error value in the header row by its cell, and reads an error value in a row as one', async () => {
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet('S');
-    sheet.addRow(['Namn', { formula: '"Kö"&"n"', result: 'Kön' }]);
-    await expect(readImportTable(Buffer.from(await workbook.xlsx.writeBuffer()))).rejects.toThrow(/cell B1 holds a formula/);
-    const errors = new ExcelJS.Workbook();
-    const errorSheet = errors.addWorksheet('S');
-    errorSheet.addRow(['Namn', 'Kön']);
-    errorSheet.addRow(['Anna', { error: '#N/A' }]);
-    expect((await readImportTable(Buffer.from(await errors.xlsx.writeBuffer()))).rows).toEqual([{ row: 2, cells: ['Anna', CELL_ERROR] }]);
-    errorSheet.getRow(1).getCell(2).value = { error: '#N/A' } as never;
-    await expect(readImportTable(Buffer.from(await errors.xlsx.writeBuffer()))).rejects.toThrow(/cell B1 holds an error value/);
+    await expect(readImportTable(await xlsxFixture(['Namn', { formula: '"Kö"&"n"', result: 'Kön' }]))).rejects.toThrow(/cell B1 holds a formula/);
+    expect((await readImportTable(await xlsxFixture(['Namn', 'Kön'], [['Anna', { error: '#N/A' }]]))).rows).toEqual([{ row: 2, cells: ['Anna', CELL_ERROR] }]);
+    await expect(readImportTable(await xlsxFixture(['Namn', { error: '#N/A' }]))).rejects.toThrow(/cell B1 holds an error value/);
   });
 
   it('bounds what a zip inflates to by inflating it, whatever sizes it declares', async () => {

@@ -63,6 +63,8 @@ interface PlannedRow {
   row: number;
   id: string;
   values: Record<string, unknown>;
+  /** Recorded by an interrupted run of this import (the id is this row's): counted, never registered or keyed again. */
+  recordedBefore?: boolean;
 }
 
 /** How many rows are recorded at once: concurrent appends on different streams share the store's group commit. */
@@ -154,7 +156,7 @@ export class ImportService {
     const matched = new Set<number>();
     const today = context.now.toISOString().slice(0, 10);
     // In-memory only, for this request: e-mails of the project's participants, decrypted with their own keys.
-    const byEmail = kind === 'organisations' ? new Map<string, string>() : await this.participantsByEmail(projectId);
+    const { byEmail, ids: participantIds } = kind === 'organisations' ? { byEmail: new Map<string, string>(), ids: new Set<string>() } : await this.participantsByEmail(projectId);
     const seen = new Map<string, number>();
     const ownRows = kind === 'attendance' ? await this.rowsAlreadyRecorded(streamName('activity', activityId!), importId) : new Set<number>();
 
@@ -280,7 +282,7 @@ export class ImportService {
         }
       }
       if (rowProblems.length > 0) problems.push(...rowProblems);
-      else if (!matched.has(row.row)) planned.push({ row: row.row, id, values });
+      else if (!matched.has(row.row)) planned.push({ row: row.row, id, values, ...(kind === 'participants' && participantIds.has(id) ? { recordedBefore: true } : {}) });
     }
 
     // As a person reads the sheet: by row, then left to right (a problem of the whole row last).
@@ -337,7 +339,7 @@ export class ImportService {
     let done = 0;
     // After a failure no further row starts: the import is interrupted as a whole, and sending it again resumes it.
     let failed = false;
-    const one = async ({ row, id, values }: PlannedRow) => {
+    const one = async ({ row, id, values, recordedBefore }: PlannedRow) => {
       const rowContext: CommandContext = {
         ...context,
         ifMatch: undefined,
@@ -349,6 +351,8 @@ export class ImportService {
       try {
         switch (kind) {
           case 'participants': {
+            // Erased since the interruption, its key is gone: registering again would make a fresh key for them.
+            if (recordedBefore) break;
             const { id: _, ...input } = values as unknown as RegisterParticipantDto;
             await this.commands.execute(new RegisterParticipantCommand(id, { ...input, projectId }, rowContext));
             break;
@@ -381,7 +385,7 @@ export class ImportService {
       this.afterRowRecorded?.(row);
     };
     // One durable write for every person's key rather than one each (the handler then finds the key made).
-    if (kind === 'participants') this.vault.createKeys(planned.map(({ id }) => id));
+    if (kind === 'participants') this.vault.createKeys(planned.filter((p) => !p.recordedBefore).map(({ id }) => id));
     // Attendance goes to one stream, where commands take turns anyway: one at a time, in the file's order.
     const width = kind === 'attendance' ? 1 : APPLY_CONCURRENCY;
     let next = 0;
@@ -423,17 +427,19 @@ export class ImportService {
    * The project's participants by e-mail (lower case), decrypted with each person's own key for this request
    * only: no e-mail index is ever stored, so an erased person (key destroyed) is no longer found either.
    */
-  private async participantsByEmail(projectId: string): Promise<Map<string, string>> {
+  private async participantsByEmail(projectId: string): Promise<{ byEmail: Map<string, string>; ids: Set<string> }> {
     const [head] = await this.store.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1 });
     await this.readModels.ready(['participants'], head?.position);
     const { items } = this.lists.participants(projectId, {}, { limit: Number.MAX_SAFE_INTEGER, offset: 0 });
     const byEmail = new Map<string, string>();
+    const ids = new Set<string>();
     for (const item of items) {
+      ids.add((item as unknown as { id: string }).id);
       if (item.erased) continue;
       const email = this.vault.unseal(item.sealedPerson)?.email;
       if (email) byEmail.set(email.toLowerCase(), (item as unknown as { id: string }).id);
     }
-    return byEmail;
+    return { byEmail, ids };
   }
 
   /** Rows of this import already on the activity's stream (an interrupted run of it): replayed, not decided again. */

@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   Controller,
+  ForbiddenException,
   Get,
   PayloadTooLargeException,
   Post,
@@ -13,8 +14,9 @@ import {
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
+import { roleMay, type Principal } from '@app/access';
 import type { CommandContext } from '@app/programme';
-import { Access } from '../http/access.decorator.js';
+import { Access, CurrentPrincipal } from '../http/access.decorator.js';
 import { Ctx } from '../http/command-context.decorator.js';
 import { AcceptsBodies } from '../http/hardening.js';
 import { validationPipe } from '../http/validation.js';
@@ -79,7 +81,7 @@ export class ImportsController {
   @ApiResponse({ status: 201, type: ImportReportDto, description: 'Applied: the valid rows are recorded, each event carrying the import id and row number' })
   @ApiResponse({ status: 400, type: ErrorDto, description: 'A field, the query, or the header row is wrong (unknown, repeated or missing columns); the file is not a readable workbook; an Idempotency-Key was sent (an import is idempotent by its file)' })
   @ApiResponse({ status: 401, type: ErrorDto, description: 'No bearer token, or one that is unknown, expired, revoked or erased' })
-  @ApiResponse({ status: 403, type: ErrorDto, description: "The token's role lacks records:write, or the token is not for this project" })
+  @ApiResponse({ status: 403, type: ErrorDto, description: "The token's role lacks records:write (or organisations:write for an organisations import), or the token is not for this project" })
   @ApiResponse({ status: 404, type: ErrorDto, description: 'No such project (or activity in it)' })
   @ApiResponse({ status: 413, type: ErrorDto, description: 'Over 10 MB (the message names the field and the limit), over 50,000 rows or 100 columns, or a workbook inflating past its budget (a zip bomb)' })
   @ApiResponse({ status: 415, type: ErrorDto, description: 'Not multipart/form-data, or a file that is neither CSV nor XLSX' })
@@ -92,6 +94,7 @@ export class ImportsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Ctx() context: CommandContext,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ImportReportDto> {
     if (!request.isMultipart()) throw new UnsupportedMediaTypeException('An import is sent as multipart/form-data with a file field');
     // The saved-answer check hashes a JSON body, and a form has none: two different files under one key would
@@ -119,6 +122,10 @@ export class ImportsController {
       }
       if (!file) throw new BadRequestException('The form has no file field');
       const { kind, activityId } = (await validationPipe().transform(fields, { type: 'body', metatype: ImportFieldsDto })) as ImportFieldsDto;
+      // Organisations are the programme's, not the project's: importing them takes what POST /api/organisations takes.
+      if (kind === 'organisations' && !roleMay(principal.role, 'organisations:write')) {
+        throw new ForbiddenException(`The ${principal.role} role does not have organisations:write, which an organisations import needs`);
+      }
       const { status, report } = await this.imports.run({ projectId, kind, activityId: activityId?.toLowerCase(), file, dryRun, onError }, context);
       if (status === 422) throw refusedImport(report);
       void reply.status(status);
