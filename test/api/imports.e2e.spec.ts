@@ -3,6 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import request from 'supertest';
 import { PERSONAL_DATA_VAULT, type PersonalDataVault } from '@app/programme';
 import { ImportService } from '../../apps/api/src/imports/import.service.js';
+import { ImportsController, MAX_CONCURRENT_IMPORTS } from '../../apps/api/src/imports/imports.controller.js';
 import { API_KEY, crossInnovation, startApi, type ApiFixture } from '../support/api-fixture.js';
 import { xlsxFixture, type XlsxFixtureCell } from '../support/xlsx-fixture.js';
 
@@ -213,6 +214,20 @@ describe('Spreadsheet imports', () => {
       const res = await upload(zipBomb(60 * 1024 * 1024), { kind: 'participants' });
       expect(res.status).toBe(413);
       expect(res.body.message).toContain('zip bomb');
+    });
+
+    it('a third import while two are running is a 503 with Retry-After, reading nothing', async () => {
+      const controller = api.app.get(ImportsController) as unknown as { running: number };
+      controller.running = MAX_CONCURRENT_IMPORTS;
+      try {
+        const res = await upload(Buffer.from('Namn,Kön,Roll\nAnn,Kvinna,Forskare\n'), { kind: 'participants' }, '', 'a.csv');
+        expect(res.status).toBe(503);
+        expect(res.headers['retry-after']).toBe('5');
+        expect(res.body.message).toContain('imports are running');
+      } finally {
+        controller.running = 0;
+      }
+      await upload(Buffer.from('Namn,Kön,Roll\nAnn,Kvinna,Forskare\n'), { kind: 'participants' }, '', 'a.csv').expect(200);
     });
 
     it('formula text in a CSV is refused like an XLSX formula; the exported apostrophe form is text', async () => {
