@@ -144,7 +144,8 @@ describe('indicators and lists over HTTP', () => {
     expect(lines).toContain(`smes-reached;SMEs reached;Små och medelstora företag som nåtts;enterprises;;;2;;;2024-01-01;;${lines[1].split(';')[11]}`);
     expect(lines.some((l) => l.startsWith('participants;Participants;Deltagare;persons;gender;woman;2;'))).toBe(true);
     const programme = await api.get('/api/indicators.csv?fund=ERDF').expect(200);
-    expect(programme.text).toContain('RCO01;Enterprises supported');
+    // A name holding a comma is quoted: English-locale Excel splits on commas.
+    expect(programme.text).toContain('RCO01;"Enterprises supported (of which: micro, small, medium, large)"');
   });
 
   it('refuses a bad period or unknown filter with a 400 naming the field, and an unknown project with 404', async () => {
