@@ -115,11 +115,11 @@ export const FORMULA_RULE = 'a formula is not accepted: the import never evaluat
 
 /**
  * Text a spreadsheet would run as a formula when the value is written out again: `=…`, `@…`, or `+`/`-` followed
- * by something other than a digit or a space (`+46 70…` and `-5` are text a person types). The exported form with a
+ * by something other than a digit or a space (`+46 70…`, `-5` and a lone `-` are text a person types). The exported form with a
  * leading apostrophe is text, and is read as such by the caller before this check.
  */
 export function readsAsFormula(text: string): boolean {
-  return /^[=@]/.test(text) || /^[+-](?![\d ])/.test(text);
+  return /^[=@]/.test(text) || /^[+-](?![\d ]|$)/.test(text);
 }
 
 /** Which column of the file holds which field; refuses unknown, repeated and missing required columns (400). */

@@ -119,6 +119,7 @@ describe('columns and values in Swedish or English', () => {
       person: { name: '=Eva', phone: '+46 70 123 45 67' },
     });
     expect(rowObject('participants', columns, { row: 2, cells: ['Eva', '+46 70 123 45 67', 'Kvinna', 'Forskare'] }).problems).toEqual([]);
+    expect(rowObject('participants', columns, { row: 2, cells: ['Eva', '-', 'Kvinna', 'Forskare'] }).problems).not.toContainEqual(expect.objectContaining({ rule: FORMULA_RULE }));
   });
 
   it('reads past the columns only an export has (participant id, organisation name, erased)', () => {
