@@ -202,8 +202,10 @@ function zipBomb(): PayloadTooLargeException {
  * local headers written from the checked central directory (sizes as counted, no data descriptors).
  */
 function streamableZip(parts: ZipPart[]): Buffer {
-  const isSheet = (part: ZipPart) => /^xl\/worksheets\/sheet\d+\.xml$/.test(part.name.toString('utf8'));
-  const ordered = [...parts.filter((part) => !isSheet(part)), ...parts.filter(isSheet)];
+  const sheetNumber = (part: ZipPart) => Number(/^xl\/worksheets\/sheet(\d+)\.xml$/.exec(part.name.toString('utf8'))?.[1] ?? NaN);
+  const isSheet = (part: ZipPart) => !Number.isNaN(sheetNumber(part));
+  // sheet1.xml first: the workbook's first sheet, whatever order the writer zipped them in.
+  const ordered = [...parts.filter((part) => !isSheet(part)), ...parts.filter(isSheet).sort((a, b) => sheetNumber(a) - sheetNumber(b))];
   return Buffer.concat(
     ordered.flatMap((part) => {
       const local = Buffer.alloc(30);
