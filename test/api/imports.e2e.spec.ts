@@ -303,8 +303,10 @@ describe('Spreadsheet imports', () => {
     const res = await upload(csv, { kind: 'organisations' }, '?dryRun=false&onError=skip', 'orgs.csv').expect(201);
     expect(res.body).toMatchObject({ rows: 3, invalid: 3, recorded: 0 });
     expect(res.body.errors.map((e: { column: string }) => e.column)).toEqual(['Organisationsnummer', 'SNI', 'Grundat']);
-    const logged = JSON.stringify((await api.allEvents()).filter((e) => e.metadata.importId === res.body.importId || e.type === 'ImportApplied'));
-    expect(logged).toContain(res.body.importId);
+    const events = (await api.allEvents()).filter((e) => e.metadata.importId === res.body.importId || e.type === 'ImportApplied');
+    expect(JSON.stringify(events)).toContain(res.body.importId);
+    // Hashes and ids are hex: a digit run such as 2999 turns up in them by chance, and says nothing of the file.
+    const logged = JSON.stringify(events).replace(/[0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '');
     const leaked = [...cells, '5560360794', '556036'].filter((cell) => logged.includes(cell));
     expect(leaked).toEqual([]);
   });
