@@ -164,4 +164,42 @@ describe('SqliteEventStore', () => {
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.appendToStream('lab-1', [event()])).rejects.toBeInstanceOf(StoreUnavailableError);
   });
+
+  describe('reading the log through a stream-name or type filter', () => {
+    // A small category is sought through the stream index, a large one (over 20,000 events) scanned: both must
+    // give exactly what filtering the whole log would, in order, from any position, in either direction.
+    it('answers what filtering every event would, for a few and for very many matching events', async () => {
+      const store = SqliteEventStore.open({ file: file('filtered') });
+      const typed = (type: string): NewEvent => ({ ...event(), type });
+      for (let batch = 0; batch < 25; batch++) {
+        await store.appendToStream(`big-${batch}`, Array.from({ length: 1_000 }, () => typed('Counted')));
+        await store.appendToStream(`small-${batch}`, [typed('Rare')]);
+        await store.appendToStream(`other-${batch}`, [typed('Counted')]);
+      }
+      const everything = await store.readAll({ maxCount: 100_000 });
+      const expected = (prefix: string, from: number, forwards: boolean, max: number) =>
+        (forwards ? everything : [...everything].reverse())
+          .filter((e) => e.streamName.startsWith(prefix) && (forwards ? e.position > from : e.position < from))
+          .slice(0, max)
+          .map((e) => e.position);
+      const middle = everything[12_000].position;
+      for (const prefix of ['big-', 'small-', 'other-1']) {
+        for (const [direction, from] of [['forwards', middle], ['backwards', middle]] as const) {
+          const got = await store.readAll({
+            filter: { kind: 'streamNamePrefix', prefixes: [prefix] },
+            afterPosition: from,
+            direction,
+            maxCount: 5_000,
+          });
+          expect(got.map((e) => e.position)).toEqual(expected(prefix, from, direction === 'forwards', 5_000));
+        }
+      }
+      const both = await store.readAll({ filter: { kind: 'streamNamePrefix', prefixes: ['small-', 'other-2'] }, maxCount: 100 });
+      expect(both.map((e) => e.streamName)).toEqual(everything.filter((e) => /^(small-|other-2)/.test(e.streamName)).map((e) => e.streamName));
+      const rare = await store.readAll({ filter: { kind: 'eventTypePrefix', prefixes: ['Ra'] }, maxCount: 100 });
+      expect(rare.map((e) => e.streamName)).toEqual(Array.from({ length: 25 }, (_, n) => `small-${n}`));
+      await store.close();
+    });
+  });
 });
+
