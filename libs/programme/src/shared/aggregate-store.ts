@@ -7,6 +7,7 @@ import {
   WrongExpectedVersionError,
   streamName as buildStreamName,
   type EventStore,
+  type NewEvent,
 } from '@app/event-store';
 import type { Decider, DomainEvent } from './decider.js';
 import { StaleRevision } from './domain-errors.js';
@@ -36,7 +37,7 @@ export class ConcurrencyConflict extends Error {
  */
 @Injectable()
 export class AggregateStore {
-  /** Long streams stay folded between commands: each command reads only what was appended since. */
+  /** Streams stay folded between commands: each command reads only what was appended since. */
   private readonly folded = new FoldedStreams();
   /** The last command queued on each stream that has one running (see `oneAtATime`). */
   private readonly turns = new Map<string, Promise<void>>();
@@ -113,9 +114,7 @@ export class AggregateStore {
       }
       const events = decider.decide(built, state);
       try {
-        const result = await this.store.appendToStream(
-          streamName,
-          events.map((event, index) => ({
+        const appended: NewEvent[] = events.map((event, index) => ({
             // Derived from the key, so that the same command appended twice in a race is the same append
             // to the store's own retry rule rather than two.
             id: key === undefined ? randomUUID() : derivedUuid('event', key, commandName, streamName, String(index)),
@@ -132,9 +131,9 @@ export class AggregateStore {
               ...(context.importOrigin ? { importId: context.importOrigin.importId, importRow: context.importOrigin.row } : {}),
               ...reasonOf(event.data),
             },
-          })),
-          { expectedRevision: revision ?? 'no_stream' },
-        );
+          }));
+        const result = await this.store.appendToStream(streamName, appended, { expectedRevision: revision ?? 'no_stream' });
+        this.keepAppended(decider, streamName, { state, revision, outcomes }, appended, result.nextExpectedRevision);
         return { id: target.id, streamName, revision: result.nextExpectedRevision, position: result.position };
       } catch (error) {
         // With a key, the append that got in first may be this command's own earlier run: the next attempt
@@ -145,6 +144,29 @@ export class AggregateStore {
       }
     }
     throw new ConcurrencyConflict(streamName);
+  }
+
+  /**
+   * The store took these events right after the revision they were decided on, so the stream is now that fold
+   * plus them: kept as such, the next command on the stream reads nothing of its own writes again. The data goes
+   * through JSON as the store's own copy does, so the fold is the one a read would give.
+   */
+  private keepAppended<State, Event extends DomainEvent>(
+    decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
+    streamName: string,
+    decidedOn: FoldedStream<State>,
+    appended: readonly NewEvent[],
+    lastRevision: number,
+  ): void {
+    const first = lastRevision - appended.length + 1;
+    if (first !== (decidedOn.revision ?? -1) + 1) return;
+    const recorded = appended.map((event, index) => ({
+      type: event.type,
+      data: JSON.parse(JSON.stringify(event.data)) as unknown,
+      metadata: event.metadata,
+      revision: first + index,
+    }));
+    this.folded.keep(decider, streamName, foldOnto(decider, decidedOn, recorded));
   }
 
   /** The stream folded: from the fold kept in memory plus what was appended since, or from its first event. */

@@ -32,7 +32,7 @@ export function unfolded<State, Event>(decider: Evolving<State, Event>): FoldedS
 export function foldOnto<State, Event extends DomainEvent>(
   decider: Evolving<State, Event>,
   from: FoldedStream<State>,
-  recorded: readonly RecordedEvent[],
+  recorded: readonly Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'revision'>[],
 ): FoldedStream<State> {
   if (recorded.length === 0) return from;
   const outcomes = from.outcomes as Map<string, number>;
@@ -46,24 +46,32 @@ export function foldOnto<State, Event extends DomainEvent>(
 }
 
 export interface FoldedStreamsOptions {
-  /** Shorter streams read whole in about the time a lookup takes: they are not kept. */
+  /** Streams shorter than this are not kept. */
   minEvents: number;
   /** How many folded events may be kept in all; the least recently used streams go first. */
   maxEvents: number;
+  /** How many streams may be kept in all, however short: each costs its state and index beyond its events. */
+  maxStreams: number;
 }
 
-/** About 400 bytes a kept attendance event (its sheet entry and its key in the outcome index): some 40 MB at most. */
-export const DEFAULT_FOLDED_STREAMS: FoldedStreamsOptions = { minEvents: 64, maxEvents: 100_000 };
+/**
+ * Every stream is kept, short ones too: a command reads its own stream and those of the facts it checks (the
+ * participant, the project, the activity), and reading on from a kept revision (usually nothing new) costs less
+ * than reading and parsing a short stream whole. About 400 bytes a kept attendance event and some 2 KB a kept
+ * short stream (a participant's state holds its sealed person): some 80 MB at most.
+ */
+export const DEFAULT_FOLDED_STREAMS: FoldedStreamsOptions = { minEvents: 1, maxEvents: 100_000, maxStreams: 20_000 };
 
 /**
- * Long streams kept folded in memory, so that a command reads only the events appended since (usually none but
- * the previous command's) instead of the whole stream: a series of 20,000 attendances no longer costs a read of
- * 20,000 events per write. Nothing here is ever trusted over the store: every use reads on from the kept
- * revision, and the append still expects exactly the revision decided on, so a stale entry costs a lost race,
- * never a wrong decision. A kept state is shared by every command that reads the stream, which is sound because
- * evolve never changes the state it is given (every decider here returns a new one). Kept in memory only, rebuilt
- * from the stream after a start or an eviction; nothing is written anywhere, so nothing here outlives an erasure
- * (and a participant's stream holds sealed data only).
+ * Streams kept folded in memory, so that a command reads only the events appended since (usually none) instead
+ * of the whole stream: a series of 20,000 attendances no longer costs a read of 20,000 events per write, and a
+ * project's facts are not parsed again for every attendance in it. Nothing here is ever trusted over the store:
+ * every use reads on from the kept revision (another process, the CLI or a second service, may have appended),
+ * and the append still expects exactly the revision decided on, so a stale entry costs a lost race, never a
+ * wrong decision. A kept state is shared by every command that reads the stream, which is sound because evolve
+ * never changes the state it is given (every decider here returns a new one). Kept in memory only, rebuilt from
+ * the stream after a start or an eviction; nothing is written anywhere, so nothing here outlives an erasure (and
+ * a participant's stream holds sealed data only).
  */
 export class FoldedStreams {
   private readonly kept = new Map<string, { decider: object; folded: FoldedStream<unknown>; events: number }>();
@@ -91,7 +99,7 @@ export class FoldedStreams {
     this.kept.set(streamName, { decider, folded, events });
     this.held += events;
     for (const [name] of this.kept) {
-      if (this.held <= this.options.maxEvents) break;
+      if (this.held <= this.options.maxEvents && this.kept.size <= this.options.maxStreams) break;
       this.forget(name);
     }
   }
