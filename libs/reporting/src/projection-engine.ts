@@ -72,6 +72,7 @@ export class ProjectionEngine {
    * compiled one and the next batch compiles afresh.
    */
   private readonly compiled = new Map<string, { generation: string | null; apply: (event: RecordedEvent) => void }>();
+  private readonly swapListeners: Array<() => void> = [];
 
   constructor(
     private readonly store: EventStore,
@@ -107,6 +108,18 @@ export class ProjectionEngine {
     this.state = { kind: 'following', flush: 'idle' };
     this.follower.start();
     if (outdated.length > 0) this.rebuildInBackground(outdated);
+  }
+
+  /**
+   * Called after tables were swapped in: by this engine's rebuild, or seen in a batch after another process's.
+   * Called outside any transaction of the engine.
+   */
+  onSwap(listener: () => void): void {
+    this.swapListeners.push(listener);
+  }
+
+  private swapped(): void {
+    setImmediate(() => this.swapListeners.forEach((listener) => listener()));
   }
 
   /** The position every live read model has reached. */
@@ -254,7 +267,9 @@ export class ProjectionEngine {
           if (state.checkpoint < this.applied) throw new CheckpointMoved();
           checkpoints.set(projection.name, state.checkpoint);
           // Tables swapped in by a rebuild: compile against them afresh.
-          if (this.compiled.get(projection.name)?.generation !== state.rebuiltAt) {
+          const compiled = this.compiled.get(projection.name);
+          if (compiled?.generation !== state.rebuiltAt) {
+            if (compiled) this.swapped();
             this.compiled.set(projection.name, { generation: state.rebuiltAt, apply: projection.prepare(this.db, liveTables) });
           }
         }
@@ -294,6 +309,7 @@ export class ProjectionEngine {
       .then((result) => {
         this.logger.log(`Rebuilt ${names.join(', ')} from ${result.events} events in ${result.seconds.toFixed(1)} s`);
         this.refreshPosition();
+        this.swapped();
       })
       .catch((error) => {
         if (this.state.kind !== 'stopped') this.logger.error(`Rebuilding ${names.join(', ')} failed: ${(error as Error).message}`);

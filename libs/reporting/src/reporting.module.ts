@@ -19,18 +19,27 @@ export interface ReportingOptions {
 
 export const READ_MODEL_DATABASE = Symbol.for('programme-ledger.ReadModelDatabase');
 
+const logger = new Logger('Projections');
+
 @Injectable()
 class EngineLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly engine: ProjectionEngine,
+    private readonly calculator: IndicatorCalculator,
     @Inject(READ_MODEL_DATABASE) private readonly db: Database.Database,
   ) {}
 
   onApplicationBootstrap(): void {
     this.engine.start();
+    // The indicators' index loads in slices from now (not in the first answer, which blocked the service for
+    // seconds), and again after a rebuild swaps tables in; /health/ready answers 503 until it is loaded.
+    const load = () => void this.calculator.loadIndex().catch((error: Error) => logger.error(`Loading the indicators' index failed: ${error.message}`));
+    this.engine.onSwap(load);
+    load();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.calculator.stop();
     await this.engine.stop();
     this.db.close();
   }
@@ -40,7 +49,6 @@ class EngineLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class ReportingModule {
   static forRoot(options: ReportingOptions): DynamicModule {
-    const logger = new Logger('Projections');
     return {
       module: ReportingModule,
       providers: [

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AccessRegistry } from '@app/access';
 import { EVENT_STORE, EVENT_STORE_CONFIG, type EventStore, type EventStoreConfig } from '@app/event-store';
-import { ProjectionEngine } from '@app/reporting';
+import { IndicatorCalculator, ProjectionEngine } from '@app/reporting';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../http/public.decorator.js';
 import { healthOf, readinessOf } from './health.status.js';
@@ -23,6 +23,7 @@ export class HealthController {
     @Inject(EVENT_STORE_CONFIG) private readonly config: EventStoreConfig,
     private readonly registry: AccessRegistry,
     private readonly engine: ProjectionEngine,
+    private readonly calculator: IndicatorCalculator,
     @Inject(READY_MAX_LAG) private readonly maxLag: number,
   ) {}
 
@@ -36,7 +37,7 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the store answers, the followers follow the log, and no read model is rebuilding or too far behind' })
   @ApiResponse({ status: 200, type: ReadinessDto, description: 'Ready to serve: route requests here' })
-  @ApiResponse({ status: 503, type: ReadinessDto, description: 'Not ready; `reasons` says why (store down, follower not following, read model rebuilding, lag over LEDGER_READY_MAX_LAG)' })
+  @ApiResponse({ status: 503, type: ReadinessDto, description: 'Not ready; `reasons` says why (store down, follower not following, read model rebuilding, lag over LEDGER_READY_MAX_LAG, indicators loading)' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     let error: Error | undefined;
     let lag: number | null = null;
@@ -55,6 +56,7 @@ export class HealthController {
       rebuilding,
       lag,
       maxLag: this.maxLag,
+      indicatorsLoading: this.calculator.indexLoading(),
     });
     if (httpStatus !== HttpStatus.OK) reply.status(httpStatus);
     return body;

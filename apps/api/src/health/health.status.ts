@@ -61,7 +61,8 @@ export interface Readiness {
 /**
  * Ready means this instance can serve figures now: the store answers, both followers are following (`live` or
  * `catching-up`; `connecting` at start-up is not yet), no read model is being rebuilt (its queries would answer
- * 503), and the read models are at most `maxLag` events behind the log. `/health` stays the liveness of the
+ * 503), the read models are at most `maxLag` events behind the log, and the indicators' index is loaded (until
+ * then programme-wide figures count in SQL, seconds each on a large programme). `/health` stays the liveness of the
  * dependencies; this is what a load balancer should route on.
  */
 export function readinessOf(input: {
@@ -71,6 +72,8 @@ export function readinessOf(input: {
   /** null when it could not be counted (the store did not answer). */
   lag: number | null;
   maxLag: number;
+  /** The indicators' in-memory index is loading (start-up, or after a swap): indicator answers would count in SQL. */
+  indicatorsLoading?: boolean;
 }): { httpStatus: 200 | 503; body: Readiness } {
   const reasons: string[] = [];
   if (input.eventStore.error) reasons.push(`the event store (${input.eventStore.kind}) does not answer: ${input.eventStore.error.message.split('\n')[0]}`);
@@ -78,6 +81,7 @@ export function readinessOf(input: {
   if (notFollowing.length > 0) reasons.push(`not following the event log: ${notFollowing.map((f) => `${f.name} (${f.state})`).join(', ')}`);
   if (input.rebuilding.length > 0) reasons.push(`read models being rebuilt: ${input.rebuilding.join(', ')}`);
   if (input.lag !== null && input.lag > input.maxLag) reasons.push(`the read models are more than ${input.maxLag} events behind the log`);
+  if (input.indicatorsLoading) reasons.push('indicators loading: the in-memory index of the read models is being built');
   const ready = reasons.length === 0;
   return {
     httpStatus: ready ? 200 : 503,

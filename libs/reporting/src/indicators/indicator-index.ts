@@ -19,36 +19,141 @@ export class IndicatorIndex {
   private data = new IndexData();
   private usable = true;
   private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * Set once loadInSlices was asked: from then on a new generation of tables (start-up, a rebuild's swap) is
+   * loaded in slices in the background, and answers meanwhile count in SQL instead of blocking the event loop
+   * for the seconds a whole programme takes to load.
+   */
+  private background = false;
+  private loading?: Promise<void>;
+  private stopped = false;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    /** Rowids of one table per slice of a background load (some tens of ms at the default). */
+    private readonly sliceRows = SLICE_ROWS,
+  ) {}
 
   /**
    * Brings the index to the snapshot of the current transaction. False when it cannot count these read models
-   * exactly (a date not written as YYYY-MM-DD, compared as text by SQL): the caller then counts in SQL.
+   * exactly (a date not written as YYYY-MM-DD, compared as text by SQL), or while a load in slices is under
+   * way: the caller then counts in SQL.
    */
   sync(): boolean {
-    const states = this.prepared(`SELECT name, version, checkpoint, rebuilt_at FROM projection_state ORDER BY name`).raw().all() as Array<
-      [string, number, number, string | null]
-    >;
-    const generation = JSON.stringify(states.map(([name, version, , rebuiltAt]) => [name, version, rebuiltAt]));
+    const states = this.states();
+    const generation = generationOf(states);
     if (generation !== this.generation) {
+      if (this.background) {
+        this.startLoading();
+        return false;
+      }
       this.generation = generation;
       this.checkpoints = '';
       this.data = new IndexData();
       this.usable = true;
     }
+    return this.catchUp(states);
+  }
+
+  /** Whether the index is being loaded (or is behind a swap it has not started loading yet, which it then starts). */
+  isLoading(): boolean {
+    if (!this.background) return false;
+    if (this.loading) return true;
+    if (generationOf(this.states()) === this.generation) return false;
+    this.startLoading();
+    return true;
+  }
+
+  /**
+   * Loads the read models' current tables in slices of at most SLICE_ROWS rowids of one table, each in its own
+   * read transaction, yielding to the event loop between slices; resolves once the index answers from them.
+   */
+  loadInSlices(): Promise<void> {
+    this.background = true;
+    this.loading ??= this.loadGeneration().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /** Ends a load under way at its next slice (the database is about to close). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private startLoading(): void {
+    // A failed load (tables of an older version mid-rebuild) is tried again at the next look after a swap.
+    this.loadInSlices().catch(() => {});
+  }
+
+  private states(): ProjectionStates {
+    return this.prepared(`SELECT name, version, checkpoint, rebuilt_at FROM projection_state ORDER BY name`).raw().all() as ProjectionStates;
+  }
+
+  /** Reads what changed since the last look, in the caller's transaction. */
+  private catchUp(states: ProjectionStates): boolean {
     if (!this.usable) return false;
     // A read model's tables change only with its checkpoint, in the same transaction: same checkpoints, same rows.
     const checkpoints = states.map(([, , checkpoint]) => checkpoint).join(',');
     if (checkpoints === this.checkpoints) return true;
     try {
-      this.data.load((sql) => this.prepared(sql), new Map(states.map(([name, , checkpoint]) => [name, checkpoint])));
+      this.data.load((sql) => this.prepared(sql), checkpointsOf(states));
       this.checkpoints = checkpoints;
     } catch (error) {
       if (!(error instanceof NotADay)) throw error;
       this.usable = false;
     }
     return this.usable;
+  }
+
+  private async loadGeneration(): Promise<void> {
+    const read = <T>(body: () => T): T => this.db.transaction(body)();
+    const prepare = (sql: string) => this.prepared(sql);
+    for (;;) {
+      await yieldToEventLoop();
+      if (this.stopped) return;
+      // The first slice's snapshot: which tables, how far each goes, and the checkpoints that far is at.
+      const first = read(() => {
+        const states = this.states();
+        const bounds = new Map(SLICED_TABLES.map((table) => [table, (prepare(`SELECT MAX(rowid) FROM ${table}`).pluck().get() as number | null) ?? 0]));
+        return { generation: generationOf(states), checkpoints: checkpointsOf(states), bounds };
+      });
+      if (first.generation === this.generation) return;
+      const data = new IndexData();
+      let usable = true;
+      let swapped = false;
+      slices: for (const [table, bound] of first.bounds) {
+        for (let after = 0; after < bound; after += this.sliceRows) {
+          await yieldToEventLoop();
+          if (this.stopped) return;
+          swapped = !read(() => {
+            if (generationOf(this.states()) !== first.generation) return false;
+            try {
+              data.load(prepare, first.checkpoints, { table, after, upTo: Math.min(after + this.sliceRows, bound) });
+            } catch (error) {
+              if (!(error instanceof NotADay)) throw error;
+              usable = false;
+            }
+            return true;
+          });
+          if (swapped || !usable) break slices;
+        }
+      }
+      if (swapped) continue;
+      await yieldToEventLoop();
+      if (this.stopped) return;
+      // The last slice: what changed while the slices were read, and from then on the index answers.
+      const done = read(() => {
+        const states = this.states();
+        if (generationOf(states) !== first.generation) return false;
+        data.slicesLoaded(first.bounds, first.checkpoints);
+        this.generation = first.generation;
+        this.data = data;
+        this.checkpoints = '';
+        this.usable = usable;
+        this.catchUp(states);
+        return true;
+      });
+      if (done) return;
+    }
   }
 
   private prepared(sql: string): Database.Statement {
@@ -66,6 +171,44 @@ export class IndicatorIndex {
     COUNTERS[definition.code](this.data, { projects: this.data.scope(scope), from, to, newEnterpriseYears }, counter);
     return counter.result(this.data);
   }
+}
+
+type ProjectionStates = Array<[name: string, version: number, checkpoint: number, rebuiltAt: string | null]>;
+
+/** The tables a load reads, in its order. */
+const SLICED_TABLES = [
+  'projects',
+  'project_countries',
+  'organisations',
+  'participants',
+  'activities',
+  'attendees',
+  'attendance',
+  'lab_companies',
+  'support',
+  'pilot_cases',
+  'pilot_partners',
+  'outcomes',
+];
+const SLICE_ROWS = 10_000;
+
+interface Slice {
+  table: string;
+  after: number;
+  upTo: number;
+}
+
+/** Which tables the read models answer from: a rebuild's swap or a new version changes it. */
+function generationOf(states: ProjectionStates): string {
+  return JSON.stringify(states.map(([name, version, , rebuiltAt]) => [name, version, rebuiltAt]));
+}
+
+function checkpointsOf(states: ProjectionStates): Map<string, number> {
+  return new Map(states.map(([name, , checkpoint]) => [name, checkpoint]));
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export type IndexScope = { kind: 'project'; projectId: string } | { kind: 'programme'; fund: string | null; country: string | null };
@@ -265,17 +408,34 @@ class IndexData {
     return projects;
   }
 
-  load(prepare: (sql: string) => Database.Statement, checkpoints: Map<string, number>): void {
+  /**
+   * Reads what changed since the last load (`slice` absent), or one rowid range of one table (a slice of a load
+   * made in many transactions, see IndicatorIndex.loadInSlices): every row of that range, whatever its position.
+   */
+  load(prepare: (sql: string) => Database.Statement, checkpoints: Map<string, number>, slice?: Slice): void {
     const since = (projection: string) => this.lastCheckpoint.get(projection) ?? -1;
     const newRows = <T>(table: string, sql: string, each: (row: T) => void) => {
+      const where = sql.includes('WHERE') ? 'AND' : 'WHERE';
+      if (slice) {
+        if (table !== slice.table) return;
+        for (const row of prepare(`${sql} ${where} rowid > ? AND rowid <= ? ORDER BY rowid`).raw().iterate(slice.after, slice.upTo) as Iterable<T>) each(row);
+        return;
+      }
       let last = this.lastRowid.get(table) ?? 0;
-      for (const row of prepare(`${sql} ${sql.includes('WHERE') ? 'AND' : 'WHERE'} rowid > ? ORDER BY rowid`).raw().iterate(last) as Iterable<T>) {
+      for (const row of prepare(`${sql} ${where} rowid > ? ORDER BY rowid`).raw().iterate(last) as Iterable<T>) {
         each(row);
         last = (row as unknown[])[0] as number;
       }
       this.lastRowid.set(table, last);
     };
-    const changed = <T>(sql: string, after: number, each: (row: T) => void) => {
+    /** Rows changed in place since `after`; `whole`: the query reads every column the index keeps of the row. */
+    const changed = <T>(table: string, sql: string, after: number, each: (row: T) => void, whole = true) => {
+      if (slice) {
+        if (!whole || table !== slice.table) return;
+        const ranged = sql.replace(/ WHERE \w+ > \?$/, ' WHERE rowid > ? AND rowid <= ?');
+        for (const row of prepare(ranged).raw().iterate(slice.after, slice.upTo) as Iterable<T>) each(row);
+        return;
+      }
       for (const row of prepare(sql).raw().iterate(after) as Iterable<T>) each(row);
     };
 
@@ -286,6 +446,7 @@ class IndexData {
       this.projects.get(this.projectIds.of(id))?.countries.add(country);
     });
     changed<[string, string, string | null, number | null, string]>(
+      'organisations',
       `SELECT organisation_id, type, size_class, founded_year, country FROM organisations WHERE changed_position > ?`,
       since('organisations'),
       ([id, type, sizeClass, foundedYear, country]) => {
@@ -304,6 +465,7 @@ class IndexData {
       },
     );
     changed<[string, string, string, string, string]>(
+      'participants',
       `SELECT participant_id, project_id, gender, role, registered_on FROM participants WHERE changed_position > ?`,
       since('participants'),
       ([id, projectId, gender, role, registeredOn]) => {
@@ -323,6 +485,7 @@ class IndexData {
       },
     );
     changed<[number, string, string | null]>(
+      'attendees',
       `SELECT attendee, gender, organisation_id FROM attendees WHERE changed_position > ?`,
       since('activities'),
       ([attendee, gender, organisationId]) => {
@@ -359,12 +522,14 @@ class IndexData {
       },
     );
     changed<[string, string | null]>(
+      'pilot_cases',
       `SELECT pilot_case_id, completed_on FROM pilot_cases WHERE completed_position > ?`,
       since('pilot-cases'),
       ([id, completedOn]) => {
         const pilotCase = this.pilotCases[this.pilotCaseIds.of(id)];
         if (pilotCase) pilotCase.completed = day(completedOn);
       },
+      false,
     );
     newRows<[number, string, string]>('pilot_partners', `SELECT rowid, pilot_case_id, organisation_id FROM pilot_partners`, ([, id, organisationId]) => {
       const n = this.pilotCaseIds.of(id);
@@ -386,10 +551,26 @@ class IndexData {
         ]);
       },
     );
-    changed<[string]>(`SELECT outcome_id FROM outcomes WHERE retracted_position > ?`, since('outcomes'), ([id]) => {
-      const at = this.outcomeRow[this.outcomeIds.of(id)];
-      if (at) this.outcomes.of(at.project)!.columns[OUTCOME_RETRACTED][at.row] = 1;
-    });
+    changed<[string]>(
+      'outcomes',
+      `SELECT outcome_id FROM outcomes WHERE retracted_position > ?`,
+      since('outcomes'),
+      ([id]) => {
+        const at = this.outcomeRow[this.outcomeIds.of(id)];
+        if (at) this.outcomes.of(at.project)!.columns[OUTCOME_RETRACTED][at.row] = 1;
+      },
+      false,
+    );
+    if (!slice) for (const [name, checkpoint] of checkpoints) this.lastCheckpoint.set(name, checkpoint);
+  }
+
+  /**
+   * After every slice up to `bounds` (each table's last rowid when the load began, at `checkpoints`): the next
+   * load reads only rows past those rowids and rows changed after those checkpoints. Rows read by a slice in a
+   * later snapshot than the first are newer, never older, and anything changed after the first is read again.
+   */
+  slicesLoaded(bounds: Map<string, number>, checkpoints: Map<string, number>): void {
+    for (const [table, rowid] of bounds) this.lastRowid.set(table, rowid);
     for (const [name, checkpoint] of checkpoints) this.lastCheckpoint.set(name, checkpoint);
   }
 

@@ -72,9 +72,27 @@ export class IndicatorCalculator {
   constructor(
     private readonly db: Database.Database,
     private readonly counting: CountingOptions = DEFAULT_COUNTING,
-    options: { inMemory?: boolean } = {},
+    options: { inMemory?: boolean; sliceRows?: number } = {},
   ) {
-    if (options.inMemory !== false) this.index = new IndicatorIndex(db);
+    if (options.inMemory !== false) this.index = new IndicatorIndex(db, options.sliceRows);
+  }
+
+  /**
+   * Loads the in-memory index in slices in the background (see IndicatorIndex.loadInSlices), now and after every
+   * swap of tables it sees; answers meanwhile count in SQL. Without it, the first answer loads the index at once.
+   */
+  loadIndex(): Promise<void> {
+    return this.index?.loadInSlices() ?? Promise.resolve();
+  }
+
+  /** Whether the in-memory index is loading (answers count in SQL meanwhile): the service is not ready yet. */
+  indexLoading(): boolean {
+    return this.index?.isLoading() ?? false;
+  }
+
+  /** Ends a background load before the database closes. */
+  stop(): void {
+    this.index?.stop();
   }
 
   compute(scope: IndicatorScope, period: Period, language: 'en' | 'sv' = 'en'): { position: number; indicators: IndicatorFigure[] } {
