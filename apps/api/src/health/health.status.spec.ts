@@ -74,6 +74,18 @@ describe('readinessOf', () => {
     ]);
   });
 
+  it('is 503 while the indicators\' index loads, and only for that', () => {
+    const { httpStatus, body } = readinessOf({ eventStore: { kind: 'sqlite' }, followers, rebuilding: [], lag: 0, maxLag: 1000, indicatorsLoading: true });
+    expect(httpStatus).toBe(503);
+    expect(body).toEqual({
+      status: 'not-ready',
+      reasons: ['indicators loading: the in-memory index of the read models is being built'],
+      lag: 0,
+      maxLag: 1000,
+      rebuilding: [],
+    });
+  });
+
   it('is 503 with the store\'s first line of reason when the store does not answer', () => {
     const { httpStatus, body } = readinessOf({ eventStore: { kind: 'eventstoredb', error: new Error('down\n  at x.js:1') }, followers, rebuilding: [], lag: null, maxLag: 5 });
     expect(httpStatus).toBe(503);
