@@ -57,10 +57,11 @@ export interface FoldedStreamsOptions {
 /**
  * Every stream is kept, short ones too: a command reads its own stream and those of the facts it checks (the
  * participant, the project, the activity), and reading on from a kept revision (usually nothing new) costs less
- * than reading and parsing a short stream whole. About 400 bytes a kept attendance event and some 2 KB a kept
- * short stream (a participant's state holds its sealed person): some 80 MB at most.
+ * than reading and parsing a short stream whole. About 400 bytes a kept attendance event (40 MB for the event
+ * budget); the service-load bench measured some 35 MB more resident memory with about 4,000 short streams kept
+ * (a participant's state holds its sealed person), so the stream budget adds at most about 90 MB.
  */
-export const DEFAULT_FOLDED_STREAMS: FoldedStreamsOptions = { minEvents: 1, maxEvents: 100_000, maxStreams: 20_000 };
+export const DEFAULT_FOLDED_STREAMS: FoldedStreamsOptions = { minEvents: 1, maxEvents: 100_000, maxStreams: 10_000 };
 
 /**
  * Streams kept folded in memory, so that a command reads only the events appended since (usually none) instead
