@@ -26,6 +26,8 @@ export class IndicatorIndex {
    */
   private background = false;
   private loading?: Promise<void>;
+  /** The tables a load failed on (an older version's, mid-rebuild): not tried again until they are swapped out. */
+  private failedGeneration?: string;
   private stopped = false;
 
   constructor(
@@ -44,7 +46,7 @@ export class IndicatorIndex {
     const generation = generationOf(states);
     if (generation !== this.generation) {
       if (this.background) {
-        this.startLoading();
+        this.startLoading(generation);
         return false;
       }
       this.generation = generation;
@@ -59,8 +61,9 @@ export class IndicatorIndex {
   isLoading(): boolean {
     if (!this.background) return false;
     if (this.loading) return true;
-    if (generationOf(this.states()) === this.generation) return false;
-    this.startLoading();
+    const generation = generationOf(this.states());
+    if (generation === this.generation) return false;
+    this.startLoading(generation);
     return true;
   }
 
@@ -79,9 +82,9 @@ export class IndicatorIndex {
     this.stopped = true;
   }
 
-  private startLoading(): void {
-    // A failed load (tables of an older version mid-rebuild) is tried again at the next look after a swap.
-    this.loadInSlices().catch(() => {});
+  private startLoading(generation: string): void {
+    // A failed load (tables of an older version mid-rebuild) is tried again once a swap changed the tables.
+    if (generation !== this.failedGeneration) this.loadInSlices().catch(() => {});
   }
 
   private states(): ProjectionStates {
@@ -107,12 +110,24 @@ export class IndicatorIndex {
   private async loadGeneration(): Promise<void> {
     const read = <T>(body: () => T): T => this.db.transaction(body)();
     const prepare = (sql: string) => this.prepared(sql);
+    let attempted: string | undefined;
+    try {
+      await this.loadSlices(read, prepare, (generation) => (attempted = generation));
+    } catch (error) {
+      this.failedGeneration = attempted;
+      throw error;
+    }
+  }
+
+  private async loadSlices(read: <T>(body: () => T) => T, prepare: (sql: string) => Database.Statement, attempting: (generation: string) => void): Promise<void> {
     for (;;) {
       await yieldToEventLoop();
       if (this.stopped) return;
       // The first slice's snapshot: which tables, how far each goes, and the checkpoints that far is at.
       const first = read(() => {
         const states = this.states();
+        this.failedGeneration = undefined;
+        attempting(generationOf(states));
         const bounds = new Map(SLICED_TABLES.map((table) => [table, (prepare(`SELECT MAX(rowid) FROM ${table}`).pluck().get() as number | null) ?? 0]));
         return { generation: generationOf(states), checkpoints: checkpointsOf(states), bounds };
       });
