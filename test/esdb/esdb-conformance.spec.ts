@@ -49,7 +49,8 @@ const failure = (promise: Promise<unknown>): Promise<unknown> =>
     (err: unknown) => err,
   );
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+// A bound against hanging, not a speed check: on a loaded 2-core machine a refusal has taken more than 5 s to arrive.
+async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
