@@ -95,6 +95,8 @@ const SUBSCRIPTION_PAGE = 512;
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
+  /** The store's file: a reader on another thread (a rebuild's log reader) opens it by this path. */
+  readonly file: string;
   private readonly clock: () => Date;
   private readonly maxBatchSize: number;
   private readonly pollIntervalMs: number;
@@ -127,6 +129,7 @@ export class SqliteEventStore implements EventStore {
 
   private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
     this.db = db;
+    this.file = options.file;
     this.clock = options.clock ?? (() => new Date());
     this.maxBatchSize = options.maxBatchSize ?? 1024;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
