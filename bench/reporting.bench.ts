@@ -7,7 +7,7 @@
  * LEDGER_BENCH_SCALE=0.1 runs a tenth of the programme, for a quick look.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
 import { join } from 'node:path';
@@ -29,7 +29,9 @@ const scale = {
 };
 /** Set in the child process that runs the rebuild alone (its peak memory is then the rebuild's own). */
 const rebuildChild = process.env.LEDGER_BENCH_REBUILD_CHILD;
-const dir = rebuildChild ?? benchScratchDir('bench-reporting-');
+/** LEDGER_BENCH_DATA=<dir> keeps the generated programme there and reuses it on the next run (each run adds its lag appends). */
+const kept = process.env.LEDGER_BENCH_DATA?.trim();
+const dir = rebuildChild ?? (kept ? (mkdirSync(kept, { recursive: true, mode: 0o700 }), kept) : benchScratchDir('bench-reporting-'));
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -113,12 +115,16 @@ try {
   console.log(`Programme Ledger reporting benchmark (scale ${scaleFactor}), data in ${dir}`);
 
   const started = performance.now();
-  const { events, projectIds } = await writeSyntheticProgramme(store, scale, (n) => {
-    if (n % 100_000 < 2_000) process.stderr.write(`\r  generating: ${fmt(n)} events`);
-  });
+  const reuse = kept !== undefined && existsSync(join(dir, 'programme.json'));
+  const { events, projectIds } = reuse
+    ? (JSON.parse(readFileSync(join(dir, 'programme.json'), 'utf8')) as { events: number; projectIds: string[] })
+    : await writeSyntheticProgramme(store, scale, (n) => {
+        if (n % 100_000 < 2_000) process.stderr.write(`\r  generating: ${fmt(n)} events`);
+      });
   const generateSeconds = (performance.now() - started) / 1000;
-  process.stderr.write('\n');
-  rows.push([`synthetic programme: ${scale.projects} projects, ${fmt(scale.participants)} participants, ${fmt(scale.organisations)} organisations`, `${fmt(events)} events`, `${generateSeconds.toFixed(1)} s`, '']);
+  process.stderr.write(reuse ? '  reusing the programme already in LEDGER_BENCH_DATA\n' : '\n');
+  if (kept && !reuse) writeFileSync(join(dir, 'programme.json'), JSON.stringify({ events, projectIds }));
+  rows.push([`synthetic programme: ${scale.projects} projects, ${fmt(scale.participants)} participants, ${fmt(scale.organisations)} organisations`, `${fmt(events)} events`, reuse ? 'reused' : `${generateSeconds.toFixed(1)} s`, '']);
 
   // The rebuild runs in a fresh process, so its peak memory is its own, not what generating the programme left.
   await store.close();
@@ -212,5 +218,5 @@ try {
   console.log(`${'measure'.padEnd(100)} ${'result'.padStart(20)} ${''.padStart(12)}  target`);
   for (const [name, result, extra, target] of rows) console.log(`${name.padEnd(100)} ${result.padStart(20)} ${extra.padStart(12)}  ${target}`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!kept) rmSync(dir, { recursive: true, force: true });
 }
