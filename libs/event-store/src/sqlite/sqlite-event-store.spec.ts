@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../event-store.errors.js';
+import { StoreUnavailableError, StreamNotFoundError } from '../event-store.errors.js';
 import type { NewEvent } from '../event-store.port.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { verifySqliteEventLog } from './sqlite-log-verifier.js';
@@ -156,6 +156,29 @@ describe('SqliteEventStore', () => {
     expect(() => db.prepare("UPDATE events SET data = '{\"n\":2}'").run()).toThrow(/immutable/);
     expect(() => db.prepare('DELETE FROM events').run()).toThrow(/immutable/);
     db.close();
+  });
+
+  it('reads a stream from any revision, both ways, with and without a limit, and tells a missing stream apart', async () => {
+    const store = SqliteEventStore.open({ file: file('reads') });
+    await store.appendToStream('lab-1', Array.from({ length: 5 }, (_, n) => event(n)));
+    await store.appendToStream('lab-10', [event(9)]);
+    const revisions = async (options: Parameters<SqliteEventStore['readStream']>[1]) =>
+      (await store.readStream('lab-1', options)).map((recorded) => (recorded.data as { n: number }).n);
+    for (const fromRevision of [undefined, 0, 1, 3, 4, 5, 9]) {
+      for (const maxCount of [undefined, 0, 2]) {
+        const all = [0, 1, 2, 3, 4];
+        const forwards = all.filter((n) => n >= (fromRevision ?? 0)).slice(0, maxCount);
+        const backwards = all.reverse().filter((n) => n <= (fromRevision ?? 4)).slice(0, maxCount);
+        expect(await revisions({ fromRevision, maxCount })).toEqual(forwards);
+        expect(await revisions({ fromRevision, maxCount, direction: 'backwards' })).toEqual(backwards);
+      }
+    }
+    // Read past its end, a stream that exists answers nothing; one that does not is not found, from any revision.
+    for (const fromRevision of [undefined, 0, 1, 6]) {
+      await expect(store.readStream('lab-2', { fromRevision })).rejects.toBeInstanceOf(StreamNotFoundError);
+      await expect(store.readStream('lab-2', { fromRevision, direction: 'backwards' })).rejects.toBeInstanceOf(StreamNotFoundError);
+    }
+    await store.close();
   });
 
   it('answers with StoreUnavailableError once closed', async () => {
