@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { createApp } from '../apps/api/src/create-app.js';
 import { ImportService } from '../apps/api/src/imports/import.service.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
+import { xlsxFixture } from './xlsx-fixture.bench-support.js';
 
 const ROWS = Number(process.env.LEDGER_BENCH_ROWS ?? 10_000);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
@@ -33,15 +33,12 @@ try {
   });
   const projectId = (project.json() as { id: string }).id;
 
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('Deltagare');
-  sheet.addRow(['Namn', 'E-post', 'Telefon', 'Kön', 'Födelseår', 'Roll', 'Registrerad']);
   const genders = ['Kvinna', 'Man', 'Annat', 'Vill ej ange'];
   const roles = ['Kreatör', 'Företagsrepresentant', 'Offentlig sektor', 'Forskare', 'Student', 'Annan'];
-  for (let i = 0; i < ROWS; i++) {
-    sheet.addRow([`Person ${i} Svensson`, `person${i}@example.se`, `+46 70 ${String(100_000 + i).padStart(7, '0')}`, genders[i % 4], 1950 + (i % 50), roles[i % 6], new Date(Date.UTC(2024, i % 12, 1 + (i % 28)))]);
-  }
-  const file = Buffer.from(await workbook.xlsx.writeBuffer());
+  const file = await xlsxFixture(
+    ['Namn', 'E-post', 'Telefon', 'Kön', 'Födelseår', 'Roll', 'Registrerad'],
+    Array.from({ length: ROWS }, (_, i) => [`Person ${i} Svensson`, `person${i}@example.se`, `+46 70 ${String(100_000 + i).padStart(7, '0')}`, genders[i % 4], 1950 + (i % 50), roles[i % 6], new Date(Date.UTC(2024, i % 12, 1 + (i % 28)))]),
+  );
   console.log(`Programme Ledger import benchmark: ${fmt(ROWS)} participant rows, an XLSX of ${fmt(file.length / 1024)} KB, data in ${dir}`);
 
   const imports = app.get(ImportService);

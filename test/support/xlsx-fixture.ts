@@ -1,16 +1,2 @@
-import ExcelJS from 'exceljs';
-
-/** A cell as a fixture writes it: a Date is an Excel date, an object a formula or an error value, as exceljs takes them. */
-export type XlsxFixtureCell = string | number | boolean | Date | null | { formula: string; result?: unknown } | { error: string };
-
-/**
- * An XLSX made in a test, never committed: one worksheet holding the header row and the rows as given.
- * (The import bench keeps its own writer: the build that compiles benches does not include test/.)
- */
-export async function xlsxFixture(header: XlsxFixtureCell[], rows: XlsxFixtureCell[][] = [], sheetName = 'Deltagare'): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(sheetName);
-  sheet.addRow(header);
-  for (const row of rows) sheet.addRow(row);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
+// One writer for tests and benches alike: it sits in bench/ because the build that compiles benches leaves test/ out.
+export { xlsxFixture, type XlsxFixtureCell } from '../../bench/xlsx-fixture.bench-support.js';
