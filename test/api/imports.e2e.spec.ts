@@ -311,6 +311,57 @@ describe('Spreadsheet imports', () => {
     expect(leaked).toEqual([]);
   });
 
+  it("no decider's refusal carries a cell into ImportApplied: dates and participant ids are answered to the sender only", async () => {
+    // Each row breaks a rule whose answer to a single request shows the value sent (a date, a participant id):
+    // ImportApplied keeps the rules, and must keep none of those values.
+    const loggedErrors = async (importId: string) => {
+      const logged = (await api.allEvents()).filter((e) => e.type === 'ImportApplied' && (e.data as { importId: string }).importId === importId);
+      expect(logged).toHaveLength(1);
+      return JSON.stringify((logged[0].data as { errors: unknown[] }).errors);
+    };
+    const people = ['Värdefri Person', 'vardefri.person@example.se', '2022-05-01', '2026-12-05', '556036-0794'];
+    const participantsCsv = Buffer.from(
+      'Namn,E-post,Kön,Roll,Registrerad,Organisation\n' +
+        `${people[0]},${people[1]},Kvinna,Forskare,${people[2]},\n` +
+        `${people[0]} Två,två.${people[1]},Kvinna,Forskare,${people[3]},\n` +
+        `${people[0]} Tre,tre.${people[1]},Kvinna,Forskare,2024-01-10,${people[4]}\n`,
+    );
+    const registered = await upload(participantsCsv, { kind: 'participants' }, '?dryRun=false&onError=skip', 'people.csv').expect(201);
+    expect(registered.body.errors.map((e: { column: string }) => e.column)).toEqual(['Registrerad', 'Registrerad', 'Organisation']);
+    expect(registered.body.errors.map((e: { rule: string }) => e.rule)).toEqual([
+      "The registration date lies outside the project's period (2023-01-01 to 2026-12-31)",
+      'The registration date is in the future (today is 2026-11-22)',
+      'names no organisation of the ledger (give its organisation number or id)',
+    ]);
+    const participantsLogged = await loggedErrors(registered.body.importId);
+    expect(people.filter((cell) => participantsLogged.includes(cell))).toEqual([]);
+
+    const own = (await api.post(`/api/projects/${projectId}/participants`, { person: { name: 'Närvaro Egen' }, gender: 'woman', role: 'researcher', registeredOn: '2024-01-10' }).expect(201)).body.id;
+    const elsewhere = (await api.post('/api/projects', { ...crossInnovation, name: 'Another project' }).expect(201)).body.id;
+    const stranger = (await api.post(`/api/projects/${elsewhere}/participants`, { person: { name: 'Närvaro Främling' }, gender: 'man', role: 'researcher', registeredOn: '2024-01-10' }).expect(201)).body.id;
+    const activityId = (
+      await api
+        .post(`/api/projects/${projectId}/activities`, { name: 'Workshop Värdefri', format: 'workshop', crossBorder: false, startDate: '2026-11-01', endDate: '2026-12-20' })
+        .expect(201)
+    ).body.id;
+    await upload(Buffer.from(`Deltagar-id,Datum\n${own},2026-11-02\n`), { kind: 'attendance', activityId }, '?dryRun=false', 'first.csv').expect(201);
+    const cells = [own, stranger, '2026-11-02', '2026-11-03', '2026-10-15', '2026-12-10'];
+    const sheet = Buffer.from(`Deltagar-id,Datum\n${own},${cells[2]}\n${stranger},${cells[3]}\n${own},${cells[4]}\n${own},${cells[5]}\n`);
+    const attendance = await upload(sheet, { kind: 'attendance', activityId }, '?dryRun=false&onError=skip', 'second.csv').expect(201);
+    expect(attendance.body.errors).toEqual([
+      { row: 2, column: 'Deltagar-id', rule: "The participant's attendance on that day is already recorded" },
+      { row: 3, column: 'Deltagar-id', rule: 'The participant belongs to another project than "Workshop Värdefri": a participant takes part only in their own project' },
+      { row: 4, column: 'Datum', rule: 'The attendance date lies outside "Workshop Värdefri" (its dates) (2026-11-01 to 2026-12-20)' },
+      { row: 5, column: 'Datum', rule: 'The attendance date is in the future (today is 2026-11-22)' },
+    ]);
+    const attendanceLogged = await loggedErrors(attendance.body.importId);
+    expect(cells.filter((cell) => attendanceLogged.includes(cell))).toEqual([]);
+
+    // The same refusal to a single request shows its sender what they sent.
+    const single = await api.post(`/api/activities/${activityId}/attendance`, { participantId: own, date: cells[4] });
+    expect([single.status, single.body.message]).toEqual([422, `The attendance date ${cells[4]} lies outside "Workshop Värdefri" (its dates) (2026-11-01 to 2026-12-20)`]);
+  });
+
   it('an exported participant list imports back: apostrophe-guarded cells come back as typed, export-only columns are read past', async () => {
     const source = (await api.post('/api/projects', { ...crossInnovation, name: 'Export source' }).expect(201)).body.id;
     for (const person of [

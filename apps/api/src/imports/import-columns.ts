@@ -264,21 +264,3 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 export function headerOf(columns: Map<string, { index: number; header: string }>, field: string): string | null {
   return columns.get(field)?.header ?? null;
 }
-
-/**
- * A decider's refusal, as a rule that quotes no cell of the row: messages written for a single request may echo
- * what was sent (`got "…"`, `organisationNumber 556036-0794 fails…`), and an import's report goes into the event
- * log, where a mistyped personnummer would stay for ever. The cell's text (and, for numbers, its digits however
- * they are grouped) becomes "the value".
- */
-export function valueFree(rule: string, cells: readonly Cell[]): string {
-  let text = rule.replace(/\s*\(got "[^"]*"\)/g, '');
-  const texts = cells.flatMap((cell) => (typeof cell === 'string' ? [restoreNeutralised(cell.trim())] : typeof cell === 'number' ? [String(cell)] : []));
-  const digits = new Set(texts.map((t) => t.replace(/\D/g, '')).filter((d) => d.length >= 2));
-  text = text.replace(/\d[\d\s./-]*\d|\d/g, (run) => (digits.has(run.replace(/\D/g, '')) ? 'the value' : run));
-  for (const cellText of texts) {
-    if (cellText.length < 3) continue;
-    text = text.replace(new RegExp(cellText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), 'the value');
-  }
-  return text;
-}

@@ -1,6 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { xlsxFixture } from '../../../../test/support/xlsx-fixture.js';
-import { FORMULA_RULE, folded, mapColumns, rowObject, valueFree } from './import-columns.js';
+import { FORMULA_RULE, folded, mapColumns, rowObject } from './import-columns.js';
 import { CELL_ERROR, FORMULA, MAX_XLSX_INFLATED_BYTES, readImportTable, zipPartsWithinBudget } from './import-table.js';
 
 const statusOf = async (work: Promise<unknown>) => {
@@ -124,12 +124,5 @@ describe('columns and values in Swedish or English', () => {
 
   it('reads past the columns only an export has (participant id, organisation name, erased)', () => {
     expect([...mapColumns('participants', ['Deltagar-id', 'Namn', 'Kön', 'Roll', 'Organisationens namn', 'Raderad']).keys()]).toEqual(['person.name', 'gender', 'role']);
-  });
-
-  it("turns a decider's message into a rule quoting no cell of the row", () => {
-    const cells = ['Ab', '5560360794', 'SE', 2999, '99.99x'];
-    expect(valueFree('organisationNumber 556036-0794 fails the Luhn check digit of NNNNNN-NNNN', cells)).toBe('organisationNumber the value fails the Luhn check digit of NNNNNN-NNNN');
-    expect(valueFree('naceCode must be a NACE Rev. 2 code such as 03.21 (got "99.99x")', cells)).toBe('naceCode must be a NACE Rev. 2 code such as 03.21');
-    expect(valueFree('foundedYear 2999 is in the future', cells)).toBe('foundedYear the value is in the future');
   });
 });

@@ -29,9 +29,9 @@ import { ProgrammeLists, ReadModels } from '@app/reporting';
 import { RecordAttendanceDto } from '../programme/activities.controller.js';
 import { RegisterOrganisationDto } from '../programme/organisations.controller.js';
 import { RegisterParticipantDto } from '../programme/participants.controller.js';
-import { COLUMNS, folded, mapColumns, rowObject, valueFree, type ImportKind, type RowProblem } from './import-columns.js';
+import { COLUMNS, folded, mapColumns, rowObject, type ImportKind, type RowProblem } from './import-columns.js';
 import { importLogDecider, MAX_LOGGED_ERRORS, type ImportOutcome } from './import.decider.js';
-import { readImportTable, type Cell } from './import-table.js';
+import { readImportTable } from './import-table.js';
 
 export type OnError = 'refuse' | 'skip';
 
@@ -182,7 +182,7 @@ export class ImportService {
                 if (organisationId === undefined) problem('organisation', 'names no organisation of the ledger (give its organisation number or id)');
                 else values.organisationId = organisationId;
               }
-              for (const error of checked(RegisterParticipantDto, values)) problem(error.field, valueFree(error.rule, row.cells));
+              for (const error of checked(RegisterParticipantDto, values)) problem(error.field, error.rule);
               if (rowProblems.length > 0) break;
               const email = (values.person as { email?: string }).email;
               const key = email === undefined ? undefined : email.toLowerCase();
@@ -210,7 +210,7 @@ export class ImportService {
             }
             case 'organisations': {
               if (typeof values.country === 'string') values.country = COUNTRY_NAMES[folded(values.country)] ?? values.country.toUpperCase();
-              for (const error of checked(RegisterOrganisationDto, values)) problem(error.field, valueFree(error.rule, row.cells));
+              for (const error of checked(RegisterOrganisationDto, values)) problem(error.field, error.rule);
               if (rowProblems.length > 0) break;
               const details = values as Omit<RegisterOrganisationDto, 'id'>;
               organisationDecider.decide(
@@ -240,7 +240,7 @@ export class ImportService {
               } else if (values.participantId === undefined) problem('participantId', 'give the participant: their e-mail or participant id');
               if (rowProblems.length > 0) break;
               if (typeof values.participantId === 'string') values.participantId = values.participantId.toLowerCase();
-              for (const error of checked(RecordAttendanceDto, values)) problem(error.field === 'participantId' && email !== undefined ? 'email' : error.field, valueFree(error.rule, row.cells));
+              for (const error of checked(RecordAttendanceDto, values)) problem(error.field === 'participantId' && email !== undefined ? 'email' : error.field, error.rule);
               if (rowProblems.length > 0) break;
               const { participantId, date } = values as { participantId: string; date: string };
               const key = `${participantId} ${date}`;
@@ -268,7 +268,7 @@ export class ImportService {
                   activity!,
                 );
               } catch (error) {
-                if (error instanceof RuleViolation && /participant/i.test(error.message) && !/date/i.test(error.message)) problem(who, valueFree(error.message, row.cells));
+                if (error instanceof RuleViolation && /participant/i.test(ruleOf(error)) && !/date/i.test(ruleOf(error))) problem(who, ruleOf(error));
                 else throw error;
               }
               break;
@@ -278,7 +278,7 @@ export class ImportService {
           }
         } catch (error) {
           if (!(error instanceof RuleViolation || error instanceof NotFound || error instanceof AlreadyExists)) throw error;
-          problem(ruleColumn(kind, error.message), valueFree(error.message, row.cells));
+          problem(ruleColumn(kind, ruleOf(error)), ruleOf(error));
         }
       }
       if (rowProblems.length > 0) problems.push(...rowProblems);
@@ -309,8 +309,7 @@ export class ImportService {
     if (invalid > 0 && onError === 'refuse') return { status: 422, report };
 
     report.skipped = invalid;
-    const cellsOf = new Map(table.rows.map((row) => [row.row, row.cells]));
-    report.recorded = await this.apply(request, importId, planned, context, problems, (row) => cellsOf.get(row) ?? [], onProgress);
+    report.recorded = await this.apply(request, importId, planned, context, problems, onProgress);
     report.valid = table.rows.length - new Set(problems.map((p) => p.row)).size;
     report.invalid = table.rows.length - report.valid;
     report.errors.sort(inFileOrder);
@@ -332,7 +331,6 @@ export class ImportService {
     planned: PlannedRow[],
     context: CommandContext,
     problems: RowProblem[],
-    cellsOf: (row: number) => Cell[],
     onProgress?: (progress: ImportProgress) => void,
   ): Promise<number> {
     let recorded = 0;
@@ -374,7 +372,7 @@ export class ImportService {
         recorded++;
       } catch (error) {
         if (!(error instanceof RuleViolation || error instanceof NotFound || error instanceof AlreadyExists)) throw error;
-        problems.push({ row, column: null, rule: valueFree(error.message, cellsOf(row)) });
+        problems.push({ row, column: null, rule: ruleOf(error) });
         // A refused registration leaves nothing behind: not even the key made for it in advance.
         if (kind === 'participants' && (await this.aggregates.load(participantDecider, streamName('participant', id))).state.status === 'none') {
           this.vault.destroy(id);
@@ -470,6 +468,20 @@ export class ImportService {
 }
 
 /**
+ * Constraints whose message shows the sender their value, by name, with the same rule without it. The organisation
+ * number's validator answers with the number as read (a check digit's refusal); its reading states the rule apart.
+ * Every other constraint of the imported DTOs names the field and the rule only.
+ */
+const RULE_APART: Record<string, (error: ValidationError) => string | undefined> = {
+  isOrganisationNumber: ({ target, value }) => {
+    const country = (target as { country?: unknown } | undefined)?.country;
+    if (typeof value !== 'string' || typeof country !== 'string') return undefined;
+    const reading = readOrganisationNumber(country, value);
+    return 'rule' in reading ? reading.rule : undefined;
+  },
+};
+
+/**
  * The DTO's own rules, as a single request's body is checked: one problem per field, its rules in one sentence;
  * an empty cell where the DTO needs a value is simply "required".
  */
@@ -480,13 +492,27 @@ function checked(dto: new () => object, values: Record<string, unknown>): Array<
     list.flatMap((error) => {
       const field = parent ? `${parent}.${error.property}` : error.property;
       const constraints = error.constraints ?? {};
-      const rules = Object.values(constraints);
+      const rules = Object.entries(constraints).map(([name, message]) => RULE_APART[name]?.(error) ?? message);
       // A missing value breaks every rule of its field; a vocabulary's rule says more than "required" (which words, and when).
       const missing = constraints.isIn ?? 'is required';
       const own = rules.length === 0 ? [] : [{ field, rule: error.value === undefined ? missing : rules.reverse().join('; ') }];
       return [...own, ...flatten(error.children ?? [], field)];
     });
   return flatten(errors);
+}
+
+/**
+ * The rule a refusal states, never the value it refused: a row's problems go into ImportApplied in the event log,
+ * where a mistyped personnummer would stay for ever. A refusal whose message shows its sender the value states its
+ * rule apart (`rule`: RuleViolationShowingValue, OrganisationNumberTaken); every other refusal's message names no
+ * value, but for the ids of NotFound and AlreadyExists, which may be a cell's (a participant id).
+ */
+function ruleOf(error: RuleViolation | NotFound | AlreadyExists): string {
+  const apart = (error as { rule?: unknown }).rule;
+  if (typeof apart === 'string') return apart;
+  if (error instanceof NotFound) return `names no ${error.entity.toLowerCase()} of the ledger`;
+  if (error instanceof AlreadyExists) return `the ${error.entity.toLowerCase()} already exists`;
+  return error.message;
 }
 
 /** Which column a decider's refusal speaks of, by what it names; null when it speaks of the row as a whole. */

@@ -484,6 +484,30 @@ describe('activity decider', () => {
         .when(recordAttendance(creative(7), '2024-02-06', workshopId))
         .thenThrows(RuleViolation, 'Attendance of participant p-7 on 2024-02-06 is already recorded');
     });
+
+    it('states the refused participant and date to their sender, and each rule apart without them (what an import may log)', () => {
+      const refusal = (given: ActivityEvent[], command: ActivityCommand) => {
+        const state = given.reduce(activityDecider.evolve, activityDecider.initialState());
+        try {
+          activityDecider.decide(command, state);
+        } catch (error) {
+          return error as RuleViolation & { rule?: string };
+        }
+        throw new Error('not refused');
+      };
+      const cases: Array<[ActivityEvent[], ActivityCommand, string[], string]> = [
+        [[workshopOpened()], recordAttendance(creative(1, 'other-project'), '2024-02-06', workshopId), ['p-1'], 'The participant belongs to another project than "Workshop: tjänstedesign för besöksnäringen": a participant takes part only in their own project'],
+        [[workshopOpened()], recordAttendance(creative(1), '2024-02-05', workshopId), ['2024-02-05'], 'The attendance date lies outside "Workshop: tjänstedesign för besöksnäringen" (its dates) (2024-02-06 to 2024-02-07)'],
+        [[labOpened()], recordAttendance(creative(1), '2023-10-16', labId, '2023-10-13'), ['2023-10-16'], 'The attendance date is in the future (today is 2023-10-13)'],
+        [[workshopOpened(), attended(workshopId, 7, '2024-02-06')], recordAttendance(creative(7), '2024-02-06', workshopId), ['p-7', '2024-02-06'], "The participant's attendance on that day is already recorded"],
+      ];
+      for (const [given, command, shown, rule] of cases) {
+        const refused = refusal(given, command);
+        expect(refused).toBeInstanceOf(RuleViolation);
+        for (const value of shown) expect(refused.message).toContain(value);
+        expect(refused.rule).toBe(rule);
+      }
+    });
   });
 
   describe('RecordAttendance on a series of 20,000 attendance records', () => {

@@ -3,6 +3,7 @@ import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.
 import { assertNotFuture, assertOrdered, assertWithin, type IsoDate } from '../shared/dates.js';
 import type { OrganisationFacts } from '../organisation/organisation.decider.js';
 import type { ParticipantFacts } from '../participant/participant.decider.js';
+import { RuleViolationShowingValue, withRuleApart } from '../rule-apart.errors.js';
 import type { ProjectFacts } from '../project/project.decider.js';
 import { AttendanceSheet } from './attendance-sheet.js';
 
@@ -127,16 +128,18 @@ function openLab(state: ActivityState, activityId: string): Existing & { capacit
 
 function assertOwnProject(activity: Existing, participant: ParticipantFacts): void {
   if (participant.projectId !== activity.projectId) {
-    throw new RuleViolation(
-      `Participant ${participant.participantId} belongs to another project than "${activity.name}": ` +
-        'a participant takes part only in their own project',
-    );
+    const rule = `belongs to another project than "${activity.name}": a participant takes part only in their own project`;
+    throw new RuleViolationShowingValue(`Participant ${participant.participantId} ${rule}`, `The participant ${rule}`);
   }
 }
 
+/** The answer shows the date sent; the rule apart does not (an import's outcome keeps it in the log). */
 function assertDuringActivity(date: IsoDate, activity: Existing, today: IsoDate, what: string): void {
-  assertWithin(date, activity, what, `"${activity.name}" (its dates)`);
-  assertNotFuture(date, today, what);
+  withRuleApart(
+    () => assertWithin(date, activity, what, `"${activity.name}" (its dates)`),
+    () => `${what} lies outside "${activity.name}" (its dates) (${activity.startDate} to ${activity.endDate})`,
+  );
+  withRuleApart(() => assertNotFuture(date, today, what), () => `${what} is in the future (today is ${today})`);
 }
 
 export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEvent> = {
@@ -201,7 +204,10 @@ export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEv
         assertOwnProject(activity, participant);
         assertDuringActivity(data.date, activity, command.today, 'The attendance date');
         if (activity.attendance.has(data.participantId, data.date)) {
-          throw new RuleViolation(`Attendance of participant ${data.participantId} on ${data.date} is already recorded`);
+          throw new RuleViolationShowingValue(
+            `Attendance of participant ${data.participantId} on ${data.date} is already recorded`,
+            "The participant's attendance on that day is already recorded",
+          );
         }
         return [{ type: 'AttendanceRecorded', data }];
       }

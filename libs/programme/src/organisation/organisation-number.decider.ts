@@ -29,8 +29,12 @@ export type OrganisationNumberCommand = {
 
 export type OrganisationNumberState = { status: 'free' } | { status: 'claimed'; organisationId: string };
 
-/** The number is taken: a 409 that names the organisation holding it. */
+/**
+ * The number is taken: a 409 that names the number and the organisation holding it, to the one who sent it; `rule`
+ * says the same without either (see RuleViolationShowingValue).
+ */
 export class OrganisationNumberTaken extends AlreadyExists {
+  readonly rule = 'the organisation number is already registered to another organisation';
   constructor(organisationNumber: string, holder: OrganisationNumberHolder) {
     super('Organisation number', organisationNumber);
     this.message = `Organisation number ${organisationNumber} is already registered to ${holder.name} (organisation ${holder.organisationId})`;

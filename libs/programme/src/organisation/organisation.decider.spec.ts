@@ -100,6 +100,17 @@ describe('organisation decider', () => {
         .thenThrows(RuleViolation, 'foundedYear 2025 is in the future');
     });
 
+    it('states the refused year to its sender, and its rule apart without it (what an import may log)', () => {
+      const refused = () => organisationDecider.decide(register({ ...havsbruk, foundedYear: 2025 }, 2024), organisationDecider.initialState());
+      expect(refused).toThrow(expect.objectContaining({ message: 'foundedYear 2025 is in the future', rule: 'foundedYear is in the future' }));
+    });
+
+    it('answers a NACE code that is not one with the rule alone', () => {
+      const refused = () => organisationDecider.decide(register({ ...havsbruk, naceCode: '99.99x' }), organisationDecider.initialState());
+      expect(refused).toThrow(RuleViolation);
+      expect(refused).toThrow(expect.objectContaining({ message: expect.not.stringContaining('99.99x') }));
+    });
+
     it('registers an organisation only once', () => {
       spec.given([registered()]).when(register(havsbruk)).thenThrows(AlreadyExists, 'Organisation org-havsbruk already exists');
     });

@@ -1,6 +1,7 @@
 import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
 import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
 import type { ReasonCategory } from '../shared/reason.js';
+import { RuleViolationShowingValue } from '../rule-apart.errors.js';
 import { NACE_CODE, readOrganisationNumber } from './organisation-number.js';
 
 export const ORGANISATION_TYPES = [
@@ -72,16 +73,16 @@ export const organisationDecider: Decider<OrganisationState, OrganisationCommand
         if (state.status !== 'none') throw new AlreadyExists('Organisation', data.organisationId);
         assertClassified(data.type, data.sizeClass);
         if (data.foundedYear !== undefined && data.foundedYear > command.currentYear) {
-          throw new RuleViolation(`foundedYear ${data.foundedYear} is in the future`);
+          throw new RuleViolationShowingValue(`foundedYear ${data.foundedYear} is in the future`, 'foundedYear is in the future');
         }
         if (data.naceCode !== undefined && !NACE_CODE.test(data.naceCode)) {
-          throw new RuleViolation(`naceCode must be a NACE Rev. 2 code such as 03.21 (got "${data.naceCode.slice(0, 20)}")`);
+          throw new RuleViolation('naceCode must be a NACE Rev. 2 code such as 03.21 (two digits, then optionally a dot and one or two digits)');
         }
         const registered = { ...data };
         if (data.organisationNumber !== undefined) {
           // One canonical form, so that the same number written two ways is one number (and unique).
           const number = readOrganisationNumber(data.country, data.organisationNumber);
-          if ('problem' in number) throw new RuleViolation(number.problem);
+          if ('problem' in number) throw new RuleViolationShowingValue(number.problem, number.rule);
           registered.organisationNumber = number.canonical;
         }
         // Size classes describe enterprises only.

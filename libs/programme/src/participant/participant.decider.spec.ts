@@ -127,6 +127,23 @@ describe('participant decider', () => {
         .thenThrows(RuleViolation, 'The registration date 2024-03-16 is in the future (today is 2024-03-15)');
     });
 
+    it('states the refused date to its sender, and its rule apart without it (what an import may log)', () => {
+      const refusal = (command: ParticipantCommand) => {
+        try {
+          participantDecider.decide(command, participantDecider.initialState());
+        } catch (error) {
+          return error as RuleViolation & { rule?: string };
+        }
+        throw new Error('not refused');
+      };
+      const outside = refusal(register({ registeredOn: '2022-12-31' }));
+      expect(outside.message).toContain('2022-12-31');
+      expect(outside.rule).toBe("The registration date lies outside the project's period (2023-01-01 to 2026-12-31)");
+      const future = refusal(register({ registeredOn: '2024-03-16' }));
+      expect(future.message).toContain('2024-03-16');
+      expect(future.rule).toBe('The registration date is in the future (today is 2024-03-15)');
+    });
+
     it('registers a participant only once', () => {
       spec.given([registered()]).when(register()).thenThrows(AlreadyExists, 'Participant p-0001 already exists');
     });
