@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '@app/event-store';
 
 /** Who asks, on behalf of which request, and when: everything a handler needs beyond the command's data. */
 export interface CommandContext {
@@ -58,7 +59,7 @@ export const EVENT_SCHEMA_VERSION = 1;
 
 /** How an Idempotency-Key is recorded: bound to its actor (two callers may pick the same key), never in clear. */
 export function idempotencyKeyHash(actor: string, key: string): string {
-  return createHash('sha256').update(`${actor}\n${key}`).digest('hex');
+  return sha256Hex(`${actor}\n${key}`);
 }
 
 /**
@@ -66,11 +67,11 @@ export function idempotencyKeyHash(actor: string, key: string): string {
  * same entity and event ids as the first run did.
  */
 export function derivedUuid(...parts: string[]): string {
-  const bytes = createHash('sha256').update(parts.join('\n')).digest().subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // From the one-shot hex digest (every command derives its event ids: createHash, a Buffer and its hex measured
+  // 1.5 % of the service's main thread): the version nibble becomes 5, the variant's top bits 10.
+  const hex = sha256Hex(parts.join('\n'));
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** New entity ids for a request: derived from its Idempotency-Key and what it asks (`scope`) when it has a key. */
