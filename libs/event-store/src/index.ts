@@ -28,3 +28,4 @@ export {
 export * from './event-store.config.js';
 export { EventStoreModule, EVENT_STORE_CONFIG } from './event-store.module.js';
 export { MeteredEventStore, openMeteredEventStore, type AppendMeter, type AppendOutcome } from './metered-event-store.js';
+export { SqliteLogPages, type SqliteLogPagesOptions } from './sqlite/sqlite-log-pages.reader.js';

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { RecordedEvent } from '../event-store.port.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
+import { SqliteLogPages } from './sqlite-log-pages.reader.js';
+
+/** Every field by name: the pages' metadata is a getter, so a plain toEqual on the objects would not see it. */
+const fields = (e: RecordedEvent) => ({
+  id: e.id,
+  streamName: e.streamName,
+  revision: e.revision,
+  position: e.position,
+  type: e.type,
+  data: e.data,
+  metadata: e.metadata,
+  recordedAt: e.recordedAt,
+});
+
+describe('reading the embedded log on a thread of its own (SqliteLogPages)', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const readers: SqliteLogPages[] = [];
+  const pages = (afterPosition: number, pageSize: number, pagesAhead?: number) => {
+    const reader = new SqliteLogPages(join(dir, 'events.sqlite'), { afterPosition, pageSize, pagesAhead });
+    readers.push(reader);
+    return reader;
+  };
+  /** Pages until the first short one, as a rebuild reads. */
+  const readToEnd = async (reader: SqliteLogPages, pageSize: number) => {
+    const sizes: number[] = [];
+    const events: RecordedEvent[] = [];
+    for (;;) {
+      const page = await reader.next();
+      sizes.push(page.length);
+      events.push(...page);
+      if (page.length < pageSize) return { events, sizes };
+    }
+  };
+  const append = async (from: number, count: number) => {
+    for (let n = from; n < from + count; n++) {
+      await store.appendToStream(`lab-${n % 4}`, [
+        {
+          type: n % 3 === 0 ? 'LabOpened' : 'AttendanceRecorded',
+          data: { n, name: `Verkstad ${n} – åäö "citat" \\ ${'x'.repeat(n % 7)}`, nested: { list: [n, null, true, 1.5] }, empty: {} },
+          metadata: { correlationId: `c-${n}`, causationId: `c-${n}`, actor: 'test', recordedAt: '2025-01-01T00:00:00.000Z' },
+        },
+      ]);
+    }
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-log-pages-'));
+    store = SqliteEventStore.open({ file: join(dir, 'events.sqlite') });
+  });
+  afterEach(async () => {
+    for (const reader of readers.splice(0)) await reader.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers the events readAll answers, every field, across page boundaries', async () => {
+    await append(0, 23);
+    const { events, sizes } = await readToEnd(pages(0, 5), 5);
+    expect(sizes).toEqual([5, 5, 5, 5, 3]);
+    expect(events.map(fields)).toEqual((await store.readAll()).map(fields));
+    expect(events.map((e) => e.position)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+  });
+
+  it('starts just after the position it is given (a resumed rebuild)', async () => {
+    await append(0, 17);
+    const { events } = await readToEnd(pages(9, 4), 4);
+    expect(events.map(fields)).toEqual((await store.readAll({ afterPosition: 9 })).map(fields));
+    expect(events[0].position).toBe(10);
+  });
+
+  it('ends with an empty page on a log that is exactly whole pages long, and on an empty log', async () => {
+    expect(await readToEnd(pages(0, 5), 5)).toEqual({ events: [], sizes: [0] });
+    await append(0, 10);
+    const { events, sizes } = await readToEnd(pages(0, 5), 5);
+    expect(sizes).toEqual([5, 5, 0]);
+    expect(events.map(fields)).toEqual((await store.readAll()).map(fields));
+  });
+
+  it('reads what is appended while it reads, up to the first short page', async () => {
+    await append(0, 12);
+    const reader = pages(0, 4, 1);
+    const first = await reader.next();
+    // The reader is at most one page ahead, so these land in pages it has not read yet.
+    await append(12, 9);
+    const rest = await readToEnd(reader, 4);
+    const events = [...first, ...rest.events];
+    expect(events).toHaveLength(21);
+    expect(events.map(fields)).toEqual((await store.readAll()).map(fields));
+  });
+
+  it('answers a failure of its thread as an error naming the log, after the pages it read before', async () => {
+    await append(0, 40);
+    const reader = pages(0, 4, 1);
+    const first = await reader.next();
+    expect(first).toHaveLength(4);
+    // The log becomes unreadable while the reader is held back (one page ahead): its next read fails.
+    const other = new Database(join(dir, 'events.sqlite'));
+    other.exec('ALTER TABLE events RENAME TO events_elsewhere');
+    let error: unknown;
+    try {
+      for (let page = 0; page < 10; page++) await reader.next();
+    } catch (caught) {
+      error = caught;
+    }
+    other.exec('ALTER TABLE events_elsewhere RENAME TO events');
+    other.close();
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^Reading the event log failed: .*no such table: events/);
+  });
+
+  it('answers an error when the file cannot be opened', async () => {
+    const reader = new SqliteLogPages(join(dir, 'absent.sqlite'), { afterPosition: 0, pageSize: 5 });
+    readers.push(reader);
+    await expect(reader.next()).rejects.toThrow(/^Reading the event log failed: /);
+  });
+
+  it('stops its thread when closed before the end of the log', async () => {
+    await append(0, 30);
+    const reader = pages(0, 3, 2);
+    expect(await reader.next()).toHaveLength(3);
+    await reader.close();
+    expect(await reader.next()).toEqual([]);
+  });
+});

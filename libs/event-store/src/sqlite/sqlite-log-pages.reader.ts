@@ -1,0 +1,239 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { RecordedEvent } from '../event-store.port.js';
+
+export interface SqliteLogPagesOptions {
+  /** The first page starts just after this position. */
+  afterPosition: number;
+  /** Events per page; the reader stops after the first page shorter than this (the log's end when it got there). */
+  pageSize: number;
+  /** Pages read and not yet taken at most: what bounds the memory the reader holds. */
+  pagesAhead?: number;
+}
+
+/** A page as the reader thread sends it: columns, the data texts joined into one JSON array. */
+interface PageMessage {
+  kind: 'page';
+  positions: Float64Array;
+  revisions: Float64Array;
+  ids: string[];
+  streams: string[];
+  types: string[];
+  /** `[data, data, ...]`: one JSON.parse on this thread instead of one per event. */
+  data: string;
+  metadata: string[];
+  recordedAt: string[];
+}
+
+type ReaderMessage = PageMessage | { kind: 'end' } | { kind: 'failed'; message: string };
+
+/** Slots of the Int32Array over the shared buffer the two threads agree through. */
+const TAKEN = 0;
+const STOP = 1;
+
+/**
+ * Plain JavaScript, run with `eval`: a worker cannot load a TypeScript file (jest runs the sources), and a
+ * source text runs the same from the sources and from dist/. It reads pages while the rebuild applies the
+ * previous ones, and waits (Atomics.wait, no event loop needed) when it is `pagesAhead` pages ahead.
+ * Turning SQLite rows into JavaScript strings and the per-event JSON texts into one array text happens here;
+ * the rebuild's thread then parses one text per page and takes the other columns as they are.
+ */
+const READER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.betterSqlite3);
+const shared = new Int32Array(workerData.shared);
+const { pageSize, pagesAhead } = workerData;
+// Read-only beside the store's own writer: WAL gives each page a consistent snapshot and never blocks the writer.
+function read(db) {
+  const page = db
+    .prepare('SELECT position, event_id, stream, revision, type, data, metadata, recorded_at FROM events WHERE position > ? ORDER BY position ASC LIMIT ?')
+    .raw();
+  let after = workerData.afterPosition;
+  let sent = 0;
+  for (;;) {
+    for (;;) {
+      if (Atomics.load(shared, ${STOP}) !== 0) return;
+      const taken = Atomics.load(shared, ${TAKEN});
+      if (sent - taken < pagesAhead) break;
+      Atomics.wait(shared, ${TAKEN}, taken);
+    }
+    const rows = page.all(after, pageSize);
+    const n = rows.length;
+    const positions = new Float64Array(n);
+    const revisions = new Float64Array(n);
+    const ids = new Array(n);
+    const streams = new Array(n);
+    const types = new Array(n);
+    const data = new Array(n);
+    const metadata = new Array(n);
+    const recordedAt = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = rows[i];
+      positions[i] = row[0];
+      ids[i] = row[1];
+      streams[i] = row[2];
+      revisions[i] = row[3];
+      types[i] = row[4];
+      data[i] = row[5];
+      metadata[i] = row[6];
+      recordedAt[i] = row[7];
+    }
+    // Before the arrays are handed over (a transferred buffer reads as empty here).
+    if (n > 0) after = positions[n - 1];
+    parentPort.postMessage(
+      { kind: 'page', positions, revisions, ids, streams, types, data: '[' + data.join(',') + ']', metadata, recordedAt },
+      [positions.buffer, revisions.buffer],
+    );
+    sent++;
+    if (n < pageSize) break;
+  }
+  parentPort.postMessage({ kind: 'end' });
+}
+// better-sqlite3's own error class does not survive the trip to the other thread: its message is sent instead.
+let db;
+try {
+  db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+  read(db);
+} catch (error) {
+  parentPort.postMessage({ kind: 'failed', message: (error && error.code ? error.code + ': ' : '') + (error && error.message ? error.message : String(error)) });
+} finally {
+  if (db) db.close();
+}
+`;
+
+/**
+ * The embedded store's log, forwards, read on a thread of its own a few pages ahead of whoever applies it
+ * (a rebuild): reading and decoding rows was the largest single cost of a rebuild's thread. It opens its own
+ * read-only connection to the store's file, so it needs a file (not an in-memory store).
+ *
+ * `next()` answers the pages in order, the same events `readAll` answers (metadata parsed when first read),
+ * ending with the first page shorter than `pageSize`; after that it answers empty pages. A failure of the
+ * reader thread is answered by `next()` as an error. `close()` stops the thread; call it in a `finally`.
+ */
+export class SqliteLogPages {
+  readonly #worker: Worker;
+  readonly #shared: Int32Array;
+  readonly #ready: PageMessage[] = [];
+  #waiting: { resolve: (page: RecordedEvent[]) => void; reject: (error: Error) => void } | undefined;
+  #ended = false;
+  #failure: Error | undefined;
+
+  constructor(file: string, options: SqliteLogPagesOptions) {
+    const pagesAhead = options.pagesAhead ?? 4;
+    if (!Number.isSafeInteger(options.pageSize) || options.pageSize < 1) throw new RangeError('pageSize must be an integer >= 1');
+    if (!Number.isSafeInteger(pagesAhead) || pagesAhead < 1) throw new RangeError('pagesAhead must be an integer >= 1');
+    const shared = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+    this.#shared = new Int32Array(shared);
+    this.#worker = new Worker(READER_SOURCE, {
+      eval: true,
+      workerData: {
+        betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file,
+        afterPosition: options.afterPosition,
+        pageSize: options.pageSize,
+        pagesAhead,
+        shared,
+      },
+    });
+    this.#worker.on('message', (message: ReaderMessage) => {
+      if (message.kind === 'failed') return this.#fail(message.message);
+      if (message.kind === 'end') this.#ended = true;
+      else this.#ready.push(message);
+      this.#settle();
+    });
+    this.#worker.on('error', (error: unknown) => this.#fail((error as Error | undefined)?.message ?? String(error)));
+    this.#worker.on('exit', (code) => {
+      if (!this.#ended) this.#fail(`its thread stopped (exit code ${code}) before the end of the log`);
+    });
+  }
+
+  next(): Promise<RecordedEvent[]> {
+    if (this.#waiting) return Promise.reject(new Error('SqliteLogPages.next() called again before the previous page arrived'));
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+      this.#settle();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#ended = true;
+    this.#ready.length = 0;
+    this.#settle();
+    Atomics.store(this.#shared, STOP, 1);
+    Atomics.notify(this.#shared, TAKEN);
+    await this.#worker.terminate();
+  }
+
+  #settle(): void {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    const page = this.#ready.shift();
+    if (page) {
+      this.#waiting = undefined;
+      Atomics.add(this.#shared, TAKEN, 1);
+      Atomics.notify(this.#shared, TAKEN);
+      try {
+        waiting.resolve(decode(page));
+      } catch (error) {
+        waiting.reject(error as Error);
+      }
+    } else if (this.#failure) {
+      this.#waiting = undefined;
+      waiting.reject(this.#failure);
+    } else if (this.#ended) {
+      this.#waiting = undefined;
+      waiting.resolve([]);
+    }
+  }
+
+  #fail(reason: string): void {
+    this.#failure ??= new Error(`Reading the event log failed: ${reason}`);
+    // Pages already read are still good; the failure is answered once they are taken.
+    this.#settle();
+  }
+}
+
+function decode(page: PageMessage): RecordedEvent[] {
+  const data = JSON.parse(page.data) as unknown[];
+  const events = new Array<RecordedEvent>(data.length);
+  for (let i = 0; i < data.length; i++) {
+    events[i] = new LoggedEvent(
+      page.positions[i],
+      page.ids[i],
+      page.streams[i],
+      page.revisions[i],
+      page.types[i],
+      data[i],
+      page.metadata[i],
+      page.recordedAt[i],
+    );
+  }
+  return events;
+}
+
+/**
+ * An event as a rebuild reads it, as the embedded store's replay read gives it: metadata (ids, hashes) is parsed
+ * only if a projection reads it, which few do. A class, because a getter in an object literal measured slower
+ * than parsing eagerly.
+ */
+class LoggedEvent implements RecordedEvent {
+  readonly #metadataText: string;
+  #metadata: RecordedEvent['metadata'] | undefined;
+
+  constructor(
+    readonly position: number,
+    readonly id: string,
+    readonly streamName: string,
+    readonly revision: number,
+    readonly type: string,
+    readonly data: unknown,
+    metadataText: string,
+    readonly recordedAt: string,
+  ) {
+    this.#metadataText = metadataText;
+  }
+
+  get metadata(): RecordedEvent['metadata'] {
+    return (this.#metadata ??= JSON.parse(this.#metadataText));
+  }
+}
