@@ -125,6 +125,12 @@ describe('Spreadsheet imports', () => {
       expect(again.body).toEqual(res.body);
       expect((await api.allEvents()).length).toBe(events.length);
 
+      // A dry run of the applied file answers what was applied (the file's digest names the import), marked so:
+      // its rows are not checked again, as if they were still to be recorded.
+      const dry = await upload(file, { kind: 'participants' }).expect(200);
+      expect(dry.body).toEqual({ ...res.body, alreadyApplied: true, appliedAt: '2026-11-22T10:00:00.000Z' });
+      expect((await api.allEvents()).length).toBe(events.length);
+
       const list = await api.get(`/api/projects/${projectId}/imports`).expect(200);
       expect(list.body.items).toEqual([
         expect.objectContaining({ importId: res.body.importId, fileSha256: res.body.fileSha256, kind: 'participants', recorded: 2, skipped: 4, errorCount: 4, actor: expect.any(String), recordedAt: '2026-11-22T10:00:00.000Z' }),

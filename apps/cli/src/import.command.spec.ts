@@ -48,6 +48,12 @@ describe('ledger import', () => {
     expect(JSON.parse(again.out)).toEqual(JSON.parse(applied.out));
     expect(again.err).toContain('imported before');
 
+    // A dry run of the applied file answers what was applied, marked as such, rather than checking its rows again.
+    const dryAgain = await run(args);
+    expect(dryAgain.code).toBe(0);
+    expect(JSON.parse(dryAgain.out)).toEqual({ ...JSON.parse(applied.out), alreadyApplied: true, appliedAt: expect.any(String) });
+    expect(dryAgain.err).toContain('This file was applied on');
+
     // Against the running service: the same import, answered as the first outcome, and the list shows it.
     const api = await startApi(undefined, { dataDir: dir });
     try {

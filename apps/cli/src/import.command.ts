@@ -150,6 +150,11 @@ function printReport({ status, report }: ImportAnswer, dryRun: boolean, io: CliI
     io.err(`${rows}. Nothing was recorded: fix the rows listed, or send --skip-invalid to record the valid ones.\n`);
     return EXIT.failed;
   }
+  if (dryRun && report.alreadyApplied) {
+    // Applying it again would record nothing and succeed: there is nothing to fix, whatever rows that import skipped.
+    io.err(`${rows}. This file was applied on ${report.appliedAt} (import ${report.importId}): this is that import's outcome; its rows were not checked again, and --apply would record nothing.\n`);
+    return EXIT.ok;
+  }
   if (dryRun) {
     io.err(`${rows}. A dry run: nothing was recorded (--apply records).\n`);
     return report.invalid > 0 ? EXIT.failed : EXIT.ok;

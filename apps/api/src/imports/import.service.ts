@@ -47,8 +47,15 @@ export interface ImportRequest {
 /** How an import answered: 200 (a dry run, or the first outcome of the same file), 201 (recorded now), 422 (refused). */
 export interface ImportAnswer {
   status: 200 | 201 | 422;
-  report: ImportOutcome;
+  report: ImportReport;
 }
+
+/**
+ * An import's report as answered. A dry run of a file already applied answers that import's outcome, as applying
+ * it again would, marked `alreadyApplied` with when it was applied: its rows are not checked again (they are
+ * recorded; applying again records nothing), so nothing in it is today's check.
+ */
+export type ImportReport = ImportOutcome & { alreadyApplied?: true; appliedAt?: string };
 
 export interface ImportProgress {
   done: number;
@@ -136,10 +143,8 @@ export class ImportService {
 
     const fileSha256 = createHash('sha256').update(file).digest('hex');
     const importId = derivedUuid('import', projectId, kind, activityId ?? '', fileSha256);
-    if (!dryRun) {
-      const earlier = await this.earlier(projectId, importId);
-      if (earlier) return { status: 200, report: earlier };
-    }
+    const earlier = await this.earlier(projectId, importId);
+    if (earlier) return { status: 200, report: dryRun ? { ...earlier.outcome, alreadyApplied: true, appliedAt: earlier.appliedAt } : earlier.outcome };
 
     const table = await readImportTable(file);
     const columns = mapColumns(kind, table.headers);
@@ -408,13 +413,14 @@ export class ImportService {
     return { projectId, startDate, endDate, countries, followUpMonths };
   }
 
-  private async earlier(projectId: string, importId: string): Promise<ImportOutcome | undefined> {
+  /** The outcome logged when this import was applied, and when: the same file is the same import. */
+  private async earlier(projectId: string, importId: string): Promise<{ outcome: ImportOutcome; appliedAt: string } | undefined> {
     try {
       const events = await this.store.readStream(streamName('projectImports', projectId));
       const found = events.find((event) => (event.data as ImportOutcome).importId === importId);
       if (!found) return undefined;
       const { projectId: _, ...outcome } = found.data as ImportOutcome & { projectId: string };
-      return outcome;
+      return { outcome, appliedAt: (found.metadata as { recordedAt?: string }).recordedAt ?? '' };
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;
       throw error;

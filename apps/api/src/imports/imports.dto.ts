@@ -81,6 +81,16 @@ export class ImportReportDto {
 
   @ApiProperty({ description: 'How many problems the import found in all' }) errorCount!: number;
   @ApiProperty({ description: 'SHA-256 (hex) of all the problems as JSON: the full report is answered, never stored' }) errorsSha256!: string;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'Only on a dry run of a file this project has already applied: the report is that import\'s logged outcome (applying the ' +
+      'file again records nothing and answers it too); its rows were not checked again',
+  })
+  alreadyApplied?: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'With alreadyApplied: when the file was applied' }) appliedAt?: string;
 }
 
 /** 422: the report, with the usual error fields. */
@@ -90,7 +100,7 @@ export class ImportRefusedDto extends ImportReportDto {
   @ApiProperty() message!: string;
 }
 
-export class ImportListingDto extends OmitType(ImportReportDto, ['errors', 'errorsSha256'] as const) {
+export class ImportListingDto extends OmitType(ImportReportDto, ['errors', 'errorsSha256', 'alreadyApplied', 'appliedAt'] as const) {
   @ApiProperty({ description: 'Who applied it: the token or user' }) actor!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
 }
