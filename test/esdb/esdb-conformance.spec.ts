@@ -633,9 +633,10 @@ describe('requires-leader', () => {
     await collect(ctx.client.readAll({ maxCount: 1, fromPosition: END, direction: 'backwards' }));
     expect(ctx.server.requests).toEqual([
       { rpc: 'batchAppend', target: 'stream', requiresLeader: true },
-      { rpc: 'read', target: 'stream', stream, requiresLeader: true, subscription: false },
-      { rpc: 'read', target: 'stream', stream, requiresLeader: false, subscription: false },
-      { rpc: 'read', target: 'all', requiresLeader: false, subscription: false },
+      // A stream read without maxCount asks for everything; the $all read asked for one event.
+      { rpc: 'read', target: 'stream', stream, requiresLeader: true, subscription: false, count: BigInt(Number.MAX_SAFE_INTEGER) },
+      { rpc: 'read', target: 'stream', stream, requiresLeader: false, subscription: false, count: BigInt(Number.MAX_SAFE_INTEGER) },
+      { rpc: 'read', target: 'all', requiresLeader: false, subscription: false, count: 1n },
     ]);
   });
 });

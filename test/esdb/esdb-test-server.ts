@@ -176,6 +176,8 @@ export interface RequestRecord {
   stream?: string;
   /** Read only: a subscription rather than a read. */
   subscription?: boolean;
+  /** Read only (not a subscription): how many events the read asked for. */
+  count?: bigint;
 }
 
 export interface ExplicitTransactionEvent {
@@ -1250,6 +1252,7 @@ function streamsService(state: ServerState) {
       requiresLeader: requiresLeader(call.metadata),
       ...(onAll ? {} : { stream: streamName(options.getStream()!.getStreamIdentifier()) }),
       subscription: options.hasSubscription(),
+      ...(options.hasSubscription() ? {} : { count: BigInt(options.getCount() || '0') }),
     });
     // Streams.Read.cs checks access before anything else.
     if (onAll && state.secured) {

@@ -59,6 +59,48 @@ describe('EventStoreDbEventStore', () => {
     }
   });
 
+  describe('reading $all in pages', () => {
+    it('asks the server for one page, not for the rest of the log', async () => {
+      const { server, store } = await open();
+      const stream = uniqueStream();
+      for (let n = 0; n < 4; n++) await store.appendToStream(stream, Array.from({ length: 50 }, () => event()));
+      const all = await store.readAll();
+      const before = server.requests.length;
+      const page = await store.readAll({ afterPosition: all[9].position, maxCount: 10 });
+      expect(page.map((e) => e.position)).toEqual(all.slice(10, 20).map((e) => e.position));
+      const asked = server.requests.slice(before).filter((r) => r.rpc === 'read' && r.target === 'all');
+      expect(asked).toHaveLength(1);
+      // The page and the event at its exclusive start, which a forward read from a position returns again.
+      expect(asked[0].count).toBe(11n);
+    });
+
+    it('goes on past filtered-out events and page ends, each event once and in order, both ways', async () => {
+      const { server, store } = await open();
+      const wanted = uniqueStream('wanted');
+      const other = uniqueStream('other');
+      await store.appendToStream(wanted, [event('Counted', { n: 0 })]);
+      for (let n = 0; n < 6; n++) await store.appendToStream(other, Array.from({ length: 500 }, () => event()));
+      await store.appendToStream(wanted, [event('Counted', { n: 1 })]);
+      for (let n = 0; n < 4; n++) await store.appendToStream(other, Array.from({ length: 500 }, () => event()));
+      await store.appendToStream(wanted, [event('Counted', { n: 2 })]);
+
+      const before = server.requests.length;
+      const everything = await store.readAll();
+      expect(everything).toHaveLength(5_003);
+      expect(new Set(everything.map((e) => e.id)).size).toBe(5_003);
+      expect(everything.every((e, i) => i === 0 || e.position > everything[i - 1].position)).toBe(true);
+      expect(server.requests.slice(before).filter((r) => r.rpc === 'read' && r.target === 'all').length).toBeGreaterThan(1);
+
+      const backwards = await store.readAll({ fromPosition: 'end', direction: 'backwards' });
+      expect(backwards.map((e) => e.id)).toEqual([...everything].reverse().map((e) => e.id));
+
+      const filtered = await store.readAll({ filter: { kind: 'streamNamePrefix', prefixes: ['wanted-'] } });
+      expect(filtered.map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+      const afterFirst = await store.readAll({ afterPosition: filtered[0].position, maxCount: 1, filter: { kind: 'streamNamePrefix', prefixes: ['wanted-'] } });
+      expect(afterFirst.map((e) => e.data)).toEqual([{ n: 1 }]);
+    });
+  });
+
   describe('deleted streams', () => {
     it('a soft-deleted stream appended to again continues at the server revision, every hash true to it', async () => {
       const { store, client } = await open();

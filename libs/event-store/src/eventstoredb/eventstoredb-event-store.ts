@@ -299,23 +299,36 @@ export class EventStoreDbEventStore implements EventStore {
       }
       // "After p" is read from p itself, a record's start (p + 1 is not a position EventStoreDB accepts):
       // forwards that includes the event at p, dropped below; backwards it already starts before p.
-      const from = after ?? options.fromPosition ?? (forwards ? 'start' : 'end');
-      const read = this.client.readAll({
-        fromPosition: toReadPosition(from),
-        direction: forwards ? FORWARDS : BACKWARDS,
-        maxCount: Number.MAX_SAFE_INTEGER,
-      });
-      try {
-        for await (const resolved of read as AsyncIterable<AllStreamResolvedEvent>) {
-          if (!isUserEvent(resolved.event) || !matches(resolved.event)) continue;
-          const event = toRecordedEvent(resolved.event, resolved.commitPosition);
-          if (after !== undefined && (forwards ? event.position <= after : event.position >= after)) continue;
-          events.push(event);
-          if (events.length >= maxCount) break;
+      // The log is read in pages of what is still wanted, never "everything from here": a server streams what a
+      // read asks for, so a page of 500 asked as "all the rest" made each page cost the rest of the log.
+      // System events (and events the filter drops) can leave a page short of maxCount: the next page goes on
+      // from the last record read, which a forward read returns again (its position is a record's start).
+      let from: ReadPosition = toReadPosition(after ?? options.fromPosition ?? (forwards ? 'start' : 'end'));
+      let repeated: ReadPosition | undefined;
+      for (;;) {
+        const wanted = Math.min(maxCount - events.length, READ_PAGE) + (forwards && (after !== undefined || repeated) ? 1 : 0);
+        const read = this.client.readAll({ fromPosition: from, direction: forwards ? FORWARDS : BACKWARDS, maxCount: wanted });
+        let records = 0;
+        let last: ReadPosition | undefined;
+        try {
+          for await (const resolved of read as AsyncIterable<AllStreamResolvedEvent>) {
+            records += 1;
+            const at = recordPosition(resolved);
+            if (repeated && at && samePosition(at, repeated)) continue;
+            last = at ?? last;
+            if (!isUserEvent(resolved.event) || !matches(resolved.event)) continue;
+            const event = toRecordedEvent(resolved.event, resolved.commitPosition);
+            if (after !== undefined && (forwards ? event.position <= after : event.position >= after)) continue;
+            events.push(event);
+            if (events.length >= maxCount) break;
+          }
+        } finally {
+          // Leaving the loop early only stops reading; the gRPC call stays open until it is cancelled.
+          await read.cancel().catch(() => undefined);
         }
-      } finally {
-        // Leaving the loop early only stops reading; the gRPC call stays open until it is cancelled.
-        await read.cancel().catch(() => undefined);
+        if (events.length >= maxCount || records < wanted || last === undefined) break;
+        from = last;
+        repeated = forwards ? last : undefined;
       }
       return events;
     } catch (error) {
@@ -509,6 +522,18 @@ function exclusiveStart(options: ReadAllOptions): number | undefined {
     throw new RangeError('afterPosition must be a position (an integer >= 0)');
   }
   return options.afterPosition;
+}
+
+/** Records asked of the server per read call at most (a read of everything goes on page by page). */
+const READ_PAGE = 4_096;
+
+function recordPosition(resolved: AllStreamResolvedEvent): ReadPosition | undefined {
+  if (resolved.event?.position) return resolved.event.position;
+  return resolved.commitPosition !== undefined ? { commit: resolved.commitPosition, prepare: resolved.commitPosition } : undefined;
+}
+
+function samePosition(a: ReadPosition, b: ReadPosition): boolean {
+  return typeof a === 'object' && typeof b === 'object' && a.commit === b.commit && a.prepare === b.prepare;
 }
 
 function toReadPosition(from: number | 'start' | 'end'): ReadPosition {
