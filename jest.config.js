@@ -35,11 +35,6 @@ const onEventStoreDb = {
     '<rootDir>/test/api/eventstoredb-service\\.e2e\\.spec\\.ts$',
     // About the files the embedded store creates in the data directory (events.sqlite and its WAL).
     '<rootDir>/test/api/file-modes\\.e2e\\.spec\\.ts$',
-    // A known gap, not a pass: on the in-process test server the rebuild's gRPC reads share one event loop with
-    // three clients hammering queries, and it did not finish within 120 s (11 s on the embedded store). A rebuild
-    // on EventStoreDB is covered by test/contract/projection-rebuild.eventstoredb.spec.ts; serving while rebuilding
-    // on EventStoreDB is to be proven with the test server in a process of its own.
-    '<rootDir>/test/api/rebuild-while-serving\\.e2e\\.spec\\.ts$',
   ],
 };
 
