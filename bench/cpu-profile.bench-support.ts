@@ -93,16 +93,33 @@ export function whereTimeGoes(profile: Profile, lastSeconds = Infinity): WhereTi
   return { busyMs: busy / 1000, idleMs: idle / 1000, byPlace: shares(places), byFunction: shares(functions) };
 }
 
-/** The newest profile written into `dir`, summarised. */
-export function summariseProfileDir(dir: string, lastSeconds?: number): WhereTimeGoes | undefined {
+/** Node names each thread's profile `CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile`; the main thread is 0. */
+const threadOf = (file: string) => Number(file.split('.')[4]);
+
+/**
+ * The main thread's newest profile written into `dir`, summarised; with the busy time of each other thread (the
+ * event store's commit thread, a rebuild's log reader) over the same last seconds, which the main thread's share
+ * leaves out.
+ */
+export function summariseProfileDir(dir: string, lastSeconds?: number): (WhereTimeGoes & { otherThreads: { thread: number; busyMs: number }[] }) | undefined {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
-  const last = files.at(-1);
-  return last ? whereTimeGoes(JSON.parse(readFileSync(join(dir, last), 'utf8')) as Profile, lastSeconds) : undefined;
+  const main = files.filter((f) => threadOf(f) === 0).at(-1) ?? files.at(-1);
+  if (!main) return undefined;
+  const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+  const otherThreads = files
+    .filter((f) => f !== main)
+    .map((f) => ({ thread: threadOf(f), busyMs: whereTimeGoes(read(f), lastSeconds).busyMs }))
+    .filter((t) => t.busyMs > 0);
+  return { ...whereTimeGoes(read(main), lastSeconds), otherThreads };
 }
 
-export function printWhereTimeGoes(summary: WhereTimeGoes, commands: number, top = 15): void {
+export function printWhereTimeGoes(summary: WhereTimeGoes & { otherThreads?: { thread: number; busyMs: number }[] }, commands: number, top = 15): void {
   const perCommand = commands > 0 ? ` (${((summary.busyMs * 1000) / commands).toFixed(0)} µs of the service's main thread per command answered)` : '';
   console.log(`Where the time goes (service main thread, ${summary.busyMs.toFixed(0)} ms busy, ${summary.idleMs.toFixed(0)} ms idle)${perCommand}:`);
+  for (const other of summary.otherThreads ?? []) {
+    const each = commands > 0 ? `, ${((other.busyMs * 1000) / commands).toFixed(0)} µs per command` : '';
+    console.log(`  (thread ${other.thread} beside it: ${other.busyMs.toFixed(0)} ms busy${each})`);
+  }
   for (const place of summary.byPlace.slice(0, top)) console.log(`  ${(place.share * 100).toFixed(1).padStart(5)} %  ${place.name}`);
   console.log('  heaviest functions (self time, native callees included):');
   for (const fn of summary.byFunction.slice(0, top)) console.log(`  ${(fn.share * 100).toFixed(1).padStart(5)} %  ${fn.name}`);
