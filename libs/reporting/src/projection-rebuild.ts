@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { MeteredEventStore, SqliteEventStore, SqliteLogPages, type EventStore, type RecordedEvent } from '@app/event-store';
 import { appliersByType, createIndexes, createTables, dropTables, liveTables, shadowTables, type Projection } from './projection.js';
 import { readProjectionStates } from './read-model.database.js';
+import { rebuildApplierOf } from './rebuild-batching.js';
 
 export interface RebuildProgress {
   projections: string[];
@@ -77,7 +78,9 @@ async function rebuild(
   started: number,
 ): Promise<RebuildResult> {
   prepareShadows(db, projections);
-  const byType = appliersByType(projections.map((p) => ({ projection: p, apply: p.prepare(db, shadowTables) })));
+  const compiled = projections.map((projection) => ({ projection, ...rebuildApplierOf(projection, db, shadowTables) }));
+  const byType = appliersByType(compiled);
+  const flushes = compiled.map((c) => c.flush);
   const setShadowCheckpoint = db.prepare(`UPDATE projection_state SET shadow_checkpoint = ? WHERE name = ?`);
   const checkpoints = new Map(names.map((name) => [name, readProjectionStates(db).get(name)!.shadowCheckpoint ?? 0]));
   const applyBatch = db.transaction((events: RecordedEvent[]) => {
@@ -95,6 +98,7 @@ async function rebuild(
         }
       }
     }
+    for (const flush of flushes) flush();
     const last = events[events.length - 1].position;
     for (const name of names) {
       if (last > checkpoints.get(name)!) setShadowCheckpoint.run(last, name);

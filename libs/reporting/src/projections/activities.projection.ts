@@ -1,5 +1,8 @@
 import type { ActivityEvent, ParticipantEvent } from '@app/programme';
-import type { Projection } from '../projection.js';
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '@app/event-store';
+import type { Projection, TableNames } from '../projection.js';
+import { batchedInsert, type RebuildPreparable } from '../rebuild-batching.js';
 import { assertNeverEvent, domainEvent } from './projection-events.js';
 
 /**
@@ -9,7 +12,7 @@ import { assertNeverEvent, domainEvent } from './projection-events.js';
  * per project, and an integer seek costs a fraction of a seek by participant id. A correction changes one
  * attendee row, never the attendance rows.
  */
-export const activitiesProjection: Projection = {
+export const activitiesProjection: Projection & RebuildPreparable = {
   name: 'activities',
   version: 4,
   eventTypes: [
@@ -61,138 +64,160 @@ export const activitiesProjection: Projection = {
     },
   ],
   prepare(db, t) {
-    const insertActivity = db.prepare(
-      `INSERT INTO "${t('activities')}" VALUES (@activityId, @projectId, @kind, @name, @theme, @startDate, @endDate, @crossBorder,
-        @capacityCompanies, @capacityCreatives, 'open', NULL, @position, @position)`,
-    );
-    const activityOf = db.prepare(`SELECT project_id, kind, cross_border FROM "${t('activities')}" WHERE activity_id = ?`).raw();
-    const admitCompany = db.prepare(`INSERT OR IGNORE INTO "${t('lab_companies')}" VALUES (?, ?, ?, ?, ?)`);
-    const admitCreative = db.prepare(`INSERT OR IGNORE INTO "${t('lab_creatives')}" VALUES (?, ?, ?, ?, ?)`);
     const attend = db.prepare(`INSERT INTO "${t('attendance')}" VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    const register = db.prepare(
-      `INSERT INTO "${t('attendees')}" (participant_id, gender, organisation_id, changed_position) VALUES (?, ?, ?, ?)
-       ON CONFLICT (participant_id) DO UPDATE SET gender = excluded.gender, organisation_id = excluded.organisation_id,
-         changed_position = excluded.changed_position`,
+    return compile(db, t, (activityId, participantId, projectId, date, kind, crossBorder, attendee, position) =>
+      attend.run(activityId, participantId, projectId, date, kind, crossBorder, attendee, position),
     );
-    const attendeeOf = db.prepare(`SELECT attendee FROM "${t('attendees')}" WHERE participant_id = ?`).pluck();
-    // The log holds a participant's registration before any attendance; should it not, the attendee still gets
-    // a key and takes gender and organisation from the registration when it comes.
-    const newAttendee = db.prepare(
-      `INSERT INTO "${t('attendees')}" (participant_id, gender, changed_position) VALUES (?, 'not-stated', ?)`,
-    );
-    const correctAttendee = db.prepare(
-      `UPDATE "${t('attendees')}" SET gender = coalesce(@gender, gender),
-        organisation_id = CASE WHEN @setOrganisation THEN @organisationId ELSE organisation_id END,
-        changed_position = @position WHERE participant_id = @participantId`,
-    );
-    const close = db.prepare(
-      `UPDATE "${t('activities')}" SET status = 'closed', closed_on = ?, changed_position = ? WHERE activity_id = ?`,
-    );
-    // Admissions and attendance name only their activity; the rest comes from the activity, which the log
-    // always holds first. Consecutive events mostly share an activity, so the last one is kept at hand.
-    let lastActivity = '';
-    let last: [string, string, number] = ['', '', 0];
-    const activity = (activityId: string): [projectId: string, kind: string, crossBorder: number] => {
-      if (activityId !== lastActivity) {
-        last = (activityOf.get(activityId) as [string, string, number] | undefined) ?? ['', '', 0];
-        lastActivity = activityId;
-      }
-      return last;
-    };
-    const project = (activityId: string) => activity(activityId)[0];
-    // An attendee's key never changes once given, and a seek per attendance was a third of the projection's time:
-    // the keys seen lately are kept at hand. The runtime compiles the projection afresh after a failed batch or a
-    // swap, so no key kept here outlives the tables it came from.
-    const attendees = new Map<string, number>();
-    const attendeeKey = (participantId: string, position: number): number => {
-      let attendee = attendees.get(participantId);
-      if (attendee === undefined) {
-        attendee = (attendeeOf.get(participantId) as number | undefined) ?? Number(newAttendee.run(participantId, position).lastInsertRowid);
-        if (attendees.size >= ATTENDEE_MEMO_SIZE) attendees.clear();
-        attendees.set(participantId, attendee);
-      }
-      return attendee;
-    };
-    return (recorded) => {
-      const event = domainEvent<ActivityEvent | ParticipantEvent>(recorded);
-      switch (event.type) {
-        case 'LabOpened': {
-          const d = event.data;
-          insertActivity.run({
-            activityId: d.activityId,
-            projectId: d.projectId,
-            kind: 'lab',
-            name: d.name,
-            theme: d.theme,
-            startDate: d.startDate,
-            endDate: d.endDate,
-            crossBorder: d.crossBorder ? 1 : 0,
-            capacityCompanies: d.capacity.companies,
-            capacityCreatives: d.capacity.creatives,
-            position: recorded.position,
-          });
-          return;
-        }
-        case 'ActivityOpened': {
-          const d = event.data;
-          insertActivity.run({
-            activityId: d.activityId,
-            projectId: d.projectId,
-            kind: d.format,
-            name: d.name,
-            theme: null,
-            startDate: d.startDate,
-            endDate: d.endDate,
-            crossBorder: d.crossBorder ? 1 : 0,
-            capacityCompanies: null,
-            capacityCreatives: null,
-            position: recorded.position,
-          });
-          return;
-        }
-        case 'CompanyAdmittedToLab': {
-          const d = event.data;
-          admitCompany.run(d.activityId, d.organisationId, project(d.activityId), d.admittedOn, recorded.position);
-          return;
-        }
-        case 'CreativeAdmittedToLab': {
-          const d = event.data;
-          admitCreative.run(d.activityId, d.participantId, project(d.activityId), d.admittedOn, recorded.position);
-          return;
-        }
-        case 'AttendanceRecorded': {
-          const d = event.data;
-          const [projectId, kind, crossBorder] = activity(d.activityId);
-          const attendee = attendeeKey(d.participantId, recorded.position);
-          attend.run(d.activityId, d.participantId, projectId, d.date, kind, crossBorder, attendee, recorded.position);
-          return;
-        }
-        case 'ParticipantRegistered':
-          register.run(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position);
-          return;
-        case 'ParticipantCorrected': {
-          const { participantId, changes } = event.data;
-          if (!('gender' in changes) && !('organisationId' in changes)) return;
-          correctAttendee.run({
-            participantId,
-            gender: changes.gender ?? null,
-            setOrganisation: 'organisationId' in changes ? 1 : 0,
-            organisationId: changes.organisationId ?? null,
-            position: recorded.position,
-          });
-          return;
-        }
-        case 'ParticipantErased':
-          return;
-        case 'ActivityClosed':
-          close.run(event.data.closedOn, recorded.position, event.data.activityId);
-          return;
-        default:
-          return assertNeverEvent(event);
-      }
-    };
+  },
+  // Attendance is most of the log: a rebuild writes its rows several per statement.
+  prepareForRebuild(db, t) {
+    const attendance = batchedInsert(db, t('attendance'), 8);
+    return { apply: compile(db, t, attendance.add), flush: attendance.flush };
   },
 };
+
+type AttendanceRow = [
+  activityId: string,
+  participantId: string,
+  projectId: string,
+  date: string,
+  kind: string,
+  crossBorder: number,
+  attendee: number,
+  position: number,
+];
+
+function compile(db: Database.Database, t: TableNames, attend: (...row: AttendanceRow) => void): (recorded: RecordedEvent) => void {
+  const insertActivity = db.prepare(
+    `INSERT INTO "${t('activities')}" VALUES (@activityId, @projectId, @kind, @name, @theme, @startDate, @endDate, @crossBorder,
+      @capacityCompanies, @capacityCreatives, 'open', NULL, @position, @position)`,
+  );
+  const activityOf = db.prepare(`SELECT project_id, kind, cross_border FROM "${t('activities')}" WHERE activity_id = ?`).raw();
+  const admitCompany = db.prepare(`INSERT OR IGNORE INTO "${t('lab_companies')}" VALUES (?, ?, ?, ?, ?)`);
+  const admitCreative = db.prepare(`INSERT OR IGNORE INTO "${t('lab_creatives')}" VALUES (?, ?, ?, ?, ?)`);
+  const register = db.prepare(
+    `INSERT INTO "${t('attendees')}" (participant_id, gender, organisation_id, changed_position) VALUES (?, ?, ?, ?)
+     ON CONFLICT (participant_id) DO UPDATE SET gender = excluded.gender, organisation_id = excluded.organisation_id,
+       changed_position = excluded.changed_position`,
+  );
+  const attendeeOf = db.prepare(`SELECT attendee FROM "${t('attendees')}" WHERE participant_id = ?`).pluck();
+  // The log holds a participant's registration before any attendance; should it not, the attendee still gets
+  // a key and takes gender and organisation from the registration when it comes.
+  const newAttendee = db.prepare(
+    `INSERT INTO "${t('attendees')}" (participant_id, gender, changed_position) VALUES (?, 'not-stated', ?)`,
+  );
+  const correctAttendee = db.prepare(
+    `UPDATE "${t('attendees')}" SET gender = coalesce(@gender, gender),
+      organisation_id = CASE WHEN @setOrganisation THEN @organisationId ELSE organisation_id END,
+      changed_position = @position WHERE participant_id = @participantId`,
+  );
+  const close = db.prepare(
+    `UPDATE "${t('activities')}" SET status = 'closed', closed_on = ?, changed_position = ? WHERE activity_id = ?`,
+  );
+  // Admissions and attendance name only their activity; the rest comes from the activity, which the log
+  // always holds first. Consecutive events mostly share an activity, so the last one is kept at hand.
+  let lastActivity = '';
+  let last: [string, string, number] = ['', '', 0];
+  const activity = (activityId: string): [projectId: string, kind: string, crossBorder: number] => {
+    if (activityId !== lastActivity) {
+      last = (activityOf.get(activityId) as [string, string, number] | undefined) ?? ['', '', 0];
+      lastActivity = activityId;
+    }
+    return last;
+  };
+  const project = (activityId: string) => activity(activityId)[0];
+  // An attendee's key never changes once given, and a seek per attendance was a third of the projection's time:
+  // the keys seen lately are kept at hand. The runtime compiles the projection afresh after a failed batch or a
+  // swap, so no key kept here outlives the tables it came from.
+  const attendees = new Map<string, number>();
+  const attendeeKey = (participantId: string, position: number): number => {
+    let attendee = attendees.get(participantId);
+    if (attendee === undefined) {
+      attendee = (attendeeOf.get(participantId) as number | undefined) ?? Number(newAttendee.run(participantId, position).lastInsertRowid);
+      if (attendees.size >= ATTENDEE_MEMO_SIZE) attendees.clear();
+      attendees.set(participantId, attendee);
+    }
+    return attendee;
+  };
+  return (recorded) => {
+    const event = domainEvent<ActivityEvent | ParticipantEvent>(recorded);
+    switch (event.type) {
+      case 'LabOpened': {
+        const d = event.data;
+        insertActivity.run({
+          activityId: d.activityId,
+          projectId: d.projectId,
+          kind: 'lab',
+          name: d.name,
+          theme: d.theme,
+          startDate: d.startDate,
+          endDate: d.endDate,
+          crossBorder: d.crossBorder ? 1 : 0,
+          capacityCompanies: d.capacity.companies,
+          capacityCreatives: d.capacity.creatives,
+          position: recorded.position,
+        });
+        return;
+      }
+      case 'ActivityOpened': {
+        const d = event.data;
+        insertActivity.run({
+          activityId: d.activityId,
+          projectId: d.projectId,
+          kind: d.format,
+          name: d.name,
+          theme: null,
+          startDate: d.startDate,
+          endDate: d.endDate,
+          crossBorder: d.crossBorder ? 1 : 0,
+          capacityCompanies: null,
+          capacityCreatives: null,
+          position: recorded.position,
+        });
+        return;
+      }
+      case 'CompanyAdmittedToLab': {
+        const d = event.data;
+        admitCompany.run(d.activityId, d.organisationId, project(d.activityId), d.admittedOn, recorded.position);
+        return;
+      }
+      case 'CreativeAdmittedToLab': {
+        const d = event.data;
+        admitCreative.run(d.activityId, d.participantId, project(d.activityId), d.admittedOn, recorded.position);
+        return;
+      }
+      case 'AttendanceRecorded': {
+        const d = event.data;
+        const [projectId, kind, crossBorder] = activity(d.activityId);
+        const attendee = attendeeKey(d.participantId, recorded.position);
+        attend(d.activityId, d.participantId, projectId, d.date, kind, crossBorder, attendee, recorded.position);
+        return;
+      }
+      case 'ParticipantRegistered':
+        register.run(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position);
+        return;
+      case 'ParticipantCorrected': {
+        const { participantId, changes } = event.data;
+        if (!('gender' in changes) && !('organisationId' in changes)) return;
+        correctAttendee.run({
+          participantId,
+          gender: changes.gender ?? null,
+          setOrganisation: 'organisationId' in changes ? 1 : 0,
+          organisationId: changes.organisationId ?? null,
+          position: recorded.position,
+        });
+        return;
+      }
+      case 'ParticipantErased':
+        return;
+      case 'ActivityClosed':
+        close.run(event.data.closedOn, recorded.position, event.data.activityId);
+        return;
+      default:
+        return assertNeverEvent(event);
+    }
+  };
+}
 
 /** How many attendees' keys a compiled projection keeps in memory (a few MB at most). */
 const ATTENDEE_MEMO_SIZE = 200_000;

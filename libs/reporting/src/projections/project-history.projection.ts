@@ -7,7 +7,10 @@ import type {
   ReportEvent,
   SupportEvent,
 } from '@app/programme';
-import type { Projection } from '../projection.js';
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '@app/event-store';
+import type { Projection, TableNames } from '../projection.js';
+import { batchedInsert, type RebuildPreparable } from '../rebuild-batching.js';
 
 type ProjectRecordEvent =
   | ProjectEvent
@@ -45,7 +48,7 @@ const RECORDED_UNDER_A_PROJECT: Record<ProjectRecordEvent['type'], true> = {
  * (position, stream, revision, type), so a page reads only its own events instead of every stream of the
  * project. A stream belongs to the project its first event names. Nothing personal is kept: ids and types.
  */
-export const projectHistoryProjection: Projection = {
+export const projectHistoryProjection: Projection & RebuildPreparable = {
   name: 'project_history',
   version: 1,
   eventTypes: Object.keys(RECORDED_UNDER_A_PROJECT),
@@ -60,31 +63,44 @@ export const projectHistoryProjection: Projection = {
     },
   ],
   prepare(db, t) {
-    const claim = db.prepare(`INSERT OR IGNORE INTO "${t('project_streams')}" (stream_name, project_id) VALUES (?, ?)`);
-    const owner = db.prepare(`SELECT project_id FROM "${t('project_streams')}" WHERE stream_name = ?`).pluck();
     const insert = db.prepare(`INSERT INTO "${t('project_history')}" VALUES (?, ?, ?, ?, ?)`);
-    // A stream's owner never changes once claimed, so the owners seen lately are kept at hand: a seek per event
-    // was a third of a rebuild. The runtime compiles the projection afresh after a failed batch or a swap, so
-    // nothing kept here outlives the tables it was read from.
-    const owners = new Map<string, string>();
-    const ownerOf = (streamName: string): string | undefined => {
-      let project = owners.get(streamName);
-      if (project === undefined) {
-        project = owner.get(streamName) as string | undefined;
-        if (project === undefined) return undefined;
-        if (owners.size >= MEMO_SIZE) owners.clear();
-        owners.set(streamName, project);
-      }
-      return project;
-    };
-    return (recorded) => {
-      const projectId = (recorded.data as { projectId?: unknown } | null)?.projectId;
-      if (typeof projectId === 'string' && !owners.has(recorded.streamName)) claim.run(recorded.streamName, projectId);
-      const project = ownerOf(recorded.streamName);
-      if (project !== undefined) insert.run(project, recorded.position, recorded.streamName, recorded.revision, recorded.type);
-    };
+    return compile(db, t, (project, position, streamName, revision, type) => insert.run(project, position, streamName, revision, type));
+  },
+  // A rebuild writes a row per event of the log here: several rows per statement.
+  prepareForRebuild(db, t) {
+    const history = batchedInsert(db, t('project_history'), 5);
+    return { apply: compile(db, t, history.add), flush: history.flush };
   },
 };
+
+function compile(
+  db: Database.Database,
+  t: TableNames,
+  insert: (project: string, position: number, streamName: string, revision: number, type: string) => void,
+): (recorded: RecordedEvent) => void {
+  const claim = db.prepare(`INSERT OR IGNORE INTO "${t('project_streams')}" (stream_name, project_id) VALUES (?, ?)`);
+  const owner = db.prepare(`SELECT project_id FROM "${t('project_streams')}" WHERE stream_name = ?`).pluck();
+  // A stream's owner never changes once claimed, so the owners seen lately are kept at hand: a seek per event
+  // was a third of a rebuild. The runtime compiles the projection afresh after a failed batch or a swap, so
+  // nothing kept here outlives the tables it was read from.
+  const owners = new Map<string, string>();
+  const ownerOf = (streamName: string): string | undefined => {
+    let project = owners.get(streamName);
+    if (project === undefined) {
+      project = owner.get(streamName) as string | undefined;
+      if (project === undefined) return undefined;
+      if (owners.size >= MEMO_SIZE) owners.clear();
+      owners.set(streamName, project);
+    }
+    return project;
+  };
+  return (recorded) => {
+    const projectId = (recorded.data as { projectId?: unknown } | null)?.projectId;
+    if (typeof projectId === 'string' && !owners.has(recorded.streamName)) claim.run(recorded.streamName, projectId);
+    const project = ownerOf(recorded.streamName);
+    if (project !== undefined) insert(project, recorded.position, recorded.streamName, recorded.revision, recorded.type);
+  };
+}
 
 /** How many recent stream owners a compiled projection keeps in memory (a few MB at most). */
 const MEMO_SIZE = 50_000;
