@@ -99,6 +99,31 @@ describe('EventStoreDbEventStore', () => {
       const afterFirst = await store.readAll({ afterPosition: filtered[0].position, maxCount: 1, filter: { kind: 'streamNamePrefix', prefixes: ['wanted-'] } });
       expect(afterFirst.map((e) => e.data)).toEqual([{ n: 1 }]);
     });
+    it('a filter that matches little costs a few calls, not one per event (the access registry finds its newest grant so)', async () => {
+      const { server, store } = await open();
+      const wanted = uniqueStream('wanted');
+      await store.appendToStream(wanted, [event()]);
+      for (let n = 0; n < 6; n++) await store.appendToStream(uniqueStream('other'), Array.from({ length: 500 }, () => event()));
+      const filter = { kind: 'streamNamePrefix' as const, prefixes: ['wanted-'] };
+      const calls = () => server.requests.filter((r) => r.rpc === 'read' && r.target === 'all').length;
+
+      let before = calls();
+      const newest = await store.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1, filter });
+      expect(newest.map((e) => e.streamName)).toEqual([wanted]);
+      // 3,001 records read in pages of 1, 2, 4, ... is 12 calls.
+      expect(calls() - before).toBeLessThanOrEqual(15);
+
+      before = calls();
+      expect(await store.readAll({ afterPosition: newest[0].position, maxCount: 1, filter })).toEqual([]);
+      expect(calls() - before).toBeLessThanOrEqual(15);
+
+      // Backwards from a position includes the event at it: looked at alone, without reading on to the next match.
+      const [lastOther] = await store.readAll({ fromPosition: 'end', direction: 'backwards', maxCount: 1 });
+      before = calls();
+      const fromOther = await store.readAll({ fromPosition: lastOther.position, direction: 'backwards', maxCount: 1, filter });
+      expect(fromOther.map((e) => e.id)).toEqual([newest[0].id]);
+      expect(calls() - before).toBeLessThanOrEqual(16);
+    });
   });
 
   describe('deleted streams', () => {

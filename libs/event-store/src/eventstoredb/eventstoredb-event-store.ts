@@ -280,6 +280,17 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /** The record of $all that starts at `position` (or the next one), system events included. */
+  private async recordAt(position: number): Promise<AllStreamResolvedEvent | undefined> {
+    const read = this.client.readAll({ fromPosition: toReadPosition(position), direction: FORWARDS, maxCount: 1 });
+    try {
+      for await (const resolved of read as AsyncIterable<AllStreamResolvedEvent>) return resolved;
+      return undefined;
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
   /** Queries: any node may answer (a follower, with `nodePreference=follower`), as they decide nothing. */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const forwards = (options.direction ?? 'forwards') === 'forwards';
@@ -293,8 +304,12 @@ export class EventStoreDbEventStore implements EventStore {
       if (maxCount === 0) return events;
       if (!forwards && after === undefined && typeof options.fromPosition === 'number') {
         // EventStoreDB reads backwards from *before* a position; the port includes the event at it.
-        const [atPosition] = await this.readAll({ fromPosition: options.fromPosition, maxCount: 1, filter: options.filter });
-        if (atPosition?.position === options.fromPosition) events.push(atPosition);
+        // One record, unfiltered: a filtered read would go on to the next match, possibly the end of the log.
+        const atPosition = await this.recordAt(options.fromPosition);
+        if (atPosition && isUserEvent(atPosition.event) && matches(atPosition.event)) {
+          const event = toRecordedEvent(atPosition.event, atPosition.commitPosition);
+          if (event.position === options.fromPosition) events.push(event);
+        }
         if (events.length >= maxCount) return events;
       }
       // "After p" is read from p itself, a record's start (p + 1 is not a position EventStoreDB accepts):
@@ -302,11 +317,14 @@ export class EventStoreDbEventStore implements EventStore {
       // The log is read in pages of what is still wanted, never "everything from here": a server streams what a
       // read asks for, so a page of 500 asked as "all the rest" made each page cost the rest of the log.
       // System events (and events the filter drops) can leave a page short of maxCount: the next page goes on
-      // from the last record read, which a forward read returns again (its position is a record's start).
+      // from the last record read, which a forward read returns again (its position is a record's start), and is
+      // twice as large as the one before, so a sparse filter costs a few calls, not one per record.
       let from: ReadPosition = toReadPosition(after ?? options.fromPosition ?? (forwards ? 'start' : 'end'));
       let repeated: ReadPosition | undefined;
+      let pageSize = 0;
       for (;;) {
-        const wanted = Math.min(maxCount - events.length, READ_PAGE) + (forwards && (after !== undefined || repeated) ? 1 : 0);
+        pageSize = Math.min(READ_PAGE, Math.max(maxCount - events.length, pageSize * 2));
+        const wanted = pageSize + (forwards && (after !== undefined || repeated) ? 1 : 0);
         const read = this.client.readAll({ fromPosition: from, direction: forwards ? FORWARDS : BACKWARDS, maxCount: wanted });
         let records = 0;
         let last: ReadPosition | undefined;
