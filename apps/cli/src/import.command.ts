@@ -152,7 +152,7 @@ function printReport({ status, report }: ImportAnswer, dryRun: boolean, io: CliI
   }
   if (dryRun && report.alreadyApplied) {
     // Applying it again would record nothing and succeed: there is nothing to fix, whatever rows that import skipped.
-    io.err(`${rows}. This file was applied on ${report.appliedAt} (import ${report.importId}): this is that import's outcome; its rows were not checked again, and --apply would record nothing.\n`);
+    io.err(`${rows}. This file was applied on ${report.appliedAt} (import ${report.importId}): this is that import's outcome; its rows were not checked again, and --apply would record nothing.${report.errorCount > report.errors.length ? ` The log keeps its first ${report.errors.length} of ${report.errorCount} problems.` : ''}\n`);
     return EXIT.ok;
   }
   if (dryRun) {

@@ -419,8 +419,10 @@ export class ImportService {
       const events = await this.store.readStream(streamName('projectImports', projectId));
       const found = events.find((event) => (event.data as ImportOutcome).importId === importId);
       if (!found) return undefined;
-      const { projectId: _, ...outcome } = found.data as ImportOutcome & { projectId: string };
-      return { outcome, appliedAt: (found.metadata as { recordedAt?: string }).recordedAt ?? '' };
+      const { projectId: _, ...logged } = found.data as ImportOutcome & { projectId: string };
+      // Outcomes logged before counts and digests were kept held every problem: the same digest is computed from them.
+      const outcome: ImportOutcome = { ...logged, ...(logged.errorsSha256 === undefined ? digestOf(logged.errors) : {}) };
+      return { outcome, appliedAt: (found.metadata as { recordedAt?: string }).recordedAt || found.recordedAt };
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;
       throw error;

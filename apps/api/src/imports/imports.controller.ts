@@ -77,7 +77,7 @@ export class ImportsController {
   @ApiBody({ type: ImportUploadDto })
   @ApiBearerAuth()
   @ApiHeader({ name: 'X-Correlation-Id', required: false })
-  @ApiResponse({ status: 200, type: ImportReportDto, description: 'A dry run (nothing recorded), or the same file applied before: its first outcome' })
+  @ApiResponse({ status: 200, type: ImportReportDto, description: 'A dry run (nothing recorded), or the same file applied before: its first outcome (on a dry run marked alreadyApplied, with appliedAt)' })
   @ApiResponse({ status: 201, type: ImportReportDto, description: 'Applied: the valid rows are recorded, each event carrying the import id and row number' })
   @ApiResponse({ status: 400, type: ErrorDto, description: 'A field, the query, or the header row is wrong (unknown, repeated or missing columns); the file is not a readable workbook; an Idempotency-Key was sent (an import is idempotent by its file)' })
   @ApiResponse({ status: 401, type: ErrorDto, description: 'No bearer token, or one that is unknown, expired, revoked or erased' })

@@ -69,7 +69,7 @@ export class ImportReportDto {
   @ApiProperty({ description: 'Data rows in the file (empty rows not counted)' }) rows!: number;
   @ApiProperty() valid!: number;
   @ApiProperty() invalid!: number;
-  @ApiProperty({ description: 'Rows recorded (0 on a dry run or a refusal)' }) recorded!: number;
+  @ApiProperty({ description: 'Rows recorded: 0 on a dry run or a refusal; on a dry run of a file already applied (alreadyApplied), what that import recorded' }) recorded!: number;
   @ApiProperty({ description: 'Invalid rows left out by onError=skip' }) skipped!: number;
   @ApiProperty({ description: 'Valid rows naming what the ledger already holds (a participant with that e-mail, an organisation with that number): not recorded again' })
   matched!: number;
@@ -84,6 +84,7 @@ export class ImportReportDto {
 
   @ApiPropertyOptional({
     type: Boolean,
+    enum: [true],
     description:
       'Only on a dry run of a file this project has already applied: the report is that import\'s logged outcome (applying the ' +
       'file again records nothing and answers it too); its rows were not checked again',
@@ -94,7 +95,7 @@ export class ImportReportDto {
 }
 
 /** 422: the report, with the usual error fields. */
-export class ImportRefusedDto extends ImportReportDto {
+export class ImportRefusedDto extends OmitType(ImportReportDto, ['alreadyApplied', 'appliedAt'] as const) {
   @ApiProperty({ example: 422 }) statusCode!: number;
   @ApiProperty({ example: 'Unprocessable Entity' }) error!: string;
   @ApiProperty() message!: string;
