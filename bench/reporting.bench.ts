@@ -89,8 +89,7 @@ if (rebuildChild) {
   const started = performance.now();
   let loaded: { seconds: number; cpuSeconds: number; mainCpuSeconds: number } | undefined;
   const rebuild = await rebuildProjections(store, db, PROJECTIONS, {
-    // LEDGER_BENCH_REBUILD_READER=inline reads the log on the rebuild's own thread, to compare with the reader thread.
-    logReader: process.env.LEDGER_BENCH_REBUILD_READER === 'inline' ? 'inline' : 'thread',
+    // LEDGER_REBUILD_READER=inline (read by rebuildProjections) reads the log on this thread, to compare with the reader thread.
     onProgress: (p) => {
       if (p.phase === 'indexing') loaded ??= { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpuMs() - cpu) / 1000, mainCpuSeconds: mainThreadCpuSeconds() - mainCpu };
       process.stderr.write(`\r  rebuilding: ${fmt(p.eventsDone)} events, ${fmt(p.eventsPerSecond)} events/s   `);

@@ -21,8 +21,14 @@ interface PageMessage {
   types: string[];
   /** `[data, data, ...]`: one JSON.parse on this thread instead of one per event. */
   data: string;
-  metadata: string[];
+  /** The metadata texts one after another, event i's from offsets[i] to offsets[i + 1]: sliced only when read. */
+  metadata: PageMetadata;
   recordedAt: string[];
+}
+
+interface PageMetadata {
+  text: string;
+  offsets: Uint32Array;
 }
 
 type ReaderMessage = PageMessage | { kind: 'end' } | { kind: 'failed'; message: string };
@@ -35,8 +41,11 @@ const STOP = 1;
  * Plain JavaScript, run with `eval`: a worker cannot load a TypeScript file (jest runs the sources), and a
  * source text runs the same from the sources and from dist/. It reads pages while the rebuild applies the
  * previous ones, and waits (Atomics.wait, no event loop needed) when it is `pagesAhead` pages ahead.
- * Turning SQLite rows into JavaScript strings and the per-event JSON texts into one array text happens here;
- * the rebuild's thread then parses one text per page and takes the other columns as they are.
+ * Turning SQLite rows into JavaScript strings, the per-event data texts into one JSON array text and the
+ * metadata texts into one text happens here; the rebuild's thread then parses one text per page, takes the other
+ * columns as they are, and slices an event's metadata only if a projection reads it. Measured per 112,635 events
+ * on the rebuild's thread: reading rows itself ~700 ms; a page as arrays of rows ~450 ms; as columns with the data
+ * joined ~300 ms; with the metadata joined too ~250 ms.
  */
 const READER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -66,6 +75,7 @@ function read(db) {
     const types = new Array(n);
     const data = new Array(n);
     const metadata = new Array(n);
+    const offsets = new Uint32Array(n + 1);
     const recordedAt = new Array(n);
     for (let i = 0; i < n; i++) {
       const row = rows[i];
@@ -76,13 +86,17 @@ function read(db) {
       types[i] = row[4];
       data[i] = row[5];
       metadata[i] = row[6];
+      offsets[i + 1] = offsets[i] + row[6].length;
       recordedAt[i] = row[7];
     }
     // Before the arrays are handed over (a transferred buffer reads as empty here).
     if (n > 0) after = positions[n - 1];
     parentPort.postMessage(
-      { kind: 'page', positions, revisions, ids, streams, types, data: '[' + data.join(',') + ']', metadata, recordedAt },
-      [positions.buffer, revisions.buffer],
+      {
+        kind: 'page', positions, revisions, ids, streams, types, data: '[' + data.join(',') + ']',
+        metadata: { text: metadata.join(''), offsets }, recordedAt,
+      },
+      [positions.buffer, revisions.buffer, offsets.buffer],
     );
     sent++;
     if (n < pageSize) break;
@@ -116,6 +130,7 @@ export class SqliteLogPages {
   readonly #ready: PageMessage[] = [];
   #waiting: { resolve: (page: RecordedEvent[]) => void; reject: (error: Error) => void } | undefined;
   #ended = false;
+  #closed = false;
   #failure: Error | undefined;
 
   constructor(file: string, options: SqliteLogPagesOptions) {
@@ -136,6 +151,8 @@ export class SqliteLogPages {
       },
     });
     this.#worker.on('message', (message: ReaderMessage) => {
+      // Pages the thread sent before it saw the stop are not wanted.
+      if (this.#closed) return;
       if (message.kind === 'failed') return this.#fail(message.message);
       if (message.kind === 'end') this.#ended = true;
       else this.#ready.push(message);
@@ -156,6 +173,7 @@ export class SqliteLogPages {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     this.#ended = true;
     this.#ready.length = 0;
     this.#settle();
@@ -204,7 +222,8 @@ function decode(page: PageMessage): RecordedEvent[] {
       page.revisions[i],
       page.types[i],
       data[i],
-      page.metadata[i],
+      page.metadata,
+      i,
       page.recordedAt[i],
     );
   }
@@ -217,7 +236,8 @@ function decode(page: PageMessage): RecordedEvent[] {
  * than parsing eagerly.
  */
 class LoggedEvent implements RecordedEvent {
-  readonly #metadataText: string;
+  readonly #page: PageMetadata;
+  readonly #index: number;
   #metadata: RecordedEvent['metadata'] | undefined;
 
   constructor(
@@ -227,13 +247,15 @@ class LoggedEvent implements RecordedEvent {
     readonly revision: number,
     readonly type: string,
     readonly data: unknown,
-    metadataText: string,
+    page: PageMetadata,
+    index: number,
     readonly recordedAt: string,
   ) {
-    this.#metadataText = metadataText;
+    this.#page = page;
+    this.#index = index;
   }
 
   get metadata(): RecordedEvent['metadata'] {
-    return (this.#metadata ??= JSON.parse(this.#metadataText));
+    return (this.#metadata ??= JSON.parse(this.#page.text.slice(this.#page.offsets[this.#index], this.#page.offsets[this.#index + 1])));
   }
 }
