@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { printWhereTimeGoes, summariseProfileDir } from './cpu-profile.bench-support.js';
 import { fmt, percentile, prepareProgramme, scaleFactor } from './programme-data.bench-support.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
-import { jsonClient, sampleMemory, startService, type Answer, type RunningService } from './service-process.bench-support.js';
+import { cpuTimeMs, jsonClient, sampleMemory, startService, type Answer, type RunningService } from './service-process.bench-support.js';
 
 const RATE = Number(process.env.LEDGER_BENCH_RATE ?? 2_000);
 const CONCURRENCY = Number(process.env.LEDGER_BENCH_CONCURRENCY ?? 256);
@@ -299,13 +299,19 @@ try {
     // A short warm-up at the same pace (the JIT, SQLite's page cache), not counted.
     await runLoad(world, counters, commandClient.call, readClient.call, RATE, 2);
     memory.reset();
+    const cpuBefore = cpuTimeMs(service.child.pid!);
     const load = await runLoad(world, counters, commandClient.call, readClient.call, RATE, SECONDS);
+    const cpuAfter = cpuTimeMs(service.child.pid!);
     const loadPeak = memory.read();
 
     const ok = [...load.statuses.entries()].filter(([key]) => /\s2\d\d$/.test(key)).reduce((sum, [, n]) => sum + n, 0);
     const errors = load.done - ok;
     rows.push([`commands acknowledged per second (paced at ${fmt(RATE)}/s, ${CONCURRENCY} in flight at most; ${fmt(load.sent)} sent, at most ${fmt(load.maxBehind)} behind schedule)`, `${fmt(ok / load.seconds)}/s`, `>= ${fmt(RATE)}/s`]);
     rows.push(['command answer time (sent to answered)', `p50 ${fmt(percentile(load.latencies, 50))} ms, p95 ${fmt(percentile(load.latencies, 95))} ms`, '']);
+    if (cpuBefore !== undefined && cpuAfter !== undefined && ok > 0) {
+      // All of the service's threads, user and system: the cost of a command whatever else shares the machine.
+      rows.push([`service CPU time during the load (user + system, every thread; ${fmt(cpuAfter - cpuBefore)} ms)`, `${((cpuAfter - cpuBefore) / ok).toFixed(2)} ms per command`, '']);
+    }
     rows.push([`projection lag (command answered to a read with its minPosition answering; ${load.lags.length} reads)`, `p50 ${fmt(percentile(load.lags, 50))} ms, p95 ${fmt(percentile(load.lags, 95))} ms, max ${fmt(Math.max(...load.lags))} ms`, 'p95 < 1,000 ms']);
     rows.push(['reads not at their minPosition within 5 s (503)', fmt(load.lagTimeouts), '0']);
     rows.push(['commands refused or failed (not 2xx)', fmt(errors), '0']);

@@ -122,6 +122,23 @@ export function jsonClient(base: string, token: string, maxSockets: number) {
   return { call, close: () => agent.destroy() };
 }
 
+/**
+ * CPU time a process has used so far, user and system, all its threads, in ms (from /proc, at the kernel's clock
+ * tick, 10 ms here); undefined once it is gone. Unlike a profile's samples, which count the wall time a thread spent
+ * in a function, this does not grow when the machine is shared and the thread waits for a core.
+ */
+export function cpuTimeMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on Linux for every architecture this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** VmRSS and VmHWM (peak resident) of a process, in bytes; undefined once it is gone. */
 export function residentMemory(pid: number): { rss: number; hwm: number } | undefined {
   try {
