@@ -10,10 +10,11 @@ const USAGE = `usage: npm run esdb:test-server -- [--port <n>] [--system-events]
   --port <n>             port on 127.0.0.1 (default 2113; 0 picks a free one)
   --system-events        start $all with one system event, like a fresh EventStoreDB
   --eventstoredb-23.10   no checkpoint at the end of a filtered subscription's catch-up (default: 24.10)
-  --secured              refuse reads and subscriptions of $all (a user without $admins/$ops)`;
+  --secured              refuse reads and subscriptions of $all (a user without $admins/$ops)
+  --exit-with-stdin      stop when standard input closes (a test's child: it dies with its parent)`;
 
-function parseArgs(argv: readonly string[]): EsdbTestServerOptions {
-  const options: EsdbTestServerOptions = { port: 2113 };
+function parseArgs(argv: readonly string[]): EsdbTestServerOptions & { exitWithStdin?: boolean } {
+  const options: EsdbTestServerOptions & { exitWithStdin?: boolean } = { port: 2113 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     switch (arg) {
@@ -35,6 +36,9 @@ function parseArgs(argv: readonly string[]): EsdbTestServerOptions {
       case '--secured':
         options.secured = true;
         break;
+      case '--exit-with-stdin':
+        options.exitWithStdin = true;
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -48,7 +52,7 @@ function parseArgs(argv: readonly string[]): EsdbTestServerOptions {
 }
 
 async function main(): Promise<void> {
-  let options: EsdbTestServerOptions;
+  let options: EsdbTestServerOptions & { exitWithStdin?: boolean };
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (err) {
@@ -79,6 +83,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (options.exitWithStdin) {
+    // The parent holds the other end: when it exits, however it exits, the pipe closes and so does this server.
+    process.stdin.on('end', () => stop('SIGTERM')).on('close', () => stop('SIGTERM')).resume();
+  }
 }
 
 main().catch((err: unknown) => {

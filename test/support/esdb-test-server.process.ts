@@ -9,37 +9,67 @@ import { fileURLToPath } from 'node:url';
 
 export interface EsdbTestServerProcess {
   connectionString: string;
-  /** Stops the server (SIGTERM, then SIGKILL if it has not exited within 5 s). */
+  /**
+   * Stops the server (SIGTERM, then SIGKILL if it has not exited within 5 s). Rejects if the server had
+   * died on its own before: the test's answers may then be from a server that was gone.
+   */
   close(): Promise<void>;
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONNECTION_LINE = /^EVENTSTORE_CONNECTION_STRING=(\S+)$/m;
+/** What is kept of the server's output for an error message. */
+const OUTPUT_KEPT = 4_096;
 
 export function startEsdbTestServerProcess(options: { systemEvents?: boolean; startTimeoutMs?: number } = {}): Promise<EsdbTestServerProcess> {
-  const args = ['--import', 'tsx', join(ROOT, 'test/esdb/esdb-test-server.main.ts'), '--port', '0', ...(options.systemEvents === false ? [] : ['--system-events'])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    '--import',
+    'tsx',
+    join(ROOT, 'test/esdb/esdb-test-server.main.ts'),
+    '--port',
+    '0',
+    // Its standard input is a pipe from this process: if this process dies without closing it (a killed jest
+    // worker), the server stops instead of living on with its log in memory.
+    '--exit-with-stdin',
+    ...(options.systemEvents === false ? [] : ['--system-events']),
+  ];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_KEPT));
+  let diedOnItsOwn: string | undefined;
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`the EventStoreDB test server did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`)), options.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(() => fail(new Error(`the EventStoreDB test server did not start within ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(error);
     };
-    const onExit = (code: number | null) => fail(new Error(`the EventStoreDB test server exited (${code}) before it listened:\n${output}`));
-    child.once('exit', onExit);
+    const onEarlyExit = (code: number | null) => fail(new Error(`the EventStoreDB test server exited (${code}) before it listened:\n${output}`));
+    child.once('exit', onEarlyExit);
     child.once('error', fail);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', keep);
+    let listening = false;
     child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+      keep(chunk);
+      if (listening) return;
       const match = CONNECTION_LINE.exec(output);
       if (!match) return;
+      listening = true;
       clearTimeout(timer);
-      child.off('exit', onExit);
-      child.stdout!.removeAllListeners('data');
-      child.stdout!.resume();
-      resolve({ connectionString: match[1], close: () => stop(child) });
+      child.off('exit', onEarlyExit);
+      let closing = false;
+      child.once('exit', (code, signal) => {
+        if (!closing) diedOnItsOwn = `the EventStoreDB test server exited on its own (${code ?? signal}):\n${output}`;
+      });
+      resolve({
+        connectionString: match[1],
+        close: async () => {
+          closing = true;
+          await stop(child);
+          if (diedOnItsOwn) throw new Error(diedOnItsOwn);
+        },
+      });
     });
   });
 }
