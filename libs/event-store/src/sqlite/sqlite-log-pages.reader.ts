@@ -17,13 +17,20 @@ interface PageMessage {
   positions: Float64Array;
   revisions: Float64Array;
   ids: string[];
-  streams: string[];
-  types: string[];
+  /** Each stream name and type once per page, and per event its index: fewer strings to copy, and the same string
+   * objects repeated, whose hashes the rebuild's maps compute once. */
+  streams: Distinct;
+  types: Distinct;
   /** `[data, data, ...]`: one JSON.parse on this thread instead of one per event. */
   data: string;
   /** The metadata texts one after another, event i's from offsets[i] to offsets[i + 1]: sliced only when read. */
   metadata: PageMetadata;
   recordedAt: string[];
+}
+
+interface Distinct {
+  values: string[];
+  of: Uint32Array;
 }
 
 interface PageMetadata {
@@ -49,6 +56,24 @@ const STOP = 1;
  */
 const READER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
+function distinct(n) {
+  const index = new Map();
+  const values = [];
+  const of = new Uint32Array(n);
+  return {
+    values,
+    of,
+    set(i, value) {
+      let k = index.get(value);
+      if (k === undefined) {
+        k = values.length;
+        values.push(value);
+        index.set(value, k);
+      }
+      of[i] = k;
+    },
+  };
+}
 const Database = require(workerData.betterSqlite3);
 const shared = new Int32Array(workerData.shared);
 const { pageSize, pagesAhead } = workerData;
@@ -71,8 +96,8 @@ function read(db) {
     const positions = new Float64Array(n);
     const revisions = new Float64Array(n);
     const ids = new Array(n);
-    const streams = new Array(n);
-    const types = new Array(n);
+    const streams = distinct(n);
+    const types = distinct(n);
     const data = new Array(n);
     const metadata = new Array(n);
     const offsets = new Uint32Array(n + 1);
@@ -81,9 +106,9 @@ function read(db) {
       const row = rows[i];
       positions[i] = row[0];
       ids[i] = row[1];
-      streams[i] = row[2];
+      streams.set(i, row[2]);
       revisions[i] = row[3];
-      types[i] = row[4];
+      types.set(i, row[4]);
       data[i] = row[5];
       metadata[i] = row[6];
       offsets[i + 1] = offsets[i] + row[6].length;
@@ -93,10 +118,11 @@ function read(db) {
     if (n > 0) after = positions[n - 1];
     parentPort.postMessage(
       {
-        kind: 'page', positions, revisions, ids, streams, types, data: '[' + data.join(',') + ']',
-        metadata: { text: metadata.join(''), offsets }, recordedAt,
+        kind: 'page', positions, revisions, ids,
+        streams: { values: streams.values, of: streams.of }, types: { values: types.values, of: types.of },
+        data: '[' + data.join(',') + ']', metadata: { text: metadata.join(''), offsets }, recordedAt,
       },
-      [positions.buffer, revisions.buffer, offsets.buffer],
+      [positions.buffer, revisions.buffer, offsets.buffer, streams.of.buffer, types.of.buffer],
     );
     sent++;
     if (n < pageSize) break;
@@ -214,13 +240,17 @@ export class SqliteLogPages {
 function decode(page: PageMessage): RecordedEvent[] {
   const data = JSON.parse(page.data) as unknown[];
   const events = new Array<RecordedEvent>(data.length);
+  const streams = page.streams.values;
+  const streamOf = page.streams.of;
+  const types = page.types.values;
+  const typeOf = page.types.of;
   for (let i = 0; i < data.length; i++) {
     events[i] = new LoggedEvent(
       page.positions[i],
       page.ids[i],
-      page.streams[i],
+      streams[streamOf[i]],
       page.revisions[i],
-      page.types[i],
+      types[typeOf[i]],
       data[i],
       page.metadata,
       i,
