@@ -29,8 +29,8 @@ export interface RebuildOptions {
   /**
    * How the embedded store's log is read: on a thread of its own, pages ahead of the apply ('thread', the
    * default), or on this thread between batches ('inline', also chosen by LEDGER_REBUILD_READER=inline): the
-   * thread takes a third of the loading off this thread but costs more CPU in all, so on a machine with no idle
-   * core inline is faster. Other stores are always read with readAll.
+   * thread takes about a quarter of the loading's CPU off this thread but costs about a tenth more CPU in all,
+   * which pays only where a core is idle. Other stores are always read with readAll.
    */
   logReader?: 'thread' | 'inline';
 }
