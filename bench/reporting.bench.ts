@@ -7,6 +7,7 @@
  * LEDGER_BENCH_SCALE=0.1 runs a tenth of the programme, for a quick look.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
@@ -197,6 +198,7 @@ try {
   const engine = new ProjectionEngine(store, db, PROJECTIONS, () => openReadModelDatabase(join(dir, 'reporting.sqlite')));
   engine.start();
   const lags: number[] = [];
+  const runTag = randomBytes(2).toString('hex');
   const rate = 1_000;
   const seconds = 5;
   const waits: Array<Promise<void>> = [];
@@ -205,7 +207,8 @@ try {
     const due = begin + (n * 1000) / rate;
     const delay = due - performance.now();
     if (delay > 1) await new Promise((resolve) => setTimeout(resolve, delay));
-    const participantId = `0000000a-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+    // A programme kept in LEDGER_BENCH_DATA gets these appends on every run: each run registers participants of its own.
+    const participantId = `0000000a-${runTag}-4000-8000-${n.toString(16).padStart(12, '0')}`;
     const sent = performance.now();
     waits.push(
       store
