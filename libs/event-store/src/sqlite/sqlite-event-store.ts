@@ -220,7 +220,7 @@ export class SqliteEventStore implements EventStore {
       return rows.length > 0 || this.exists(streamName) ? rows : undefined;
     }
     const from = startOf(options.fromRevision, 0);
-    if (unlimited && from > 0 && from <= Number.MAX_SAFE_INTEGER) {
+    if (unlimited && Number.isSafeInteger(from) && from > 0) {
       // Read from the revision before: when it is there (a command reading what was appended since its fold, the
       // usual case being nothing), the same query has shown that the stream exists and no second one is needed.
       const rows = this.statements.streamForwardsAll.all(streamName, from - 1) as Row[];

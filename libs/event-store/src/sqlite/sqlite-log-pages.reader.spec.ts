@@ -115,6 +115,23 @@ describe('reading the embedded log on a thread of its own (SqliteLogPages)', () 
     expect((error as Error).message).toMatch(/^Reading the event log failed: .*no such table: events/);
   });
 
+  it.each([
+    ['is not JSON', '{"n": '],
+    ['is two JSON values', '1,2'],
+  ])('refuses a page whose stored data %s, and every page after it (none is skipped)', async (_, text) => {
+    await append(0, 12);
+    // Only a file edited by hand can hold this: the store's triggers refuse every UPDATE.
+    const other = new Database(join(dir, 'events.sqlite'));
+    other.exec('DROP TRIGGER events_are_immutable_update');
+    other.prepare('UPDATE events SET data = ? WHERE position = 5').run(text);
+    other.close();
+    const reader = pages(0, 2, 1);
+    expect((await reader.next()).map((e) => e.position)).toEqual([1, 2]);
+    expect((await reader.next()).map((e) => e.position)).toEqual([3, 4]);
+    await expect(reader.next()).rejects.toThrow(/^Reading the event log failed: the events at positions 5 to 6 do not decode/);
+    await expect(reader.next()).rejects.toThrow(/positions 5 to 6/);
+  });
+
   it('answers an error when the file cannot be opened', async () => {
     const reader = new SqliteLogPages(join(dir, 'absent.sqlite'), { afterPosition: 0, pageSize: 5 });
     readers.push(reader);

@@ -216,11 +216,19 @@ export class SqliteLogPages {
       this.#waiting = undefined;
       Atomics.add(this.#shared, TAKEN, 1);
       Atomics.notify(this.#shared, TAKEN);
+      let events: RecordedEvent[];
       try {
-        waiting.resolve(decode(page));
+        events = decode(page);
       } catch (error) {
-        waiting.reject(error as Error);
+        // Every later page is refused too: answering the next one would skip this page's events without a word.
+        this.#failure = new Error(
+          `Reading the event log failed: the events at positions ${page.positions[0]} to ${page.positions[page.positions.length - 1]} do not decode (${(error as Error).message})`,
+        );
+        this.#ready.length = 0;
+        waiting.reject(this.#failure);
+        return;
       }
+      waiting.resolve(events);
     } else if (this.#failure) {
       this.#waiting = undefined;
       waiting.reject(this.#failure);
@@ -231,6 +239,8 @@ export class SqliteLogPages {
   }
 
   #fail(reason: string): void {
+    // Once the log's end arrived, the thread has nothing left to lose: a later error or exit is not a failure.
+    if (this.#ended) return;
     this.#failure ??= new Error(`Reading the event log failed: ${reason}`);
     // Pages already read are still good; the failure is answered once they are taken.
     this.#settle();
@@ -239,6 +249,11 @@ export class SqliteLogPages {
 
 function decode(page: PageMessage): RecordedEvent[] {
   const data = JSON.parse(page.data) as unknown[];
+  // The data texts were joined into one array: a stored text that is not exactly one JSON value would shift every
+  // later event's data onto its neighbour, which a count tells.
+  if (data.length !== page.positions.length) {
+    throw new Error(`${page.positions.length} events carried ${data.length} data values: a stored data text is not one JSON value`);
+  }
   const events = new Array<RecordedEvent>(data.length);
   const streams = page.streams.values;
   const streamOf = page.streams.of;
