@@ -198,7 +198,8 @@ try {
   const engine = new ProjectionEngine(store, db, PROJECTIONS, () => openReadModelDatabase(join(dir, 'reporting.sqlite')));
   engine.start();
   const lags: number[] = [];
-  const runTag = randomBytes(2).toString('hex');
+  // 48 random bits: two runs on the same kept programme must never register the same participant twice.
+  const runTag = randomBytes(6).toString('hex');
   const rate = 1_000;
   const seconds = 5;
   const waits: Array<Promise<void>> = [];
@@ -208,7 +209,7 @@ try {
     const delay = due - performance.now();
     if (delay > 1) await new Promise((resolve) => setTimeout(resolve, delay));
     // A programme kept in LEDGER_BENCH_DATA gets these appends on every run: each run registers participants of its own.
-    const participantId = `0000000a-${runTag}-4000-8000-${n.toString(16).padStart(12, '0')}`;
+    const participantId = `${runTag.slice(0, 8)}-${runTag.slice(8)}-4000-8000-${n.toString(16).padStart(12, '0')}`;
     const sent = performance.now();
     waits.push(
       store
