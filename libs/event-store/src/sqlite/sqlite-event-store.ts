@@ -34,6 +34,7 @@ import {
   type PreparedEvent,
 } from '../new-event.js';
 import { assertValidStreamName } from '../stream-name.js';
+import { ReplayedEvent } from './replayed-event.js';
 import { openStoreDatabase } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {
@@ -274,7 +275,7 @@ export class SqliteEventStore implements EventStore {
    */
   async readAllForReplay(afterPosition: number, maxCount: number): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return this.readAllRows(true, afterPosition + 1, limit(maxCount)).map((row) => new ReplayedEvent(row));
+    return this.readAllRows(true, afterPosition + 1, limit(maxCount)).map((row) => new ReplayedEvent(row[0], row[1], row[2], row[3], row[4], JSON.parse(row[5]), row[7], row[6]));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
@@ -611,39 +612,6 @@ function toRecordedEvent(row: Row): RecordedEvent {
     metadata: JSON.parse(row[6]),
     recordedAt: row[7],
   };
-}
-
-/**
- * An event as a rebuild reads it: its metadata (ids, hashes) is parsed only if a projection looks at it, which
- * few do. Parsing it was a third of reading the log. A class, because a getter in an object literal measured
- * slower than parsing eagerly; its metadata is therefore not an own property, which is why only the rebuild
- * gets these and every other reader keeps plain objects.
- */
-class ReplayedEvent implements RecordedEvent {
-  readonly id: string;
-  readonly streamName: string;
-  readonly revision: number;
-  readonly position: number;
-  readonly type: string;
-  readonly data: RecordedEvent['data'];
-  readonly recordedAt: string;
-  readonly #metadataText: string;
-  #metadata: RecordedEvent['metadata'] | undefined;
-
-  constructor(row: Row) {
-    this.id = row[1];
-    this.streamName = row[2];
-    this.revision = row[3];
-    this.position = row[0];
-    this.type = row[4];
-    this.data = JSON.parse(row[5]);
-    this.recordedAt = row[7];
-    this.#metadataText = row[6];
-  }
-
-  get metadata(): RecordedEvent['metadata'] {
-    return (this.#metadata ??= JSON.parse(this.#metadataText));
-  }
 }
 
 /** Up to this many events a prefix's stream range is sought through the index and sorted; beyond, scanned. */

@@ -138,7 +138,7 @@ describe('reading the embedded log on a thread of its own (SqliteLogPages)', () 
     await expect(reader.next()).rejects.toThrow(/^Reading the event log failed: /);
   });
 
-  it('stops its thread when closed before the end of the log', async () => {
+  it('answers no more pages once closed before the end of the log (the thread is terminated in close)', async () => {
     await append(0, 30);
     const reader = pages(0, 3, 2);
     expect(await reader.next()).toHaveLength(3);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { RecordedEvent } from '../event-store.port.js';
+import { ReplayedEvent } from './replayed-event.js';
 
 export interface SqliteLogPagesOptions {
   /** The first page starts just after this position. */
@@ -259,48 +260,21 @@ function decode(page: PageMessage): RecordedEvent[] {
   const streamOf = page.streams.of;
   const types = page.types.values;
   const typeOf = page.types.of;
+  const { text: metadataText, offsets } = page.metadata;
   for (let i = 0; i < data.length; i++) {
-    events[i] = new LoggedEvent(
+    events[i] = new ReplayedEvent(
       page.positions[i],
       page.ids[i],
       streams[streamOf[i]],
       page.revisions[i],
       types[typeOf[i]],
       data[i],
-      page.metadata,
-      i,
       page.recordedAt[i],
+      metadataText,
+      offsets[i],
+      offsets[i + 1],
     );
   }
   return events;
 }
 
-/**
- * An event as a rebuild reads it, as the embedded store's replay read gives it: metadata (ids, hashes) is parsed
- * only if a projection reads it, which few do. A class, because a getter in an object literal measured slower
- * than parsing eagerly.
- */
-class LoggedEvent implements RecordedEvent {
-  readonly #page: PageMetadata;
-  readonly #index: number;
-  #metadata: RecordedEvent['metadata'] | undefined;
-
-  constructor(
-    readonly position: number,
-    readonly id: string,
-    readonly streamName: string,
-    readonly revision: number,
-    readonly type: string,
-    readonly data: unknown,
-    page: PageMetadata,
-    index: number,
-    readonly recordedAt: string,
-  ) {
-    this.#page = page;
-    this.#index = index;
-  }
-
-  get metadata(): RecordedEvent['metadata'] {
-    return (this.#metadata ??= JSON.parse(this.#page.text.slice(this.#page.offsets[this.#index], this.#page.offsets[this.#index + 1])));
-  }
-}
