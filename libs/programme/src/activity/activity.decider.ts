@@ -1,9 +1,8 @@
 import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
-import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
+import { AlreadyExists, NotFound, RuleViolation, RuleViolationShowingValue } from '../shared/domain-errors.js';
 import { assertNotFuture, assertOrdered, assertWithin, type IsoDate } from '../shared/dates.js';
 import type { OrganisationFacts } from '../organisation/organisation.decider.js';
 import type { ParticipantFacts } from '../participant/participant.decider.js';
-import { RuleViolationShowingValue, withRuleApart } from '../rule-apart.errors.js';
 import type { ProjectFacts } from '../project/project.decider.js';
 import { AttendanceSheet } from './attendance-sheet.js';
 
@@ -133,13 +132,9 @@ function assertOwnProject(activity: Existing, participant: ParticipantFacts): vo
   }
 }
 
-/** The answer shows the date sent; the rule apart does not (an import's outcome keeps it in the log). */
 function assertDuringActivity(date: IsoDate, activity: Existing, today: IsoDate, what: string): void {
-  withRuleApart(
-    () => assertWithin(date, activity, what, `"${activity.name}" (its dates)`),
-    () => `${what} lies outside "${activity.name}" (its dates) (${activity.startDate} to ${activity.endDate})`,
-  );
-  withRuleApart(() => assertNotFuture(date, today, what), () => `${what} is in the future (today is ${today})`);
+  assertWithin(date, activity, what, `"${activity.name}" (its dates)`);
+  assertNotFuture(date, today, what);
 }
 
 export const activityDecider: Decider<ActivityState, ActivityCommand, ActivityEvent> = {

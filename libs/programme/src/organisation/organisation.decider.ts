@@ -1,7 +1,6 @@
 import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
-import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.js';
+import { AlreadyExists, NotFound, RuleViolation, RuleViolationShowingValue } from '../shared/domain-errors.js';
 import type { ReasonCategory } from '../shared/reason.js';
-import { RuleViolationShowingValue } from '../rule-apart.errors.js';
 import { NACE_CODE, readOrganisationNumber } from './organisation-number.js';
 
 export const ORGANISATION_TYPES = [

@@ -3,7 +3,6 @@ import { AlreadyExists, NotFound, RuleViolation } from '../shared/domain-errors.
 import { assertNotFuture, assertWithin, type IsoDate } from '../shared/dates.js';
 import type { ProjectFacts } from '../project/project.decider.js';
 import type { ReasonCategory } from '../shared/reason.js';
-import { withRuleApart } from '../rule-apart.errors.js';
 
 export const GENDERS = ['woman', 'man', 'another', 'not-stated'] as const;
 export type Gender = (typeof GENDERS)[number];
@@ -87,13 +86,9 @@ export type ParticipantState =
 
 export type ParticipantFacts = Pick<Extract<ParticipantState, { status: 'registered' }>, 'participantId' | 'projectId' | 'role'>;
 
-/** The answer shows the date sent; the rule apart does not (an import's outcome keeps it in the log). */
 function assertRegistrationDate(date: IsoDate, project: ProjectFacts, today: IsoDate): void {
-  withRuleApart(
-    () => assertWithin(date, project, 'The registration date'),
-    () => `The registration date lies outside the project's period (${project.startDate} to ${project.endDate})`,
-  );
-  withRuleApart(() => assertNotFuture(date, today, 'The registration date'), () => `The registration date is in the future (today is ${today})`);
+  assertWithin(date, project, 'The registration date');
+  assertNotFuture(date, today, 'The registration date');
 }
 
 /** A reason about a person is theirs to shred: sealed with their key, and none once they are erased. */

@@ -10,6 +10,21 @@ export class RuleViolation extends Error {
   }
 }
 
+/**
+ * A refusal whose message shows the sender the value they sent ("foundedYear 2999 is in the future"), with the same
+ * rule stated apart, without the value (`rule`). The message is answered to the one person who sent the value; the
+ * rule is what may be kept where no value may be, such as an import's outcome in the event log. Any refusal may
+ * carry `rule` (OrganisationNumberTaken is an AlreadyExists); one without it states no value in its message.
+ */
+export class RuleViolationShowingValue extends RuleViolation {
+  constructor(
+    message: string,
+    readonly rule: string,
+  ) {
+    super(message);
+  }
+}
+
 export class NotFound extends Error {
   readonly kind = 'not-found' as const;
   constructor(
