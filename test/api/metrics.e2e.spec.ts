@@ -222,11 +222,16 @@ describe('LEDGER_METRICS_PORT: /metrics on a listener of its own', () => {
     expect(api.app.get(MetricsListener).address?.address).toBe('127.0.0.1');
   });
 
-  it('counts rate-limit refusals by route', async () => {
+  it('counts rate-limit refusals by route and by the limit that refused: an address guessing tokens, a token over its rate', async () => {
+    const eager = (await api.post('/api/access/tokens', { name: 'Eager', role: 'auditor' }).expect(201)).body.token;
     for (let i = 0; i < 5; i += 1) await api.raw().get('/api/projects').set('Authorization', 'Bearer not-a-token-of-this-ledger-at-all');
+    for (let i = 0; i < 4; i += 1) await api.raw().get('/api/indicators').set('Authorization', `Bearer ${eager}`);
     const text = (await onMetricsPort().get('/metrics').set('Authorization', `Bearer ${monitoring}`).expect(200)).text;
     const all = samples(text);
-    expect(value(all, 'ledger_http_rate_limited_total', { route: '/api/projects' })).toBe(2);
+    expect(value(all, 'ledger_http_rate_limited_total', { route: '/api/projects', limit: 'address' })).toBe(2);
+    expect(value(all, 'ledger_http_rate_limited_total', { route: '/api/projects', limit: 'token' })).toBeUndefined();
+    expect(value(all, 'ledger_http_rate_limited_total', { route: '/api/indicators', limit: 'token' })).toBe(1);
+    expect(value(all, 'ledger_http_rate_limited_total', { route: '/api/indicators', limit: 'address' })).toBeUndefined();
     // Scrapes on the metrics port are requests like any other: timed under their route.
     expect(value(all, 'ledger_http_request_duration_seconds_count', { method: 'GET', route: '/metrics', status: '200' })).toBeGreaterThanOrEqual(1);
   });

@@ -15,7 +15,7 @@ import type { FastifyReply } from 'fastify';
 import { ACCESS_RULE, type AccessRule, type ProjectScope } from './access.decorator.js';
 import type { LedgerRequest } from './command-context.decorator.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { RATE_LIMITER, type RateLimiter } from './rate-limiter.js';
+import { RATE_LIMITER, type RateLimiter, type RateLimitKind } from './rate-limiter.js';
 
 export const OIDC_VERIFIER = Symbol.for('programme-ledger.OidcVerifier');
 
@@ -29,7 +29,11 @@ const REFUSALS: Record<Exclude<Authentication, { principal: Principal }>['refuse
     'for a new admin token, then revoke this one',
 };
 
-export type AuthenticatedRequest = LedgerRequest & { principal?: Principal };
+export type AuthenticatedRequest = LedgerRequest & {
+  principal?: Principal;
+  /** Set on a 429 by the limit that refused it, for the metrics (a stolen token and a guessing address differ). */
+  rateLimited?: RateLimitKind;
+};
 
 class TooManyRequests extends HttpException {
   constructor(readonly retryAfterSeconds: number) {
@@ -64,6 +68,7 @@ export class AccessGuard implements CanActivate {
     const principal = await this.authenticate(request, reply);
     const wait = this.limiter.take(principal.actor);
     if (wait > 0) {
+      request.rateLimited = 'token';
       void reply.header('Retry-After', String(wait));
       throw new TooManyRequests(wait);
     }
@@ -94,6 +99,7 @@ export class AccessGuard implements CanActivate {
     const refuse = (message: string): never => {
       const wait = this.limiter.take(`address:${request.ip}`);
       if (wait > 0) {
+        request.rateLimited = 'address';
         void reply.header('Retry-After', String(wait));
         throw new TooManyRequests(wait);
       }

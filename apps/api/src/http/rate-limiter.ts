@@ -1,5 +1,8 @@
 export const RATE_LIMITER = Symbol.for('programme-ledger.RateLimiter');
 
+/** Which limit refused a request: a token over its rate, or an address over its failed sign-ins. */
+export type RateLimitKind = 'token' | 'address';
+
 const MAX_KEYS = 10_000;
 
 /**

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { AccessRegistry } from '@app/access';
 import { MeteredEventStore, SqliteEventStore, type AppendOutcome, type LogFollowerState, type LogFollowerStatus } from '@app/event-store';
 import { ProjectionEngine, type ProjectionStatus } from '@app/reporting';
+import type { RateLimitKind } from '../http/rate-limiter.js';
 
 /**
  * How far a read model's lag in events is counted on EventStoreDB, whose positions are byte offsets: counting
@@ -25,6 +26,8 @@ export interface AnsweredRequest {
   seconds: number;
   /** Answered from an Idempotency-Key's saved answer (the `Idempotency-Replayed` header). */
   replayed: boolean;
+  /** On a 429: the limit that refused it. */
+  rateLimited?: RateLimitKind;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface AnsweredRequest {
 export class LedgerMetrics {
   readonly registry = new Registry();
   private readonly requestSeconds: Histogram<'method' | 'route' | 'status'>;
-  private readonly rateLimited: Counter<'route'>;
+  private readonly rateLimited: Counter<'route' | 'limit'>;
   private readonly replays: Counter<'route'>;
   private readonly storeUp: Gauge;
   private readonly headPosition: Gauge;
@@ -69,8 +72,8 @@ export class LedgerMetrics {
     });
     this.rateLimited = new Counter({
       name: 'ledger_http_rate_limited_total',
-      help: 'Requests refused with 429 by the rate limit (per token, and per address for failed sign-ins), by route template',
-      labelNames: ['route'],
+      help: 'Requests refused with 429 by the rate limit, by route template and limit: token (a token over its rate) or address (an address over its failed sign-ins)',
+      labelNames: ['route', 'limit'],
       registers,
     });
     this.replays = new Counter({
@@ -187,7 +190,7 @@ export class LedgerMetrics {
     const route = request.route ?? '(no route)';
     const method = HTTP_METHODS.has(request.method) ? request.method : 'OTHER';
     this.requestSeconds.observe({ method, route, status: String(request.status) }, request.seconds);
-    if (request.status === 429) this.rateLimited.inc({ route });
+    if (request.status === 429) this.rateLimited.inc({ route, limit: request.rateLimited ?? 'other' });
     if (request.replayed) this.replays.inc({ route });
   }
 

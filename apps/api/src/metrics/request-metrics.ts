@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { AuthenticatedRequest } from '../http/access.guard.js';
 import type { LedgerMetrics } from './ledger-metrics.service.js';
 import { METRICS_PATH, type MetricsListener } from './metrics-listener.js';
 
 /**
  * Feeds every answered request into the metrics (its route template, never its URL), and keeps /metrics off
  * the API's port when LEDGER_METRICS_PORT gives it one of its own. Rate-limit refusals and idempotency
- * replays are read from the answer (its 429, its `Idempotency-Replayed` header), so the guard and the
- * interceptor on the hot path stay as they are.
+ * replays are read from the answer (its 429 and the limit the guard noted on the request, its
+ * `Idempotency-Replayed` header), so the guard and the interceptor on the hot path stay as they are.
  */
 export function observeRequests(fastify: FastifyInstance, metrics: LedgerMetrics, listener: MetricsListener): void {
   if (listener.separate) {
@@ -26,6 +27,7 @@ export function observeRequests(fastify: FastifyInstance, metrics: LedgerMetrics
       status: reply.statusCode,
       seconds: reply.elapsedTime / 1000,
       replayed: reply.getHeader('idempotency-replayed') === 'true',
+      rateLimited: (request as unknown as AuthenticatedRequest).rateLimited,
     });
   });
 }
