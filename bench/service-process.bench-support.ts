@@ -130,7 +130,8 @@ export function jsonClient(base: string, token: string, maxSockets: number) {
 export function cpuTimeMs(pid: number): number | undefined {
   try {
     // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return undefined;

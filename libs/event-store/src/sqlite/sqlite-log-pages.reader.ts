@@ -150,6 +150,8 @@ try {
  * `next()` answers the pages in order, the same events `readAll` answers (metadata parsed when first read),
  * ending with the first page shorter than `pageSize`; after that it answers empty pages. A failure of the
  * reader thread is answered by `next()` as an error. `close()` stops the thread; call it in a `finally`.
+ * It reads the file, not the store object: closing the store does not stop it (the read on the rebuild's own thread
+ * did stop), so whoever stops a store stops its rebuild first, as the service's projection engine does.
  */
 export class SqliteLogPages {
   readonly #worker: Worker;
