@@ -3,7 +3,7 @@ import { BadRequestException, HttpException, Inject, Injectable, NotFoundExcepti
 import { CommandBus } from '@nestjs/cqrs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { EVENT_STORE, StreamNotFoundError, streamName, type EventStore } from '@app/event-store';
+import { EVENT_STORE, StreamNotFoundError, streamName, type EventStore, type RecordedEvent } from '@app/event-store';
 import {
   activityDecider,
   AggregateStore,
@@ -116,17 +116,11 @@ export class ImportService {
 
   async list(projectId: string): Promise<ImportListing[]> {
     await this.entities.project(projectId);
-    try {
-      const events = await this.store.readStream(streamName('projectImports', projectId));
-      return events.map(({ data, metadata }) => {
-        const { errors, errorsSha256: _digest, projectId: _, ...outcome } = data as ImportOutcome & { projectId: string };
-        const meta = metadata as { actor?: string; recordedAt?: string };
-        return { ...outcome, errorCount: outcome.errorCount ?? errors.length, actor: meta.actor ?? 'unknown', recordedAt: meta.recordedAt ?? '' };
-      });
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw error;
-    }
+    return (await this.loggedImports(projectId)).map(({ outcome, event }) => {
+      const { errors: _errors, errorsSha256: _digest, ...listed } = outcome;
+      const meta = event.metadata as { actor?: string; recordedAt?: string };
+      return { ...listed, actor: meta.actor ?? 'unknown', recordedAt: meta.recordedAt ?? '' };
+    });
   }
 
   async run(request: ImportRequest, context: CommandContext, onProgress?: (progress: ImportProgress) => void): Promise<ImportAnswer> {
@@ -415,16 +409,24 @@ export class ImportService {
 
   /** The outcome logged when this import was applied, and when: the same file is the same import. */
   private async earlier(projectId: string, importId: string): Promise<{ outcome: ImportOutcome; appliedAt: string } | undefined> {
+    const found = (await this.loggedImports(projectId)).find(({ outcome }) => outcome.importId === importId);
+    if (!found) return undefined;
+    return { outcome: found.outcome, appliedAt: (found.event.metadata as { recordedAt?: string }).recordedAt || found.event.recordedAt };
+  }
+
+  /**
+   * The project's logged import outcomes, oldest first. Outcomes logged before counts and digests were kept held
+   * every problem: their count and digest are computed from them, as for a new import.
+   */
+  private async loggedImports(projectId: string): Promise<Array<{ outcome: ImportOutcome; event: RecordedEvent }>> {
     try {
       const events = await this.store.readStream(streamName('projectImports', projectId));
-      const found = events.find((event) => (event.data as ImportOutcome).importId === importId);
-      if (!found) return undefined;
-      const { projectId: _, ...logged } = found.data as ImportOutcome & { projectId: string };
-      // Outcomes logged before counts and digests were kept held every problem: the same digest is computed from them.
-      const outcome: ImportOutcome = { ...logged, ...(logged.errorsSha256 === undefined ? digestOf(logged.errors) : {}) };
-      return { outcome, appliedAt: (found.metadata as { recordedAt?: string }).recordedAt || found.recordedAt };
+      return events.map((event) => {
+        const { projectId: _, ...logged } = event.data as ImportOutcome & { projectId: string };
+        return { outcome: logged.errorsSha256 === undefined ? { ...logged, ...digestOf(logged.errors) } : logged, event };
+      });
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return undefined;
+      if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
   }
