@@ -57,16 +57,24 @@ export class ProjectLog {
    * only those events read from the store, each stream once from its first revision on the page.
    */
   async historyPage(projectId: string, page: HistoryPageQuery): Promise<{ events: RecordedEvent[]; next: { after: number } | null }> {
-    // Only the conditions asked for, so SQLite seeks (project_id[, type], position) instead of filtering.
+    // Only the conditions asked for, so SQLite seeks (project[, type], position) instead of filtering. The keys
+    // are looked up once (an unknown project or type has none, and matches nothing).
     const category = page.stream && !page.stream.includes('-') ? `${page.stream}-` : undefined;
     const conditions = [
-      'project_id = :projectId',
-      ...(page.after !== undefined ? ['position > :after'] : []),
-      ...(page.type !== undefined ? ['type = :type'] : []),
-      ...(category ? ['substr(stream_name, 1, :categoryLength) = :category'] : page.stream ? ['stream_name = :stream'] : []),
+      'h.project_key = (SELECT project_key FROM history_projects WHERE project_id = :projectId)',
+      ...(page.after !== undefined ? ['h.position > :after'] : []),
+      ...(page.type !== undefined ? ['h.type_key = (SELECT type_key FROM history_types WHERE type = :type)'] : []),
+      ...(category
+        ? ['substr(s.stream_name, 1, :categoryLength) = :category']
+        : page.stream
+          ? ['h.stream_key = (SELECT stream_key FROM project_streams WHERE stream_name = :stream)']
+          : []),
     ];
     const rows = this.db
-      .prepare(`SELECT position, stream_name AS streamName, revision FROM project_history WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT :limit`)
+      .prepare(
+        `SELECT h.position, s.stream_name AS streamName, h.revision FROM project_history h
+         JOIN project_streams s ON s.stream_key = h.stream_key WHERE ${conditions.join(' AND ')} ORDER BY h.position LIMIT :limit`,
+      )
       .all({
         projectId,
         limit: page.limit + 1,

@@ -43,8 +43,10 @@ export class EvidenceTrail {
   trace(projectId: string, definition: IndicatorDefinition, items: readonly EvidenceItem[]): TracedEvidenceItem[] {
     // Prepared on first use: the read models' tables exist only once the projection engine has started.
     this.lookup ??= this.db.prepare(
-      `SELECT position, stream_name AS streamName, revision, type FROM project_history
-       WHERE project_id = ? AND position IN (SELECT value FROM json_each(?))`,
+      `SELECT h.position, s.stream_name AS streamName, h.revision, t.type FROM project_history h
+         JOIN project_streams s ON s.stream_key = h.stream_key JOIN history_types t ON t.type_key = h.type_key
+       WHERE h.project_key = (SELECT project_key FROM history_projects WHERE project_id = ?)
+         AND h.position IN (SELECT value FROM json_each(?))`,
     );
     const positions = [...new Set(items.map((item) => item.position))];
     const events = new Map(

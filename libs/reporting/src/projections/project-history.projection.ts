@@ -47,24 +47,32 @@ const RECORDED_UNDER_A_PROJECT: Record<ProjectRecordEvent['type'], true> = {
  * The index a project's history is paged from: where each event recorded under the project sits in the log
  * (position, stream, revision, type), so a page reads only its own events instead of every stream of the
  * project. A stream belongs to the project its first event names. Nothing personal is kept: ids and types.
+ *
+ * Version 2 keeps a row per event as small integers (the position as the row id; project, stream and type as keys
+ * into three small tables): a rebuild writes a row for nearly every event of the log, and measured on the 1M-event
+ * programme the text columns of version 1 cost 0.7 s of loading and 1.7 s of index building more.
  */
 export const projectHistoryProjection: Projection & RebuildPreparable = {
   name: 'project_history',
-  version: 1,
+  version: 2,
   eventTypes: Object.keys(RECORDED_UNDER_A_PROJECT),
   tables: [
-    { name: 'project_streams', columns: 'stream_name TEXT PRIMARY KEY, project_id TEXT NOT NULL' },
+    { name: 'history_projects', columns: 'project_key INTEGER PRIMARY KEY, project_id TEXT NOT NULL UNIQUE' },
+    { name: 'history_types', columns: 'type_key INTEGER PRIMARY KEY, type TEXT NOT NULL UNIQUE' },
+    {
+      name: 'project_streams',
+      columns: 'stream_key INTEGER PRIMARY KEY, stream_name TEXT NOT NULL UNIQUE, project_key INTEGER NOT NULL',
+    },
     {
       name: 'project_history',
-      // Kept in log order with two indexes: measured, a table kept in project order (WITHOUT ROWID) cost the load
-      // more than the index it saves.
-      columns: 'project_id TEXT NOT NULL, position INTEGER NOT NULL, stream_name TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL',
-      indexes: ['project_id, position', 'project_id, type, position'],
+      // The row id is the position, so both indexes end in it: a project's page is read in log order from either.
+      columns: 'position INTEGER PRIMARY KEY, project_key INTEGER NOT NULL, stream_key INTEGER NOT NULL, revision INTEGER NOT NULL, type_key INTEGER NOT NULL',
+      indexes: ['project_key', 'project_key, type_key'],
     },
   ],
   prepare(db, t) {
     const insert = db.prepare(`INSERT INTO "${t('project_history')}" VALUES (?, ?, ?, ?, ?)`);
-    return compile(db, t, (project, position, streamName, revision, type) => insert.run(project, position, streamName, revision, type));
+    return compile(db, t, (position, project, stream, revision, type) => insert.run(position, project, stream, revision, type));
   },
   // A rebuild writes a row per event of the log here: several rows per statement.
   prepareForRebuild(db, t) {
@@ -73,34 +81,61 @@ export const projectHistoryProjection: Projection & RebuildPreparable = {
   },
 };
 
+/** Where a stream's events are filed: its project's key and its own. */
+interface StreamKeys {
+  project: number;
+  stream: number;
+}
+
 function compile(
   db: Database.Database,
   t: TableNames,
-  insert: (project: string, position: number, streamName: string, revision: number, type: string) => void,
+  insert: (position: number, project: number, stream: number, revision: number, type: number) => void,
 ): (recorded: RecordedEvent) => void {
-  const claim = db.prepare(`INSERT OR IGNORE INTO "${t('project_streams')}" (stream_name, project_id) VALUES (?, ?)`);
-  const owner = db.prepare(`SELECT project_id FROM "${t('project_streams')}" WHERE stream_name = ?`).pluck();
+  const projectKeys = interned(db, t('history_projects'), 'project_key', 'project_id');
+  const typeKeys = interned(db, t('history_types'), 'type_key', 'type');
+  const claim = db.prepare(`INSERT OR IGNORE INTO "${t('project_streams')}" (stream_name, project_key) VALUES (?, ?)`);
+  const keysOf = db.prepare(`SELECT project_key AS project, stream_key AS stream FROM "${t('project_streams')}" WHERE stream_name = ?`);
   // A stream's owner never changes once claimed, so the owners seen lately are kept at hand: a seek per event
   // was a third of a rebuild. The runtime compiles the projection afresh after a failed batch or a swap, so
   // nothing kept here outlives the tables it was read from.
-  const owners = new Map<string, string>();
-  const ownerOf = (streamName: string): string | undefined => {
-    let project = owners.get(streamName);
-    if (project === undefined) {
-      project = owner.get(streamName) as string | undefined;
-      if (project === undefined) return undefined;
-      if (owners.size >= MEMO_SIZE) owners.clear();
-      owners.set(streamName, project);
+  const streams = new Map<string, StreamKeys>();
+  const streamKeys = (streamName: string): StreamKeys | undefined => {
+    let keys = streams.get(streamName);
+    if (keys === undefined) {
+      keys = keysOf.get(streamName) as StreamKeys | undefined;
+      if (keys === undefined) return undefined;
+      if (streams.size >= MEMO_SIZE) streams.clear();
+      streams.set(streamName, keys);
     }
-    return project;
+    return keys;
   };
   return (recorded) => {
     const projectId = (recorded.data as { projectId?: unknown } | null)?.projectId;
-    if (typeof projectId === 'string' && !owners.has(recorded.streamName)) claim.run(recorded.streamName, projectId);
-    const project = ownerOf(recorded.streamName);
-    if (project !== undefined) insert(project, recorded.position, recorded.streamName, recorded.revision, recorded.type);
+    if (typeof projectId === 'string' && !streams.has(recorded.streamName)) claim.run(recorded.streamName, projectKeys(projectId));
+    const keys = streamKeys(recorded.streamName);
+    if (keys !== undefined) insert(recorded.position, keys.project, keys.stream, recorded.revision, typeKeys(recorded.type));
   };
 }
 
-/** How many recent stream owners a compiled projection keeps in memory (a few MB at most). */
+/**
+ * A text's key in a table of few distinct texts (projects, event types), added on first sight. All of them are
+ * kept in memory: there are as many as the programme has projects, or event types.
+ */
+function interned(db: Database.Database, table: string, keyColumn: string, textColumn: string): (text: string) => number {
+  const add = db.prepare(`INSERT OR IGNORE INTO "${table}" (${textColumn}) VALUES (?)`);
+  const find = db.prepare(`SELECT ${keyColumn} FROM "${table}" WHERE ${textColumn} = ?`).pluck();
+  const keys = new Map<string, number>();
+  return (text) => {
+    let key = keys.get(text);
+    if (key === undefined) {
+      add.run(text);
+      key = find.get(text) as number;
+      keys.set(text, key);
+    }
+    return key;
+  };
+}
+
+/** How many recent streams' keys a compiled projection keeps in memory (a few MB at most). */
 const MEMO_SIZE = 50_000;
