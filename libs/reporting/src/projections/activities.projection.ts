@@ -98,8 +98,8 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
   const register = db.prepare(
     `INSERT INTO "${t('attendees')}" (participant_id, gender, organisation_id, changed_position) VALUES (?, ?, ?, ?)
      ON CONFLICT (participant_id) DO UPDATE SET gender = excluded.gender, organisation_id = excluded.organisation_id,
-       changed_position = excluded.changed_position`,
-  );
+       changed_position = excluded.changed_position RETURNING attendee`,
+  ).pluck();
   const attendeeOf = db.prepare(`SELECT attendee FROM "${t('attendees')}" WHERE participant_id = ?`).pluck();
   // The log holds a participant's registration before any attendance; should it not, the attendee still gets
   // a key and takes gender and organisation from the registration when it comes.
@@ -130,15 +130,14 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
   // the keys seen lately are kept at hand. The runtime compiles the projection afresh after a failed batch or a
   // swap, so no key kept here outlives the tables it came from.
   const attendees = new Map<string, number>();
-  const attendeeKey = (participantId: string, position: number): number => {
-    let attendee = attendees.get(participantId);
-    if (attendee === undefined) {
-      attendee = (attendeeOf.get(participantId) as number | undefined) ?? Number(newAttendee.run(participantId, position).lastInsertRowid);
-      if (attendees.size >= ATTENDEE_MEMO_SIZE) attendees.clear();
-      attendees.set(participantId, attendee);
-    }
+  const remember = (participantId: string, attendee: number): number => {
+    if (attendees.size >= ATTENDEE_MEMO_SIZE) attendees.clear();
+    attendees.set(participantId, attendee);
     return attendee;
   };
+  const attendeeKey = (participantId: string, position: number): number =>
+    attendees.get(participantId) ??
+    remember(participantId, (attendeeOf.get(participantId) as number | undefined) ?? Number(newAttendee.run(participantId, position).lastInsertRowid));
   return (recorded) => {
     const event = domainEvent<ActivityEvent | ParticipantEvent>(recorded);
     switch (event.type) {
@@ -194,7 +193,8 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
         return;
       }
       case 'ParticipantRegistered':
-        register.run(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position);
+        // The key comes back from the registration itself, so the participant's first attendance need not seek it.
+        remember(event.data.participantId, register.get(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position) as number);
         return;
       case 'ParticipantCorrected': {
         const { participantId, changes } = event.data;

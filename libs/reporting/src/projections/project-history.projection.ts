@@ -100,19 +100,25 @@ function compile(
   // was a third of a rebuild. The runtime compiles the projection afresh after a failed batch or a swap, so
   // nothing kept here outlives the tables it was read from.
   const streams = new Map<string, StreamKeys>();
-  const streamKeys = (streamName: string): StreamKeys | undefined => {
-    let keys = streams.get(streamName);
-    if (keys === undefined) {
-      keys = keysOf.get(streamName) as StreamKeys | undefined;
-      if (keys === undefined) return undefined;
-      if (streams.size >= MEMO_SIZE) streams.clear();
-      streams.set(streamName, keys);
-    }
+  const remember = (streamName: string, keys: StreamKeys): StreamKeys => {
+    if (streams.size >= MEMO_SIZE) streams.clear();
+    streams.set(streamName, keys);
     return keys;
+  };
+  const streamKeys = (streamName: string): StreamKeys | undefined => {
+    const known = streams.get(streamName);
+    if (known !== undefined) return known;
+    const keys = keysOf.get(streamName) as StreamKeys | undefined;
+    return keys && remember(streamName, keys);
   };
   return (recorded) => {
     const projectId = (recorded.data as { projectId?: unknown } | null)?.projectId;
-    if (typeof projectId === 'string' && !streams.has(recorded.streamName)) claim.run(recorded.streamName, projectKeys(projectId));
+    if (typeof projectId === 'string' && !streams.has(recorded.streamName)) {
+      const project = projectKeys(projectId);
+      const claimed = claim.run(recorded.streamName, project);
+      // A new stream's key is the row just inserted: most streams are claimed by their first event, no seek needed.
+      if (claimed.changes === 1) remember(recorded.streamName, { project, stream: Number(claimed.lastInsertRowid) });
+    }
     const keys = streamKeys(recorded.streamName);
     if (keys !== undefined) insert(recorded.position, keys.project, keys.stream, recorded.revision, typeKeys(recorded.type));
   };
