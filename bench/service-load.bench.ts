@@ -148,11 +148,15 @@ function commandOf(world: World, k: number, counters: Record<string, number>): C
   }
   const n = next('correction');
   const pool = world.participants[n % world.participants.length];
+  // Each round over every participant moves the year on by one more, so a participant's next correction always
+  // changes something (the same year again is refused: "the correction changes nothing").
+  const index = Math.floor(n / world.participants.length) % pool.length;
+  const round = Math.floor(n / (world.participants.length * pool.length));
   return {
     kind: 'correction',
     method: 'POST',
-    path: `/api/participants/${pool[Math.floor(n / world.participants.length) % pool.length]}/corrections`,
-    body: { birthYear: 1960 + (n % 40), reason: 'Födelseår kompletterat', reasonCategory: 'late-information' },
+    path: `/api/participants/${pool[index]}/corrections`,
+    body: { birthYear: 1960 + ((index + round) % 40), reason: 'Födelseår kompletterat', reasonCategory: 'late-information' },
   };
 }
 
@@ -319,8 +323,9 @@ try {
     // Over its capacity the lag above is mostly the reads queueing behind the commands: the same load at 80 % of the
     // rate the service sustained says whether the read models keep up when the service is not saturated.
     const sustainable = Math.floor((ok / load.seconds) * 0.8);
+    let calm: LoadResult | undefined;
     if (SUSTAINED && sustainable > 0 && sustainable < RATE * 0.95 && !profileDir) {
-      const calm = await runLoad(world, counters, commandClient.call, readClient.call, sustainable, SECONDS);
+      calm = await runLoad(world, counters, commandClient.call, readClient.call, sustainable, SECONDS);
       const calmOk = [...calm.statuses.entries()].filter(([key]) => /\s2\d\d$/.test(key)).reduce((sum, [, n]) => sum + n, 0);
       rows.push([`the same mix paced at ${fmt(sustainable)} commands/s (80 % of what was sustained): acknowledged per second`, `${fmt(calmOk / calm.seconds)}/s`, '']);
       rows.push(['  command answer time', `p50 ${fmt(percentile(calm.latencies, 50))} ms, p95 ${fmt(percentile(calm.latencies, 95))} ms`, '']);
@@ -335,6 +340,10 @@ try {
     console.log('');
     console.log(`answers by command: ${[...load.statuses.entries()].sort().map(([key, n]) => `${key}: ${fmt(n)}`).join(', ')}`);
     for (const error of load.firstErrors) console.log(`  e.g. ${error}`);
+    if (calm) {
+      console.log(`answers by command at 80 %: ${[...calm.statuses.entries()].sort().map(([key, n]) => `${key}: ${fmt(n)}`).join(', ')}`);
+      for (const error of calm.firstErrors) console.log(`  e.g. ${error}`);
+    }
     if (profileDir) {
       commandClient.close();
       readClient.close();

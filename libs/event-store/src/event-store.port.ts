@@ -112,12 +112,36 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** The log from a position on, page by page: the first page shorter than asked is the last. */
+export interface LogPages {
+  next(): Promise<RecordedEvent[]>;
+  close(): Promise<void>;
+}
+
+export interface ReplayPagesOptions {
+  /** The first page starts just after this position. */
+  afterPosition: number;
+  pageSize: number;
+  /**
+   * On the embedded store: read on a thread of its own, pages ahead of the caller ('thread', the default where the
+   * store is a file), or on the caller's thread ('inline'). The thread takes about a quarter of a rebuild's loading
+   * CPU off the caller's thread but costs about a tenth more CPU in all, which pays only where a core is idle.
+   */
+  reader?: 'thread' | 'inline';
+}
+
 export interface EventStore {
   appendToStream(streamName: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Throws `StreamNotFoundError` when the stream has no events. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;
+  /**
+   * The whole log from a position on, for a rebuild that applies every event: a store that can read it faster than
+   * readAll pages offers this (the embedded store: read-only, metadata parsed on demand, optionally on a thread);
+   * `replayPages` (the function) falls back to readAll for any other.
+   */
+  replayPages?(options: ReplayPagesOptions): LogPages;
   /** Resolves when the store answers; rejects with the reason when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -125,3 +149,17 @@ export interface EventStore {
 
 /** Nest injection token for the configured `EventStore`. */
 export const EVENT_STORE = Symbol.for('programme-ledger.EventStore');
+
+/** The log from a position on, page by page, through the store's own replay when it has one, else readAll. */
+export function replayPages(store: EventStore, options: ReplayPagesOptions): LogPages {
+  if (store.replayPages) return store.replayPages(options);
+  let position = options.afterPosition;
+  return {
+    next: async () => {
+      const events = await store.readAll({ afterPosition: position, maxCount: options.pageSize });
+      if (events.length > 0) position = events[events.length - 1].position;
+      return events;
+    },
+    close: async () => {},
+  };
+}

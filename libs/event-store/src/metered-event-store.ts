@@ -4,13 +4,16 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
+  LogPages,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  ReplayPagesOptions,
   SubscribeToAllOptions,
   Subscription,
 } from './event-store.port.js';
+import { replayPages } from './event-store.port.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 /** How an append ended: a bounded set, so a metric labelled with it stays small. */
@@ -81,6 +84,10 @@ export class MeteredEventStore implements EventStore {
 
   subscribeToAll(options?: SubscribeToAllOptions): Subscription {
     return this.inner.subscribeToAll(options);
+  }
+
+  replayPages(options: ReplayPagesOptions): LogPages {
+    return replayPages(this.inner, options);
   }
 
   ping(): Promise<void> {

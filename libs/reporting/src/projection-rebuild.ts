@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MeteredEventStore, SqliteEventStore, SqliteLogPages, type EventStore, type RecordedEvent } from '@app/event-store';
+import { replayPages, type EventStore, type LogPages, type RecordedEvent } from '@app/event-store';
 import { appliersByType, createIndexes, createTables, dropTables, liveTables, shadowTables, type Projection } from './projection.js';
 import { readProjectionStates } from './read-model.database.js';
 import { rebuildApplierOf } from './rebuild-batching.js';
@@ -167,47 +167,16 @@ async function rebuild(
   return { projections: names, events: eventsDone, position, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The log from a position on, page by page: the first page shorter than asked is the last. */
-interface LogPages {
-  next(): Promise<RecordedEvent[]>;
-  close(): Promise<void>;
-}
-
-/**
- * On the embedded store, the log is read on a thread of its own a few pages ahead (reading and decoding rows was
- * the largest cost of the rebuild's thread), or, inline, through readAllForReplay (metadata parsed on demand).
- * Other stores are read with readAll. The metered wrapper the service puts around its store is looked through.
- */
+/** The store's replay of the log; a failure names what it means for the rebuild. */
 function logPages(store: EventStore, afterPosition: number, pageSize: number, reader: 'thread' | 'inline'): LogPages {
-  const inner = store instanceof MeteredEventStore ? store.inner : store;
-  if (inner instanceof SqliteEventStore && reader === 'thread' && onDisk(inner.file)) {
-    const pages = new SqliteLogPages(inner.file, { afterPosition, pageSize });
-    return {
-      next: () =>
-        pages.next().catch((error: Error) => {
-          throw new Error(`${error.message}. The rebuild stopped; the read models in use are unchanged, run it again to resume`, { cause: error });
-        }),
-      close: () => pages.close(),
-    };
-  }
-  const read =
-    inner instanceof SqliteEventStore
-      ? (after: number) => inner.readAllForReplay(after, pageSize)
-      : (after: number) => store.readAll({ afterPosition: after, maxCount: pageSize });
-  let position = afterPosition;
+  const pages = replayPages(store, { afterPosition, pageSize, reader });
   return {
-    next: async () => {
-      const events = await read(position);
-      if (events.length > 0) position = events[events.length - 1].position;
-      return events;
-    },
-    close: async () => {},
+    next: () =>
+      pages.next().catch((error: Error) => {
+        throw new Error(`${error.message}. The rebuild stopped; the read models in use are unchanged, run it again to resume`, { cause: error });
+      }),
+    close: () => pages.close(),
   };
-}
-
-/** A file another connection can open (not SQLite's in-memory or URI names). */
-function onDisk(file: string): boolean {
-  return file !== '' && file !== ':memory:' && !file.startsWith('file:');
 }
 
 function tuneForBulkLoad(db: Database.Database): () => void {
