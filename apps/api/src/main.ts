@@ -1,9 +1,21 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { AccessRegistry } from '@app/access';
 import { ConfigurationError, StoreUnavailableError } from '@app/event-store';
 import { apiConfigFromEnv } from './api.config.js';
 import { createApp } from './create-app.js';
+
+/**
+ * V8 lets the heap grow to several times what survived its last full collection before collecting again: under a
+ * command load on the 1M-event programme that took the service's resident memory to 454-510 MB with under 250 MB
+ * live (`npm run bench`). Growing by half at most kept it at 375-385 MB for no measurable loss of commands per second,
+ * and, unlike a fixed `--max-old-space-size`, never stops a larger programme. Set here so every way of starting the
+ * service has it (npm start, the container, the bench); `node --heap-growing-percent=N` on the command line wins.
+ */
+if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent') || arg.startsWith('--heap_growing_percent'))) {
+  setFlagsFromString('--heap-growing-percent=50');
+}
 
 async function main(): Promise<void> {
   const config = apiConfigFromEnv(process.env);
