@@ -338,12 +338,12 @@ try {
     console.log(`${'measure'.padEnd(118)} ${'result'.padStart(36)}  target`);
     for (const [name, result, target] of rows) console.log(`${name.padEnd(118)} ${result.padStart(36)}  ${target}`);
     console.log('');
-    console.log(`answers by command: ${[...load.statuses.entries()].sort().map(([key, n]) => `${key}: ${fmt(n)}`).join(', ')}`);
-    for (const error of load.firstErrors) console.log(`  e.g. ${error}`);
-    if (calm) {
-      console.log(`answers by command at 80 %: ${[...calm.statuses.entries()].sort().map(([key, n]) => `${key}: ${fmt(n)}`).join(', ')}`);
-      for (const error of calm.firstErrors) console.log(`  e.g. ${error}`);
-    }
+    const answers = (label: string, result: LoadResult) => {
+      console.log(`${label}: ${[...result.statuses.entries()].sort().map(([key, n]) => `${key}: ${fmt(n)}`).join(', ')}`);
+      for (const error of result.firstErrors) console.log(`  e.g. ${error}`);
+    };
+    answers('answers by command', load);
+    if (calm) answers('answers by command at 80 %', calm);
     if (profileDir) {
       commandClient.close();
       readClient.close();

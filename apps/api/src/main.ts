@@ -7,11 +7,14 @@ import { apiConfigFromEnv } from './api.config.js';
 import { createApp } from './create-app.js';
 
 /**
- * V8 lets the heap grow to several times what survived its last full collection before collecting again: under a
- * command load on the 1M-event programme that took the service's resident memory to 454-510 MB with under 250 MB
- * live (`npm run bench`). Growing by half at most kept it at 375-385 MB for no measurable loss of commands per second,
- * and, unlike a fixed `--max-old-space-size`, never stops a larger programme. Set here so every way of starting the
- * service has it (npm start, the container, the bench); `node --heap-growing-percent=N` on the command line wins.
+ * After each full collection V8 lets the heap grow to a multiple of what survived it (its own factor, up to 4 when
+ * collecting is quick) before it collects again: under a command load on the 1M-event programme that took the
+ * service's resident memory to 440-510 MB with under 250 MB live (`npm run bench`, six runs). A fixed factor of 1.5
+ * kept it at 385-402 MB (four runs), commands per second within the noise, and unlike a fixed `--max-old-space-size`
+ * it never stops a larger programme. V8 then uses 1.5 also where it would have chosen less (1.1-1.3, when memory is
+ * short), which a service with this headroom does not need. Set here so every way of starting the service has it
+ * (npm start, the container, the bench); `node --heap-growing-percent=N` on the command line wins (NODE_OPTIONS does
+ * not take it).
  */
 if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent') || arg.startsWith('--heap_growing_percent'))) {
   setFlagsFromString('--heap-growing-percent=50');

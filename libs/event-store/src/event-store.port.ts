@@ -153,10 +153,15 @@ export const EVENT_STORE = Symbol.for('programme-ledger.EventStore');
 /** The log from a position on, page by page, through the store's own replay when it has one, else readAll. */
 export function replayPages(store: EventStore, options: ReplayPagesOptions): LogPages {
   if (store.replayPages) return store.replayPages(options);
-  let position = options.afterPosition;
+  return pagesAfter(options.afterPosition, (after) => store.readAll({ afterPosition: after, maxCount: options.pageSize }));
+}
+
+/** Pages read one after another, each from just after the last position of the one before. */
+export function pagesAfter(afterPosition: number, read: (after: number) => Promise<RecordedEvent[]>): LogPages {
+  let position = afterPosition;
   return {
     next: async () => {
-      const events = await store.readAll({ afterPosition: position, maxCount: options.pageSize });
+      const events = await read(position);
       if (events.length > 0) position = events[events.length - 1].position;
       return events;
     },

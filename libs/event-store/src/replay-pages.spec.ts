@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { replayPages, type EventStore, type LogPages, type RecordedEvent } from './event-store.port.js';
 import { MeteredEventStore } from './metered-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
+import { ReplayedEvent } from './sqlite/replayed-event.js';
 import { SqliteLogPages } from './sqlite/sqlite-log-pages.reader.js';
 
 /*
@@ -78,6 +79,8 @@ describe('replaying the log page by page (replayPages)', () => {
     expect(pages).not.toBeInstanceOf(SqliteLogPages);
     const { events, sizes } = await readToEnd(pages, 8);
     expect(sizes).toEqual([8, 8, 2]);
+    // The store's own replay (metadata parsed on demand), not readAll pages.
+    expect(events[0]).toBeInstanceOf(ReplayedEvent);
     expect(events.map(fields)).toEqual(all.slice(7).map(fields));
   });
 

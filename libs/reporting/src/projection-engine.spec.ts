@@ -8,6 +8,9 @@ import { ProjectionEngine } from './projection-engine.js';
 import { rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
 import { PROJECTIONS } from './projections/index.js';
 import { participantsProjection } from './projections/participants.projection.js';
+import { projectHistoryProjection } from './projections/project-history.projection.js';
+import { ProjectLog } from './audit/project-log.js';
+import type { Projection } from './projection.js';
 import { openReadModelDatabase, readProjectionStates } from './read-model.database.js';
 import { ReadModelReplay } from './read-model.replay.js';
 import { dumpReadModels } from '../../../test/support/read-model-dump.js';
@@ -49,6 +52,36 @@ describe('the projection engine', () => {
     // Every projection's checkpoint moved with the batch, even those the events did not concern.
     expect([...readProjectionStates(db).values()].map((s) => s.checkpoint)).toEqual(PROJECTIONS.map(() => position));
     await engine.stop();
+  });
+
+  it('after a failed batch, files every event under its own project and stream: keys kept at hand from the rolled-back batch are dropped', async () => {
+    // The project history keys projects and streams by row ids its batch wrote; a batch that fails is rolled back, so
+    // keys remembered from it would name rows that are gone, and the retried batch would file events under nothing.
+    let failures = 0;
+    const failingOnce: Projection = {
+      name: 'failing_once',
+      version: 1,
+      tables: [{ name: 'failing_once', columns: 'n INTEGER' }],
+      eventTypes: ['ParticipantRegistered'],
+      prepare: () => (event) => {
+        if ((event.data as { participantId: string }).participantId === 'p-2' && failures++ === 0) throw new Error('a projection failed');
+      },
+    };
+    const db = open();
+    const engine = new ProjectionEngine(store, db, [projectHistoryProjection, failingOnce], open);
+    engine.start();
+    try {
+      // participant-p-2's stream is claimed (and keyed) by the event the other projection fails on.
+      await store.appendToStream(`participant-p-0`, [registration(0)]);
+      const appended = await Promise.all([1, 2, 3].map((n) => store.appendToStream(`participant-p-${n}`, [registration(n)])));
+      expect(await engine.waitForPosition(appended[2].position, 10_000)).toBe(true);
+      expect(failures).toBeGreaterThan(0);
+      const { events } = await new ProjectLog(store, db).historyPage(PROJECT, { limit: 100 });
+      expect(events.map((e) => e.streamName)).toEqual([`project-${PROJECT}`, 'participant-p-0', 'participant-p-1', 'participant-p-2', 'participant-p-3']);
+      expect((await new ProjectLog(store, db).historyPage(PROJECT, { limit: 100, stream: 'participant-p-2' })).events).toHaveLength(1);
+    } finally {
+      await engine.stop();
+    }
   });
 
   it('answers false from waitForPosition when the position is not reached in time', async () => {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { replayPages, type EventStore, type LogPages, type RecordedEvent } from '@app/event-store';
+import { replayPages, type EventStore, type LogPages, type RecordedEvent, type ReplayPagesOptions } from '@app/event-store';
 import { appliersByType, createIndexes, createTables, dropTables, liveTables, shadowTables, type Projection } from './projection.js';
 import { readProjectionStates } from './read-model.database.js';
 import { rebuildApplierOf } from './rebuild-batching.js';
@@ -26,13 +26,8 @@ export interface RebuildOptions {
   /** Stops a rebuild between batches (a later rebuild resumes from the shadow tables). */
   signal?: AbortSignal;
   clock?: () => Date;
-  /**
-   * How the embedded store's log is read: on a thread of its own, pages ahead of the apply ('thread', the
-   * default), or on this thread between batches ('inline', also chosen by LEDGER_REBUILD_READER=inline): the
-   * thread takes about a quarter of the loading's CPU off this thread but costs about a tenth more CPU in all,
-   * which pays only where a core is idle. Other stores are always read with readAll.
-   */
-  logReader?: 'thread' | 'inline';
+  /** How the log is read (see ReplayPagesOptions.reader); LEDGER_REBUILD_READER=inline chooses 'inline' too. */
+  logReader?: ReplayPagesOptions['reader'];
 }
 
 export interface RebuildResult {
@@ -168,7 +163,7 @@ async function rebuild(
 }
 
 /** The store's replay of the log; a failure names what it means for the rebuild. */
-function logPages(store: EventStore, afterPosition: number, pageSize: number, reader: 'thread' | 'inline'): LogPages {
+function logPages(store: EventStore, afterPosition: number, pageSize: number, reader: ReplayPagesOptions['reader']): LogPages {
   const pages = replayPages(store, { afterPosition, pageSize, reader });
   return {
     next: () =>

@@ -23,6 +23,7 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from '../event-store.port.js';
+import { pagesAfter } from '../event-store.port.js';
 import { logChainHash } from '../event-hash.js';
 import {
   assertAppendWithinLimit,
@@ -281,18 +282,12 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const size = limit(pageSize);
     if (reader === 'thread' && onDisk(this.file)) return new SqliteLogPages(this.file, { afterPosition, pageSize: size });
-    let position = afterPosition;
-    return {
-      next: async () => {
-        this.assertOpen();
-        const events = this.readAllRows(true, position + 1, size).map(
-          (row) => new ReplayedEvent(row[0], row[1], row[2], row[3], row[4], JSON.parse(row[5]), row[7], row[6]),
-        );
-        if (events.length > 0) position = events[events.length - 1].position;
-        return events;
-      },
-      close: async () => {},
-    };
+    return pagesAfter(afterPosition, async (after) => {
+      this.assertOpen();
+      return this.readAllRows(true, after + 1, size).map(
+        (row) => new ReplayedEvent(row[0], row[1], row[2], row[3], row[4], JSON.parse(row[5]), row[7], row[6]),
+      );
+    });
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {

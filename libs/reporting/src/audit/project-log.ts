@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@app/event-store';
 import { yieldToEventLoop } from './replay-gate.js';
+import { DECODED_PROJECT_HISTORY, projectKeyOf } from '../projections/project-history.projection.js';
 
 /** A moment of recording: a log position, or a time (the store's recordedAt). */
 export type AsOf = { position: number } | { timestamp: string };
@@ -61,7 +62,7 @@ export class ProjectLog {
     // are looked up once (an unknown project or type has none, and matches nothing).
     const category = page.stream && !page.stream.includes('-') ? `${page.stream}-` : undefined;
     const conditions = [
-      'h.project_key = (SELECT project_key FROM history_projects WHERE project_id = :projectId)',
+      `h.project_key = ${projectKeyOf(':projectId')}`,
       ...(page.after !== undefined ? ['h.position > :after'] : []),
       ...(page.type !== undefined ? ['h.type_key = (SELECT type_key FROM history_types WHERE type = :type)'] : []),
       ...(category
@@ -72,8 +73,8 @@ export class ProjectLog {
     ];
     const rows = this.db
       .prepare(
-        `SELECT h.position, s.stream_name AS streamName, h.revision FROM project_history h
-         JOIN project_streams s ON s.stream_key = h.stream_key WHERE ${conditions.join(' AND ')} ORDER BY h.position LIMIT :limit`,
+        `SELECT h.position, s.stream_name AS streamName, h.revision FROM ${DECODED_PROJECT_HISTORY}
+         WHERE ${conditions.join(' AND ')} ORDER BY h.position LIMIT :limit`,
       )
       .all({
         projectId,

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { streamName } from '@app/event-store';
 import type { EntityCategory, IndicatorDefinition } from './indicator-catalogue.js';
 import type { EvidenceItem } from './indicator.calculator.js';
+import { DECODED_PROJECT_HISTORY, projectKeyOf } from '../projections/project-history.projection.js';
 
 /**
  * An evidence item with the way to its history: the counted entity's stream, and the event that made it count
@@ -43,10 +44,8 @@ export class EvidenceTrail {
   trace(projectId: string, definition: IndicatorDefinition, items: readonly EvidenceItem[]): TracedEvidenceItem[] {
     // Prepared on first use: the read models' tables exist only once the projection engine has started.
     this.lookup ??= this.db.prepare(
-      `SELECT h.position, s.stream_name AS streamName, h.revision, t.type FROM project_history h
-         JOIN project_streams s ON s.stream_key = h.stream_key JOIN history_types t ON t.type_key = h.type_key
-       WHERE h.project_key = (SELECT project_key FROM history_projects WHERE project_id = ?)
-         AND h.position IN (SELECT value FROM json_each(?))`,
+      `SELECT h.position, s.stream_name AS streamName, h.revision, t.type FROM ${DECODED_PROJECT_HISTORY}
+       WHERE h.project_key = ${projectKeyOf('?')} AND h.position IN (SELECT value FROM json_each(?))`,
     );
     const positions = [...new Set(items.map((item) => item.position))];
     const events = new Map(

@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@app/event-store';
 import type { Projection, TableNames } from '../projection.js';
 import { batchedInsert, type RebuildPreparable } from '../rebuild-batching.js';
 import { assertNeverEvent, domainEvent } from './projection-events.js';
+import { RecentKeys } from './recent-keys.js';
 
 /**
  * Labs and other activities, who was admitted to the labs, and who attended what on which day. Attendance
@@ -127,17 +128,11 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
   };
   const project = (activityId: string) => activity(activityId)[0];
   // An attendee's key never changes once given, and a seek per attendance was a third of the projection's time:
-  // the keys seen lately are kept at hand. The runtime compiles the projection afresh after a failed batch or a
-  // swap, so no key kept here outlives the tables it came from.
-  const attendees = new Map<string, number>();
-  const remember = (participantId: string, attendee: number): number => {
-    if (attendees.size >= ATTENDEE_MEMO_SIZE) attendees.clear();
-    attendees.set(participantId, attendee);
-    return attendee;
-  };
+  // the keys seen lately are kept at hand (see RecentKeys for why they never outlive a failed batch).
+  const attendees = new RecentKeys<number>(ATTENDEE_MEMO_SIZE);
   const attendeeKey = (participantId: string, position: number): number =>
     attendees.get(participantId) ??
-    remember(participantId, (attendeeOf.get(participantId) as number | undefined) ?? Number(newAttendee.run(participantId, position).lastInsertRowid));
+    attendees.remember(participantId, (attendeeOf.get(participantId) as number | undefined) ?? Number(newAttendee.run(participantId, position).lastInsertRowid));
   return (recorded) => {
     const event = domainEvent<ActivityEvent | ParticipantEvent>(recorded);
     switch (event.type) {
@@ -194,7 +189,7 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
       }
       case 'ParticipantRegistered':
         // The key comes back from the registration itself, so the participant's first attendance need not seek it.
-        remember(event.data.participantId, register.get(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position) as number);
+        attendees.remember(event.data.participantId, register.get(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position) as number);
         return;
       case 'ParticipantCorrected': {
         const { participantId, changes } = event.data;

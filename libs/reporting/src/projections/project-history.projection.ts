@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@app/event-store';
 import type { Projection, TableNames } from '../projection.js';
 import { batchedInsert, type RebuildPreparable } from '../rebuild-batching.js';
+import { RecentKeys } from './recent-keys.js';
 
 type ProjectRecordEvent =
   | ProjectEvent
@@ -81,6 +82,14 @@ export const projectHistoryProjection: Projection & RebuildPreparable = {
   },
 };
 
+/**
+ * The history's rows with their keys decoded (`h` the row, `s` its stream, `t` its type), for the queries that page
+ * and trace it; `projectKeyOf` finds a project's key by its id (none, so matching nothing, for an unknown project).
+ */
+export const DECODED_PROJECT_HISTORY =
+  'project_history h JOIN project_streams s ON s.stream_key = h.stream_key JOIN history_types t ON t.type_key = h.type_key';
+export const projectKeyOf = (parameter: string) => `(SELECT project_key FROM history_projects WHERE project_id = ${parameter})`;
+
 /** Where a stream's events are filed: its project's key and its own. */
 interface StreamKeys {
   project: number;
@@ -96,28 +105,24 @@ function compile(
   const typeKeys = interned(db, t('history_types'), 'type_key', 'type');
   const claim = db.prepare(`INSERT OR IGNORE INTO "${t('project_streams')}" (stream_name, project_key) VALUES (?, ?)`);
   const keysOf = db.prepare(`SELECT project_key AS project, stream_key AS stream FROM "${t('project_streams')}" WHERE stream_name = ?`);
-  // A stream's owner never changes once claimed, so the owners seen lately are kept at hand: a seek per event
-  // was a third of a rebuild. The runtime compiles the projection afresh after a failed batch or a swap, so
-  // nothing kept here outlives the tables it was read from.
-  const streams = new Map<string, StreamKeys>();
-  const remember = (streamName: string, keys: StreamKeys): StreamKeys => {
-    if (streams.size >= MEMO_SIZE) streams.clear();
-    streams.set(streamName, keys);
-    return keys;
-  };
+  // A stream's owner never changes once claimed, so the keys of the streams seen lately are kept at hand: a seek per
+  // event was a third of a rebuild (see RecentKeys for why they never outlive a failed batch).
+  const streams = new RecentKeys<StreamKeys>(MEMO_SIZE);
   const streamKeys = (streamName: string): StreamKeys | undefined => {
     const known = streams.get(streamName);
     if (known !== undefined) return known;
     const keys = keysOf.get(streamName) as StreamKeys | undefined;
-    return keys && remember(streamName, keys);
+    return keys && streams.remember(streamName, keys);
   };
   return (recorded) => {
     const projectId = (recorded.data as { projectId?: unknown } | null)?.projectId;
     if (typeof projectId === 'string' && !streams.has(recorded.streamName)) {
+      // Keyed before the claim is known to take: a stream's events all name its own project, so a claim that is
+      // ignored (the stream was claimed before its keys left the memo) keys no project that has no history.
       const project = projectKeys(projectId);
       const claimed = claim.run(recorded.streamName, project);
       // A new stream's key is the row just inserted: most streams are claimed by their first event, no seek needed.
-      if (claimed.changes === 1) remember(recorded.streamName, { project, stream: Number(claimed.lastInsertRowid) });
+      if (claimed.changes === 1) streams.remember(recorded.streamName, { project, stream: Number(claimed.lastInsertRowid) });
     }
     const keys = streamKeys(recorded.streamName);
     if (keys !== undefined) insert(recorded.position, keys.project, keys.stream, recorded.revision, typeKeys(recorded.type));
@@ -126,7 +131,8 @@ function compile(
 
 /**
  * A text's key in a table of few distinct texts (projects, event types), added on first sight. All of them are
- * kept in memory: there are as many as the programme has projects, or event types.
+ * kept in memory (there are as many as the programme has projects, or event types), within one compile only, as
+ * RecentKeys are.
  */
 function interned(db: Database.Database, table: string, keyColumn: string, textColumn: string): (text: string) => number {
   const add = db.prepare(`INSERT OR IGNORE INTO "${table}" (${textColumn}) VALUES (?)`);
