@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@app/event-store';
+import type { LogPages, RecordedEvent } from '@app/event-store';
 
 /**
  * Builds a log of recorded events for projection tests: positions follow the order given, stream names
@@ -40,4 +40,28 @@ function streamOf(type: string, data: Record<string, unknown>): string {
     if (typeof data[field] === 'string') return `${category}-${data[field]}`;
   }
   throw new Error(`No entity id in ${type}`);
+}
+
+/** Every field by name: a replayed event's metadata is a getter, so a plain toEqual on the objects would not see it. */
+export const recordedFields = (e: RecordedEvent) => ({
+  id: e.id,
+  streamName: e.streamName,
+  revision: e.revision,
+  position: e.position,
+  type: e.type,
+  data: e.data,
+  metadata: e.metadata,
+  recordedAt: e.recordedAt,
+});
+
+/** Pages until the first short one, as a rebuild reads: the events, and each page's size. */
+export async function readPagesToEnd(pages: Pick<LogPages, 'next'>, pageSize: number): Promise<{ events: RecordedEvent[]; sizes: number[] }> {
+  const sizes: number[] = [];
+  const events: RecordedEvent[] = [];
+  for (;;) {
+    const page = await pages.next();
+    sizes.push(page.length);
+    events.push(...page);
+    if (page.length < pageSize) return { events, sizes };
+  }
 }

@@ -6,6 +6,7 @@ import { MeteredEventStore } from './metered-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 import { ReplayedEvent } from './sqlite/replayed-event.js';
 import { SqliteLogPages } from './sqlite/sqlite-log-pages.reader.js';
+import { readPagesToEnd, recordedFields as fields } from '../../../test/support/recorded-events.js';
 
 /*
  * A rebuild reads the whole log through `replayPages`: the embedded store's own replay (on a thread of its own, or
@@ -13,27 +14,10 @@ import { SqliteLogPages } from './sqlite/sqlite-log-pages.reader.js';
  * Every way gives the same events, in log order, ending at the first short page.
  */
 
-const fields = (e: RecordedEvent) => ({
-  id: e.id,
-  streamName: e.streamName,
-  revision: e.revision,
-  position: e.position,
-  type: e.type,
-  data: e.data,
-  metadata: e.metadata,
-  recordedAt: e.recordedAt,
-});
-
+/** The pages to the end, closed after. */
 async function readToEnd(pages: LogPages, pageSize: number): Promise<{ events: RecordedEvent[]; sizes: number[] }> {
-  const events: RecordedEvent[] = [];
-  const sizes: number[] = [];
   try {
-    for (;;) {
-      const page = await pages.next();
-      sizes.push(page.length);
-      events.push(...page);
-      if (page.length < pageSize) return { events, sizes };
-    }
+    return await readPagesToEnd(pages, pageSize);
   } finally {
     await pages.close();
   }

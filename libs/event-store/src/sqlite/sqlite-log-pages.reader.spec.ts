@@ -2,21 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RecordedEvent } from '../event-store.port.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteLogPages } from './sqlite-log-pages.reader.js';
-
-/** Every field by name: the pages' metadata is a getter, so a plain toEqual on the objects would not see it. */
-const fields = (e: RecordedEvent) => ({
-  id: e.id,
-  streamName: e.streamName,
-  revision: e.revision,
-  position: e.position,
-  type: e.type,
-  data: e.data,
-  metadata: e.metadata,
-  recordedAt: e.recordedAt,
-});
+import { readPagesToEnd as readToEnd, recordedFields as fields } from '../../../../test/support/recorded-events.js';
 
 describe('reading the embedded log on a thread of its own (SqliteLogPages)', () => {
   let dir: string;
@@ -26,17 +14,6 @@ describe('reading the embedded log on a thread of its own (SqliteLogPages)', () 
     const reader = new SqliteLogPages(join(dir, 'events.sqlite'), { afterPosition, pageSize, pagesAhead });
     readers.push(reader);
     return reader;
-  };
-  /** Pages until the first short one, as a rebuild reads. */
-  const readToEnd = async (reader: SqliteLogPages, pageSize: number) => {
-    const sizes: number[] = [];
-    const events: RecordedEvent[] = [];
-    for (;;) {
-      const page = await reader.next();
-      sizes.push(page.length);
-      events.push(...page);
-      if (page.length < pageSize) return { events, sizes };
-    }
   };
   const append = async (from: number, count: number) => {
     for (let n = from; n < from + count; n++) {
