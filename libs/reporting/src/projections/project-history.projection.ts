@@ -108,23 +108,22 @@ function compile(
   // A stream's owner never changes once claimed, so the keys of the streams seen lately are kept at hand: a seek per
   // event was a third of a rebuild (see RecentKeys for why they never outlive a failed batch).
   const streams = new RecentKeys<StreamKeys>(MEMO_SIZE);
-  const streamKeys = (streamName: string): StreamKeys | undefined => {
-    const known = streams.get(streamName);
-    if (known !== undefined) return known;
-    const keys = keysOf.get(streamName) as StreamKeys | undefined;
-    return keys && streams.remember(streamName, keys);
-  };
-  return (recorded) => {
+  /** A stream not at hand: claimed for the project its event names, unless claimed before; else looked up. */
+  const claimOrFind = (recorded: RecordedEvent): StreamKeys | undefined => {
     const projectId = (recorded.data as { projectId?: unknown } | null)?.projectId;
-    if (typeof projectId === 'string' && !streams.has(recorded.streamName)) {
+    if (typeof projectId === 'string') {
       // Keyed before the claim is known to take: a stream's events all name its own project, so a claim that is
       // ignored (the stream was claimed before its keys left the memo) keys no project that has no history.
       const project = projectKeys(projectId);
       const claimed = claim.run(recorded.streamName, project);
       // A new stream's key is the row just inserted: most streams are claimed by their first event, no seek needed.
-      if (claimed.changes === 1) streams.remember(recorded.streamName, { project, stream: Number(claimed.lastInsertRowid) });
+      if (claimed.changes === 1) return streams.remember(recorded.streamName, { project, stream: Number(claimed.lastInsertRowid) });
     }
-    const keys = streamKeys(recorded.streamName);
+    const keys = keysOf.get(recorded.streamName) as StreamKeys | undefined;
+    return keys && streams.remember(recorded.streamName, keys);
+  };
+  return (recorded) => {
+    const keys = streams.get(recorded.streamName) ?? claimOrFind(recorded);
     if (keys !== undefined) insert(recorded.position, keys.project, keys.stream, recorded.revision, typeKeys(recorded.type));
   };
 }

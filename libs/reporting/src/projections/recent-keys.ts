@@ -13,10 +13,6 @@ export class RecentKeys<Key> {
     return this.keys.get(name);
   }
 
-  has(name: string): boolean {
-    return this.keys.has(name);
-  }
-
   remember(name: string, key: Key): Key {
     if (this.keys.size >= this.capacity) this.keys.clear();
     this.keys.set(name, key);
