@@ -109,10 +109,21 @@ export function canonicalEventContent({ id, type, data, metadata }: Omit<HashedE
 
 /** Equals eventHash of the same event with `metadata.previousHash` set to `previousHash`. */
 export function eventHashFromParts(parts: EventHashParts, streamName: string, revision: number, previousHash: string | null): string {
+  return eventHashFromQuoted(parts, quote(streamName), revision, previousHash === null ? 'null' : quote(previousHash));
+}
+
+/**
+ * eventHashFromParts with the stream name and the previous hash already in their JSON form: a chain quotes its
+ * stream's name once, and the hashes it made itself are hex, which needs no escaping.
+ */
+export function eventHashFromQuoted(parts: EventHashParts, quotedStreamName: string, revision: number, quotedPreviousHash: string): string {
   if (!Number.isSafeInteger(revision)) throw new RangeError(`eventHash: revision ${revision} is not an integer`);
-  return sha256Hex(
-    `${parts.head}${previousHash === null ? 'null' : quote(previousHash)}${parts.middle}${revision},"streamName":${quote(streamName)}${parts.tail}`,
-  );
+  return sha256Hex(`${parts.head}${quotedPreviousHash}${parts.middle}${revision},"streamName":${quotedStreamName}${parts.tail}`);
+}
+
+/** A string in its JSON form, as canonicalJson writes it. */
+export function quoteJson(text: string): string {
+  return quote(text);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canonicalEventContent, eventHashFromParts, type CanonicalEventContent, type EventHashParts } from './event-hash.js';
+import { canonicalEventContent, eventHashFromQuoted, quoteJson, type CanonicalEventContent, type EventHashParts } from './event-hash.js';
 import { AppendTooLargeError, DuplicateEventIdError, InvalidEventError } from './event-store.errors.js';
 import type { EventMetadata, ExpectedRevision, NewEvent } from './event-store.port.js';
 
@@ -89,18 +89,24 @@ export function chainEvents(
   previousHash: string | null,
   events: readonly PreparedEvent[],
 ): ChainedEvent[] {
+  const quotedStreamName = quoteJson(streamName);
   let previous = previousHash;
-  return events.map((event, index) => {
+  // Only the first link's previous hash comes from outside; every later one is a hex hash made here.
+  let quotedPrevious = previous === null ? 'null' : quoteJson(previous);
+  const chained = new Array<ChainedEvent>(events.length);
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index];
     const revision = firstRevision + index;
-    const hash = eventHashFromParts(event.hashParts, streamName, revision, previous);
+    const hash = eventHashFromQuoted(event.hashParts, quotedStreamName, revision, quotedPrevious);
     // Splicing onto the JSON made in prepareEvents saves serialising the metadata a second time.
     const metadataJson =
-      `${event.metadataJson.slice(0, -1)}${event.metadataJson.length > 2 ? ',' : ''}` +
-      `"previousHash":${JSON.stringify(previous)},"hash":"${hash}"}`;
-    const link = { event, revision, previousHash: previous, hash, metadataJson };
+      (event.metadataJson.length > 2 ? event.metadataJson.slice(0, -1) + ',' : '{') +
+      '"previousHash":' + quotedPrevious + ',"hash":"' + hash + '"}';
+    chained[index] = { event, revision, previousHash: previous, hash, metadataJson };
     previous = hash;
-    return link;
-  });
+    quotedPrevious = '"' + hash + '"';
+  }
+  return chained;
 }
 
 /** The metadata of a chained event as an object, for a store that serialises it itself. */

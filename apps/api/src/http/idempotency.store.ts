@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { openSqliteFile } from '@app/event-store';
+import { AnswerKeysFilter } from './answer-keys.filter.js';
 
 export interface StoredAnswer {
   requestHash: string;
@@ -47,6 +48,11 @@ export class IdempotencyStore {
   private pending = new Map<string, AnswerRow>();
   private waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   private readonly saveAll: (rows: AnswerRow[]) => void;
+  /** The keys that may have an answer here, or null once another connection has written to the file. */
+  private keys: AnswerKeysFilter | null;
+  /** SQLite's count of other connections' commits to the file, when `keys` was last known complete. */
+  private dataVersion: number;
+  private versionCheckedThisTurn = false;
 
   private constructor(
     private readonly db: Database.Database,
@@ -62,11 +68,16 @@ export class IdempotencyStore {
       ),
       purge: db.prepare('DELETE FROM answers WHERE created_at <= ?'),
       count: db.prepare('SELECT count(*) FROM answers').pluck(),
+      keys: db.prepare('SELECT key_hash FROM answers').pluck(),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
     this.saveAll = db.transaction((rows: AnswerRow[]) => {
       for (const row of rows) this.statements.save.run(row.keyHash, row.requestHash, row.status, row.body, row.createdAt);
     });
     this.purge();
+    const kept = this.statements.keys.all() as string[];
+    this.keys = new AnswerKeysFilter(this.ttlMs, () => this.clock().getTime(), kept, kept.length);
+    this.dataVersion = this.statements.dataVersion.get() as number;
     // Hourly (or per TTL, when shorter): an expired answer is never replayed anyway, this bounds the file.
     this.purgeTimer = setInterval(() => this.purge(), Math.min(this.ttlMs, HOUR_MS));
     this.purgeTimer.unref();
@@ -98,6 +109,7 @@ export class IdempotencyStore {
   find(keyHash: string): StoredAnswer | undefined {
     const saving = this.pending.get(keyHash);
     if (saving) return { requestHash: saving.requestHash, status: saving.status, ...(saving.body === null ? {} : { body: JSON.parse(saving.body) }) };
+    if (this.keys && !this.keys.mightHave(keyHash) && this.noOtherWriter()) return undefined;
     const row = this.statements.find.get(keyHash, this.clock().getTime() - this.ttlMs) as
       | { request_hash: string; status: number; body: string | null }
       | undefined;
@@ -108,6 +120,7 @@ export class IdempotencyStore {
   /** Keeps the answer, or only that the request was answered when its answer is too large to keep. */
   save(keyHash: string, answer: StoredAnswer): void {
     const row = this.rowOf(keyHash, answer);
+    this.keys?.add(keyHash);
     this.statements.save.run(row.keyHash, row.requestHash, row.status, row.body, row.createdAt);
   }
 
@@ -119,6 +132,7 @@ export class IdempotencyStore {
    */
   saveGrouped(keyHash: string, answer: StoredAnswer): Promise<void> {
     this.pending.set(keyHash, this.rowOf(keyHash, answer));
+    this.keys?.add(keyHash);
     return new Promise((resolve, reject) => {
       if (this.waiting.push({ resolve, reject }) === 1) setImmediate(() => this.flush());
     });
@@ -143,6 +157,23 @@ export class IdempotencyStore {
     const json = answer.body === undefined ? null : JSON.stringify(answer.body);
     const body = json !== null && Buffer.byteLength(json) <= this.maxAnswerBytes ? json : null;
     return { keyHash, requestHash: answer.requestHash, status: answer.status, body, createdAt: this.clock().getTime() };
+  }
+
+  /**
+   * The filter only knows the answers this connection wrote and found at open. The service is the file's only
+   * writer; should another process ever write answers into it, every key is looked up from then on.
+   */
+  private noOtherWriter(): boolean {
+    // Asked once per turn of the event loop (the pragma takes the file's read lock, ~20 µs): within a turn no other
+    // answer of ours is written, and another process's commit could land just after any check anyway.
+    if (this.versionCheckedThisTurn) return true;
+    if (this.statements.dataVersion.get() !== this.dataVersion) {
+      this.keys = null;
+      return false;
+    }
+    this.versionCheckedThisTurn = true;
+    setImmediate(() => (this.versionCheckedThisTurn = false));
+    return true;
   }
 
   /** Removes the answers older than the TTL; answers how many. */

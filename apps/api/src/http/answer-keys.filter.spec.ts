@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { AnswerKeysFilter } from './answer-keys.filter.js';
+
+const HOUR = 3_600_000;
+const keyOf = (n: number) => createHash('sha256').update(`actor\n${n}`).digest('hex');
+
+describe('AnswerKeysFilter', () => {
+  it('never forgets a key it was given while the time to live runs, and rarely claims one it was not', () => {
+    let now = 0;
+    const filter = new AnswerKeysFilter(24 * HOUR, () => now);
+    for (let n = 0; n < 20_000; n++) filter.add(keyOf(n));
+    const missed = Array.from({ length: 20_000 }, (_, n) => n).filter((n) => !filter.mightHave(keyOf(n)));
+    expect(missed).toEqual([]);
+    const claimed = Array.from({ length: 20_000 }, (_, n) => n + 1_000_000).filter((n) => filter.mightHave(keyOf(n)));
+    // Sized for well under 1 %; a filter that answered "maybe" to everything would claim all 20,000.
+    expect(claimed.length).toBeLessThan(200);
+  });
+
+  it('keeps the keys found at open and those added later, across a generation change, until they expire', () => {
+    let now = 1_000 * HOUR;
+    const ttl = 24 * HOUR;
+    const filter = new AnswerKeysFilter(ttl, () => now, [keyOf(1), keyOf(2)], 2);
+    now += 20 * HOUR;
+    filter.add(keyOf(3));
+    now += 5 * HOUR; // a new generation: the keys found at open have expired, key 3 has not
+    expect(filter.mightHave(keyOf(3))).toBe(true);
+    filter.add(keyOf(4));
+    now += 23 * HOUR; // key 3 expired an hour ago (it was added 48 h ago); key 4 has one hour left
+    expect(filter.mightHave(keyOf(4))).toBe(true);
+    now += 2 * HOUR; // the next generation: key 3's is dropped; key 4 (now expired) may linger as a "maybe"
+    expect([1, 2, 3].filter((n) => filter.mightHave(keyOf(n)))).toEqual([]);
+    now += 24 * HOUR;
+    expect(filter.mightHave(keyOf(4))).toBe(false);
+  });
+
+  it('holds memory in proportion to the keys of one time to live, not to every key ever added', () => {
+    let now = 0;
+    const filter = new AnswerKeysFilter(HOUR, () => now);
+    for (let hour = 0; hour < 24; hour++) {
+      for (let n = 0; n < 2_000; n++) filter.add(keyOf(hour * 2_000 + n));
+      now += HOUR;
+    }
+    // Two generations of about 2,000 keys at 16 bits each (with the doubling's slack), not 48,000 keys' worth.
+    expect(filter.bits).toBeLessThan(2 * 2_000 * 16 * 2.5);
+    expect(filter.mightHave(keyOf(23 * 2_000 + 5))).toBe(true);
+  });
+});
