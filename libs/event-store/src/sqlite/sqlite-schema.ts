@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../event-store.errors.js';
 import { openSqliteFile } from './sqlite-file.js';
@@ -151,6 +152,7 @@ function assertOurs(db: Database.Database, file: string): void {
         `understands (${SCHEMA_VERSION}). Upgrade Programme Ledger; the file was left untouched.`,
     );
   }
+  readAhead(file);
   const check = db.pragma('quick_check', { simple: true }) as string;
   if (check !== 'ok') {
     throw new StoreUnavailableError(
@@ -158,3 +160,32 @@ function assertOurs(db: Database.Database, file: string): void {
     );
   }
 }
+
+/**
+ * Reads the file once from start to end before SQLite checks it. quick_check walks every b-tree in key order,
+ * which on a file not in the page cache (after a reboot, or once the kernel has reclaimed it) is a random read
+ * per page: 85 s for a 1 GB store on the development VM, against 3.3 s to read the same file in order and 1.2 s
+ * for the check once it is cached. A file too large to stay cached is left to the check alone.
+ */
+function readAhead(file: string): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return;
+  }
+  if (size > totalmem() / 2) return;
+  const chunk = Buffer.allocUnsafe(Math.min(READ_AHEAD_CHUNK, Math.max(size, 1)));
+  const fd = openSync(file, 'r');
+  try {
+    for (let offset = 0; offset < size; ) {
+      const read = readSync(fd, chunk, 0, chunk.length, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const READ_AHEAD_CHUNK = 4 * 1024 * 1024;
