@@ -14,58 +14,16 @@
  * LEDGER_BENCH_NAVIGATIONS sets the loads per page (default 10); LEDGER_BENCH_DATA=<dir> keeps the generated
  * programme there and reuses it on the next run (generation and rebuild take minutes at full scale).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { fmt, percentile, prepareProgramme, scaleFactor } from './programme-data.bench-support.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
+import { BENCH_ADMIN_TOKEN as ADMIN_TOKEN, startService, type RunningService } from './service-process.bench-support.js';
 
 const NAVIGATIONS = Number(process.env.LEDGER_BENCH_NAVIGATIONS ?? 10);
-const ADMIN_TOKEN = 'bench-dashboard-admin-token-0123456789abcdef';
 const kept = process.env.LEDGER_BENCH_DATA?.trim();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The built service (`dist/apps/api/src/main.js`, as `npm start` runs it) in its own process. */
-async function startService(dir: string): Promise<{ base: string; service: ChildProcess }> {
-  const main = join(process.cwd(), 'dist', 'apps', 'api', 'src', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-  if (!existsSync(join(process.cwd(), 'dist', 'dashboard', 'index.html'))) throw new Error('dist/dashboard is missing: run npm run build first');
-  const port = await freePort();
-  const service = spawn(process.execPath, [main], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LEDGER_EVENT_STORE: 'sqlite',
-      LEDGER_DATA_DIR: dir,
-      LEDGER_ADMIN_TOKEN: ADMIN_TOKEN,
-      // The browser's parallel calls are what is measured, not the rate limit.
-      LEDGER_RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (service.exitCode !== null) throw new Error(`the service exited with ${service.exitCode}`);
-    const status = await fetch(`${base}/api/session`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return { base, service };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the service did not answer within 60 s');
-}
 
 /** The page's document, typed as far as the checks below need it (the build has no DOM types). */
 type Found = { querySelector(selector: string): unknown; querySelectorAll(selector: string): { length: number } };
@@ -103,14 +61,15 @@ async function timeLoad(page: Page, url: string, rows = 0): Promise<Shown> {
 }
 
 const dir = kept ? (mkdirSync(kept, { recursive: true, mode: 0o700 }), kept) : benchScratchDir('bench-dashboard-');
-let service: ChildProcess | undefined;
+let service: RunningService | undefined;
 try {
   console.log(`Programme Ledger dashboard benchmark (scale ${scaleFactor}, ${NAVIGATIONS} loads per page, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores), data in ${dir}`);
   if (kept && existsSync(join(dir, 'reporting.sqlite'))) process.stderr.write('  reusing the programme already in LEDGER_BENCH_DATA\n');
   else await prepareProgramme(dir);
 
-  const started = await startService(dir);
-  service = started.service;
+  // The browser's parallel calls are what is measured, not the rate limit.
+  const started = await startService({ dataDir: dir, adminToken: ADMIN_TOKEN, env: { LEDGER_RATE_LIMIT_PER_MINUTE: '1000000' } });
+  service = started;
   const projects = (await (await fetch(`${started.base}/api/projects?limit=500`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
     items: Array<{ id: string }>;
   };
@@ -155,9 +114,6 @@ try {
   console.log(`${'measure'.padEnd(100)} ${'result'.padStart(16)} ${''.padStart(12)}  target`);
   for (const [name, result, extra, target] of rows) console.log(`${name.padEnd(100)} ${result.padStart(16)} ${extra.padStart(12)}  ${target}`);
 } finally {
-  if (service && service.exitCode === null) {
-    service.kill('SIGTERM');
-    await new Promise((resolve) => service!.once('exit', resolve));
-  }
+  await service?.stop();
   if (!kept) rmSync(dir, { recursive: true, force: true });
 }

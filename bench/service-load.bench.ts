@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { printWhereTimeGoes, summariseProfileDir } from './cpu-profile.bench-support.js';
 import { fmt, percentile, prepareProgramme, scaleFactor } from './programme-data.bench-support.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
-import { cpuTimeMs, jsonClient, sampleMemory, startService, type Answer, type RunningService } from './service-process.bench-support.js';
+import { BENCH_ADMIN_TOKEN as ADMIN_TOKEN, cpuTimeMs, jsonClient, sampleMemory, startService, type Answer, type RunningService } from './service-process.bench-support.js';
 
 const RATE = Number(process.env.LEDGER_BENCH_RATE ?? 2_000);
 const CONCURRENCY = Number(process.env.LEDGER_BENCH_CONCURRENCY ?? 256);
@@ -37,7 +37,6 @@ const PROFILE = process.env.LEDGER_BENCH_CPU_PROF === '1';
 const SUSTAINED = process.env.LEDGER_BENCH_SUSTAINED !== '0';
 // A profile is of the command path: the query phase is left out of it unless asked for.
 const QUERY_SECONDS = Number(process.env.LEDGER_BENCH_QUERY_SECONDS ?? (PROFILE ? 0 : 6));
-const ADMIN_TOKEN = 'bench-service-load-admin-token-0123456789abcdef';
 const kept = process.env.LEDGER_BENCH_DATA?.trim();
 const MB = 1024 * 1024;
 const mb = (bytes: number) => `${fmt(bytes / MB)} MB`;

@@ -16,6 +16,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The first admin's token of every bench that starts the service: only a store's first start makes one, so benches
+ * sharing kept data (LEDGER_BENCH_DATA) must agree on it.
+ */
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef-0123456789abcdef';
+
 export interface RunningService {
   base: string;
   port: number;
@@ -68,7 +74,10 @@ export async function startService(options: {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();
-  throw new Error('the service did not accept the admin token in time');
+  throw new Error(
+    'the service did not accept the admin token in time (on kept data, LEDGER_BENCH_DATA, the first start made the ' +
+      'admin: data kept by an older bench with another token must be generated again)',
+  );
 }
 
 export interface Answer {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { MeteredEventStore, SqliteEventStore } from '@app/event-store';
 import { rebuildProjections } from './projection-rebuild.js';
 import { PROJECTIONS } from './projections/index.js';
+import { RETIRED_SUFFIX, SHADOW_SUFFIX } from './projection.js';
 import { openReadModelDatabase, readProjectionStates } from './read-model.database.js';
 import { ReadModelReplay } from './read-model.replay.js';
 import { dumpReadModels } from '../../../test/support/read-model-dump.js';
@@ -93,6 +94,23 @@ describe('rebuilding the read models from the embedded store', () => {
     expect(resumed.position).toBe(logEvents);
     expect(dumpReadModels(db)).toEqual(expected);
     expect([...readProjectionStates(db).values()].every((state) => state.shadowCheckpoint === null && state.checkpoint === logEvents)).toBe(true);
+  });
+
+  it('replaces the read models in use and leaves none of the replaced tables behind, also one a dead process left', async () => {
+    const db = open('replaced.sqlite');
+    await rebuildProjections(store, db, PROJECTIONS, { batchSize: 200 });
+    // A rebuild killed after its swap and before dropping what it replaced leaves a retired table with rows in it.
+    const table = PROJECTIONS[0].tables[0].name;
+    db.exec(`CREATE TABLE "${table}${RETIRED_SUFFIX}" AS SELECT * FROM "${table}"`);
+
+    const result = await rebuildProjections(store, db, PROJECTIONS, { batchSize: 200 });
+    expect(result.retiredDropSeconds).toBeGreaterThanOrEqual(0);
+    const leftovers = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE ? OR name LIKE ?)`)
+      .pluck()
+      .all(`%${RETIRED_SUFFIX}`, `%${SHADOW_SUFFIX}`);
+    expect(leftovers).toEqual([]);
+    expect(dumpReadModels(db)).toEqual(dumpReadModels(new ReadModelReplay().apply(await store.readAll()).db));
   });
 
   it('stops between batches when aborted, and the read models in use stay as they were', async () => {

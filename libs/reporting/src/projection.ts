@@ -32,8 +32,11 @@ export interface Projection {
 }
 
 export const SHADOW_SUFFIX = '__rebuild';
+export const RETIRED_SUFFIX = '__retired';
 export const liveTables: TableNames = (table) => table;
 export const shadowTables: TableNames = (table) => `${table}${SHADOW_SUFFIX}`;
+/** A read model a rebuild has replaced: renamed aside at the swap, dropped after it. */
+export const retiredTables: TableNames = (table) => `${table}${RETIRED_SUFFIX}`;
 
 export function createTables(db: Database.Database, projection: Projection, table: TableNames, withIndexes: boolean): void {
   for (const spec of projection.tables) {
