@@ -67,6 +67,7 @@ try {
   if (kept && existsSync(join(dir, 'reporting.sqlite'))) process.stderr.write('  reusing the programme already in LEDGER_BENCH_DATA\n');
   else await prepareProgramme(dir);
 
+  if (!existsSync(join(process.cwd(), 'dist', 'dashboard', 'index.html'))) throw new Error('dist/dashboard is missing: run npm run build first');
   // The browser's parallel calls are what is measured, not the rate limit.
   const started = await startService({ dataDir: dir, adminToken: ADMIN_TOKEN, env: { LEDGER_RATE_LIMIT_PER_MINUTE: '1000000' } });
   service = started;

@@ -164,7 +164,7 @@ describe('the ledger command line', () => {
       expect(new IndicatorCalculator(db).compute({ kind: 'programme', fund: 'Interreg' }, {}).indicators.find((i) => i.code === 'participants')!.value).toBe(0);
       expect(dumpReadModels(db)).toEqual(dumpReadModels(new ReadModelReplay().apply(await readAll()).db));
       // Nothing of the rebuild is left behind.
-      expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name LIKE '%\\_\\_rebuild%' ESCAPE '\\'`).pluck().get()).toBe(0);
+      expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name LIKE '%\\_\\_rebuild%' ESCAPE '\\' OR name LIKE '%\\_\\_retired%' ESCAPE '\\'`).pluck().get()).toBe(0);
     } finally {
       db.close();
     }

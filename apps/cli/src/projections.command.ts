@@ -1,5 +1,5 @@
 import { dataDirectory, eventStoreConfigFromEnv, openEventStore, type EventStore } from '@app/event-store';
-import { openReadModelDatabase, PROJECTIONS, readProjectionStates, rebuildProjections, type ProjectionState } from '@app/reporting';
+import { dropRetiredReadModels, openReadModelDatabase, PROJECTIONS, readProjectionStates, rebuildProjections, type ProjectionState } from '@app/reporting';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, type LedgerCommand } from './cli-command.js';
@@ -90,6 +90,10 @@ export const projectionsRebuildCommand: LedgerCommand = {
         `Rebuilt ${result.projections.join(', ')} from ${result.events.toLocaleString('en')} events in ${result.seconds.toFixed(1)} s ` +
           `(${Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en')} events/s); swapped in at position ${result.position}\n`,
       );
+      // The new read models answer already; this only frees the pages of the ones they replaced.
+      const started = performance.now();
+      const dropped = await dropRetiredReadModels(db);
+      if (dropped > 0) io.err(`Dropped the ${dropped} replaced table${dropped > 1 ? 's' : ''} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
       return 0;
     } finally {
       db?.close();

@@ -198,6 +198,25 @@ describe('chainEvents', () => {
     expect(chainEvents('lab-1', 0, null, prepared)[0].previousHash).toBeNull();
   });
 
+  it('hashes and stores a stream name and a previous hash that need escaping as eventHash and JSON do', () => {
+    const prepared = prepareEvents([
+      { type: 'A', data: { n: 1 }, metadata: meta },
+      { type: 'B', data: { n: 2 }, metadata: meta },
+    ]);
+    for (const streamName of ['lab-"1"', 'lab-\\1', 'lab-\u2028-\t', 'lab-\ud800', 'lab-\ud83d\ude00']) {
+      // A previous hash from outside the chain (an older store's) is any text, not always hex.
+      for (const before of [null, 'e'.repeat(64), 'legacy "hash" \\ \udc00']) {
+        for (const link of chainEvents(streamName, 3, before, prepared)) {
+          const stored = JSON.parse(link.metadataJson);
+          expect(stored).toEqual({ ...meta, previousHash: link.previousHash, hash: link.hash });
+          expect(link.hash).toBe(
+            eventHash({ streamName, revision: link.revision, id: link.event.id, type: link.event.type, data: link.event.data, metadata: stored }),
+          );
+        }
+      }
+    }
+  });
+
   it('refuses an event whose data has no canonical form before anything is stored', () => {
     expect(() => prepareEvents([{ type: 'A', data: { n: Number.POSITIVE_INFINITY }, metadata: meta }])).toThrow(InvalidEventError);
   });

@@ -100,16 +100,16 @@ export function canonicalEventContent({ id, type, data, metadata }: Omit<HashedE
     dataJson,
     metadataJson,
     parts: {
-      head: '{"data":' + dataJson + ',"id":' + quote(id) + ',"metadata":{' + before + '"previousHash":',
+      head: '{"data":' + dataJson + ',"id":' + quoteJson(id) + ',"metadata":{' + before + '"previousHash":',
       middle: after + '},"revision":',
-      tail: ',"type":' + quote(type) + '}',
+      tail: ',"type":' + quoteJson(type) + '}',
     },
   };
 }
 
 /** Equals eventHash of the same event with `metadata.previousHash` set to `previousHash`. */
 export function eventHashFromParts(parts: EventHashParts, streamName: string, revision: number, previousHash: string | null): string {
-  return eventHashFromQuoted(parts, quote(streamName), revision, previousHash === null ? 'null' : quote(previousHash));
+  return eventHashFromQuoted(parts, quoteJson(streamName), revision, previousHash === null ? 'null' : quoteJson(previousHash));
 }
 
 /**
@@ -121,10 +121,6 @@ export function eventHashFromQuoted(parts: EventHashParts, quotedStreamName: str
   return sha256Hex(`${parts.head}${quotedPreviousHash}${parts.middle}${revision},"streamName":${quotedStreamName}${parts.tail}`);
 }
 
-/** A string in its JSON form, as canonicalJson writes it. */
-export function quoteJson(text: string): string {
-  return quote(text);
-}
 
 /**
  * The embedded store's chain over its whole log: each row's value covers the previous row's and this
@@ -153,7 +149,7 @@ function canonical(value: unknown, key: string, depth: number): string | undefin
 // Written with typeof tests rather than a switch and with += rather than template strings: this runs for
 // every value of every appended event, and this form keeps it as fast as JSON.stringify itself.
 function canonicalValue(value: unknown, key: string, depth: number): string | undefined {
-  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'string') return quoteJson(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new RangeError(`canonicalJson: ${value} has no JSON form`);
     // '' + -0 is "0", as JSON.stringify writes it.
@@ -205,7 +201,8 @@ function canonicalEntries(value: Record<string, unknown>, depth: number, ...skip
 // pairs, so those go through JSON.stringify too).
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-function quote(text: string): string {
+/** A string in its JSON form, as canonicalJson writes it. */
+export function quoteJson(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : '"' + text + '"';
 }
 
@@ -215,7 +212,7 @@ const quotedKeys = new Map<string, string>();
 function quoteKey(key: string): string {
   let quoted = quotedKeys.get(key);
   if (quoted === undefined) {
-    quoted = quote(key);
+    quoted = quoteJson(key);
     if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
   }
   return quoted;

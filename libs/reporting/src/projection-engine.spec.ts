@@ -12,6 +12,7 @@ import { projectHistoryProjection } from './projections/project-history.projecti
 import { ProjectLog } from './audit/project-log.js';
 import type { Projection } from './projection.js';
 import { openReadModelDatabase, readProjectionStates } from './read-model.database.js';
+import { RETIRED_SUFFIX } from './projection.js';
 import { ReadModelReplay } from './read-model.replay.js';
 import { dumpReadModels } from '../../../test/support/read-model-dump.js';
 import { PROJECT, projectRegistered, registration } from '../../../test/support/new-events.js';
@@ -51,6 +52,23 @@ describe('the projection engine', () => {
     expect(participants(db)).toMatchObject({ value: 11, breakdown: { gender: { woman: 10, man: 1 } } });
     // Every projection's checkpoint moved with the batch, even those the events did not concern.
     expect([...readProjectionStates(db).values()].map((s) => s.checkpoint)).toEqual(PROJECTIONS.map(() => position));
+    await engine.stop();
+  });
+
+  it('drops at start the replaced read models a rebuild that died after its swap left behind', async () => {
+    const db = open();
+    const first = new ProjectionEngine(store, db, PROJECTIONS, open);
+    first.start();
+    await first.stop();
+    db.exec(`CREATE TABLE "participants${RETIRED_SUFFIX}" (id TEXT, gender TEXT); INSERT INTO "participants${RETIRED_SUFFIX}" VALUES ('p', 'woman')`);
+    const retired = () => db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = ?`).pluck().get(`participants${RETIRED_SUFFIX}`);
+    expect(retired()).toBe(1);
+
+    const engine = new ProjectionEngine(store, db, PROJECTIONS, open);
+    engine.start();
+    const { position } = await store.appendToStream('participant-p-1', [registration(1)]);
+    expect(await engine.waitForPosition(position, 5_000)).toBe(true);
+    expect(retired()).toBe(0);
     await engine.stop();
   });
 

@@ -8,7 +8,7 @@ import {
   type RetryPolicy,
 } from '@app/event-store';
 import { appliersByType, createTables, liveTables, type Applier, type Projection } from './projection.js';
-import { rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
+import { dropRetiredReadModels, rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
 import { readProjectionStates, registerNewProjections } from './read-model.database.js';
 
 export interface ProjectionStatus {
@@ -108,6 +108,17 @@ export class ProjectionEngine {
     this.state = { kind: 'following', flush: 'idle' };
     this.follower.start();
     if (outdated.length > 0) this.rebuildInBackground(outdated);
+    // What a rebuild that died after its swap left behind (a rebuild started above drops it first itself).
+    else void this.dropRetired(this.db);
+  }
+
+  private async dropRetired(db: Database.Database): Promise<void> {
+    try {
+      const dropped = await dropRetiredReadModels(db, this.stopController.signal);
+      if (dropped > 0) this.logger.log(`Dropped ${dropped} replaced read-model table${dropped > 1 ? 's' : ''}`);
+    } catch (error) {
+      if (this.state.kind !== 'stopped') this.logger.error(`Dropping replaced read models failed: ${(error as Error).message}`);
+    }
   }
 
   /**
@@ -314,8 +325,10 @@ export class ProjectionEngine {
       .catch((error) => {
         if (this.state.kind !== 'stopped') this.logger.error(`Rebuilding ${names.join(', ')} failed: ${(error as Error).message}`);
       })
-      .finally(() => {
+      .finally(async () => {
+        // The new read models answer from here on; dropping the replaced ones only reclaims their pages.
         for (const name of names) this.rebuilds.delete(name);
+        if (this.state.kind !== 'stopped') await this.dropRetired(connection);
         connection.close();
       });
   }

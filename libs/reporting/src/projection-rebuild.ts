@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { replayPages, type EventStore, type LogPages, type RecordedEvent, type ReplayPagesOptions } from '@app/event-store';
-import { appliersByType, createIndexes, createTables, dropTables, retiredTables, shadowTables, type Projection } from './projection.js';
+import { appliersByType, createIndexes, createTables, dropTables, RETIRED_SUFFIX, retiredTables, shadowTables, type Projection } from './projection.js';
 import { readProjectionStates } from './read-model.database.js';
 import { rebuildApplierOf } from './rebuild-batching.js';
 
@@ -34,10 +34,8 @@ export interface RebuildResult {
   projections: string[];
   events: number;
   position: number;
-  /** Until the new read models were swapped in (and analysed): what readers wait for. */
+  /** Until the new read models were swapped in and analysed (the replaced ones are left for dropRetiredReadModels). */
   seconds: number;
-  /** Dropping the replaced read models afterwards. */
-  retiredDropSeconds: number;
 }
 
 /**
@@ -77,6 +75,7 @@ async function rebuild(
   names: string[],
   started: number,
 ): Promise<RebuildResult> {
+  await dropRetiredReadModels(db, options.signal);
   prepareShadows(db, projections);
   const compiled = projections.map((projection) => ({ projection, ...rebuildApplierOf(projection, db, shadowTables) }));
   const byType = appliersByType(compiled);
@@ -158,29 +157,32 @@ async function rebuild(
   }
   report('swapping');
   swapIn(db, projections, clock().toISOString());
-  // Fresh statistics for the query planner, now that the tables hold the whole log.
+  // Fresh statistics for the query planner on the new tables (not on the replaced ones, which are about to go).
   db.pragma('analysis_limit = 1000');
-  db.exec('ANALYZE');
-  const seconds = (performance.now() - started) / 1000;
-  const dropStarted = performance.now();
-  await dropRetired(db, projections);
+  for (const projection of projections) for (const spec of projection.tables) db.exec(`ANALYZE "${spec.name}"`);
   report('done');
-  return { projections: names, events: eventsDone, position, seconds, retiredDropSeconds: (performance.now() - dropStarted) / 1000 };
+  return { projections: names, events: eventsDone, position, seconds: (performance.now() - started) / 1000 };
 }
 
 /**
- * Drops the read models the swap replaced, a table per transaction with a turn of the event loop between: dropping
- * reads every page of a table to free it, which for a read model the kernel has not kept cached took 7.6 s on the
- * 1M-event programme, and writers (the service's projections) wait while a drop runs. A process that dies before
- * this leaves them for the next rebuild, which drops them first.
+ * Drops the read models a swap replaced (every `<table>__retired`, whichever projection and process left it), a
+ * table per transaction with a turn of the event loop between. Dropping reads every page of a table to free it:
+ * for a read model the kernel had not kept cached that took 7.6 s on the 1M-event programme, with the file's writers
+ * waiting, which is why the swap only renames them and whoever ran it calls this once the new ones are live (the
+ * engine, the CLI); a rebuild and the engine's start call it too, for what a process that died left. Stops between
+ * tables when `signal` is aborted. Answers how many tables it dropped.
  */
-async function dropRetired(db: Database.Database, projections: readonly Projection[]): Promise<void> {
-  for (const projection of projections) {
-    for (const spec of projection.tables) {
-      db.transaction(() => db.exec(`DROP TABLE IF EXISTS "${retiredTables(spec.name)}"`)).immediate();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+export async function dropRetiredReadModels(db: Database.Database, signal?: AbortSignal): Promise<number> {
+  const retired = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, -length(?)) = ?`)
+    .pluck()
+    .all(RETIRED_SUFFIX, RETIRED_SUFFIX) as string[];
+  for (const table of retired) {
+    if (signal?.aborted) break;
+    db.transaction(() => db.exec(`DROP TABLE IF EXISTS "${table}"`)).immediate();
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  return retired.length;
 }
 
 /** The store's replay of the log; a failure names what it means for the rebuild. */
@@ -213,7 +215,6 @@ function prepareShadows(db: Database.Database, projections: readonly Projection[
       const state = states.get(projection.name);
       if (state && state.shadowVersion === projection.version && state.shadowCheckpoint !== null) continue;
       dropTables(db, projection, shadowTables);
-      dropTables(db, projection, retiredTables);
       // Indexes come after the load: building them once is faster than keeping them up to date row by row.
       createTables(db, projection, shadowTables, false);
       db.prepare(

@@ -9,66 +9,83 @@
  * it is past the time to live, so memory follows the answers kept, not every answer ever given.
  */
 export class AnswerKeysFilter {
-  /** Keys added since `generationStart`; grows by a filter twice as large whenever the newest is full. */
-  private current: BloomFilter[];
-  /** Keys added during the generation before, all within one time to live of `generationStart`. */
-  private previous: BloomFilter[] = [];
-  private generationStart: number;
+  /** Keys added since this generation began; grows by a filter twice as large whenever the newest is full. */
+  private current: Generation;
+  /** The generation before, kept until every answer in it is past the time to live. */
+  private previous: Generation | null = null;
 
   /**
-   * @param keys the keys already kept (the answers file at open), as the previous generation: each expires
-   *   within a time to live of now, and that generation is dropped no sooner.
+   * @param keys the keys already kept (the answers file at open), the newest of them kept at `newestKeptAt`: they
+   *   form the previous generation, dropped no sooner than a time to live after that newest answer.
    */
   constructor(
     private readonly ttlMs: number,
     private readonly clock: () => number,
     keys: Iterable<string> = [],
     expectedKeys = 0,
+    newestKeptAt = Number.NEGATIVE_INFINITY,
   ) {
-    this.generationStart = clock();
     if (expectedKeys > 0) {
       const loaded = new BloomFilter(expectedKeys);
       for (const key of keys) loaded.add(key);
-      this.previous = [loaded];
+      this.previous = { filters: [loaded], startedAt: newestKeptAt, newestAt: newestKeptAt };
     }
-    this.current = [new BloomFilter(Math.max(MIN_CAPACITY, expectedKeys))];
+    this.current = newGeneration(this.clock(), Math.max(MIN_CAPACITY, expectedKeys));
   }
 
-  add(key: string): void {
+  /** `at`: the time the answer is kept under, as the answers file records it. */
+  add(key: string, at: number): void {
     this.rotateWhenDue();
-    let newest = this.current[this.current.length - 1];
+    const filters = this.current.filters;
+    let newest = filters[filters.length - 1];
     if (newest.full) {
       newest = new BloomFilter(newest.capacity * 2);
-      this.current.push(newest);
+      filters.push(newest);
     }
     newest.add(key);
+    this.current.newestAt = Math.max(this.current.newestAt, at);
   }
 
   /** False only when no answer was kept under `key` within the time to live. */
   mightHave(key: string): boolean {
     this.rotateWhenDue();
     const [h1, h2] = hashPair(key);
-    for (const filter of this.current) if (filter.has(h1, h2)) return true;
-    for (const filter of this.previous) if (filter.has(h1, h2)) return true;
+    for (const filter of this.current.filters) if (filter.has(h1, h2)) return true;
+    if (this.previous) for (const filter of this.previous.filters) if (filter.has(h1, h2)) return true;
     return false;
   }
 
   /** Bits held, for a test's bound on memory. */
   get bits(): number {
-    return [...this.current, ...this.previous].reduce((sum, filter) => sum + filter.bits, 0);
+    return [...this.current.filters, ...(this.previous?.filters ?? [])].reduce((sum, filter) => sum + filter.bits, 0);
   }
 
   /**
-   * A key added during the previous generation (which began at least a time to live before the current one) has
-   * expired by the time the current generation is a time to live old: only then is the previous one dropped.
+   * A generation a time to live old becomes the previous one. The previous one is dropped then only if its newest
+   * answer has expired too; otherwise (a clock that went back) the two are kept together, so a key is never
+   * forgotten while the answers file would still give its answer.
    */
   private rotateWhenDue(): void {
     const now = this.clock();
-    if (now - this.generationStart < this.ttlMs) return;
-    this.previous = this.current;
-    this.current = [new BloomFilter(MIN_CAPACITY)];
-    this.generationStart = now;
+    if (now - this.current.startedAt < this.ttlMs) return;
+    const previous = this.previous;
+    this.previous =
+      previous === null || now - previous.newestAt >= this.ttlMs
+        ? this.current
+        : { filters: [...previous.filters, ...this.current.filters], startedAt: previous.startedAt, newestAt: Math.max(previous.newestAt, this.current.newestAt) };
+    this.current = newGeneration(now, MIN_CAPACITY);
   }
+}
+
+interface Generation {
+  filters: BloomFilter[];
+  startedAt: number;
+  /** The latest time any of its keys was kept under. */
+  newestAt: number;
+}
+
+function newGeneration(now: number, capacity: number): Generation {
+  return { filters: [new BloomFilter(capacity)], startedAt: now, newestAt: Number.NEGATIVE_INFINITY };
 }
 
 const MIN_CAPACITY = 1024;
@@ -116,8 +133,8 @@ class BloomFilter {
 }
 
 /**
- * Two independent 32-bit FNV-1a hashes of the key (double hashing gives the probes). The keys are SHA-256 hex
- * already, but any string works.
+ * Two 32-bit hashes of the key, FNV-1a and a variant with another multiplier and a shift (double hashing gives the
+ * probes). The keys are SHA-256 hex already, but any string works.
  */
 function hashPair(key: string): [number, number] {
   let h1 = 0x811c9dc5;

@@ -69,15 +69,19 @@ export class IdempotencyStore {
       purge: db.prepare('DELETE FROM answers WHERE created_at <= ?'),
       count: db.prepare('SELECT count(*) FROM answers').pluck(),
       keys: db.prepare('SELECT key_hash FROM answers').pluck(),
+      newest: db.prepare('SELECT max(created_at) FROM answers').pluck(),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
     this.saveAll = db.transaction((rows: AnswerRow[]) => {
       for (const row of rows) this.statements.save.run(row.keyHash, row.requestHash, row.status, row.body, row.createdAt);
     });
     this.purge();
-    const kept = this.statements.keys.all() as string[];
-    this.keys = new AnswerKeysFilter(this.ttlMs, () => this.clock().getTime(), kept, kept.length);
+    // Read before the keys: a commit by another process in between then shows as a changed version, never as a key
+    // the filter lacks while the version says it has everything.
     this.dataVersion = this.statements.dataVersion.get() as number;
+    const kept = this.statements.keys.all() as string[];
+    const newestKeptAt = (this.statements.newest.get() as number | null) ?? Number.NEGATIVE_INFINITY;
+    this.keys = new AnswerKeysFilter(this.ttlMs, () => this.clock().getTime(), kept, kept.length, newestKeptAt);
     // Hourly (or per TTL, when shorter): an expired answer is never replayed anyway, this bounds the file.
     this.purgeTimer = setInterval(() => this.purge(), Math.min(this.ttlMs, HOUR_MS));
     this.purgeTimer.unref();
@@ -109,7 +113,7 @@ export class IdempotencyStore {
   find(keyHash: string): StoredAnswer | undefined {
     const saving = this.pending.get(keyHash);
     if (saving) return { requestHash: saving.requestHash, status: saving.status, ...(saving.body === null ? {} : { body: JSON.parse(saving.body) }) };
-    if (this.keys && !this.keys.mightHave(keyHash) && this.noOtherWriter()) return undefined;
+    if (this.keys && !this.keys.mightHave(keyHash) && this.stillOnlyWriter()) return undefined;
     const row = this.statements.find.get(keyHash, this.clock().getTime() - this.ttlMs) as
       | { request_hash: string; status: number; body: string | null }
       | undefined;
@@ -120,7 +124,7 @@ export class IdempotencyStore {
   /** Keeps the answer, or only that the request was answered when its answer is too large to keep. */
   save(keyHash: string, answer: StoredAnswer): void {
     const row = this.rowOf(keyHash, answer);
-    this.keys?.add(keyHash);
+    this.keys?.add(keyHash, row.createdAt);
     this.statements.save.run(row.keyHash, row.requestHash, row.status, row.body, row.createdAt);
   }
 
@@ -131,8 +135,9 @@ export class IdempotencyStore {
    * is handed over.
    */
   saveGrouped(keyHash: string, answer: StoredAnswer): Promise<void> {
-    this.pending.set(keyHash, this.rowOf(keyHash, answer));
-    this.keys?.add(keyHash);
+    const row = this.rowOf(keyHash, answer);
+    this.pending.set(keyHash, row);
+    this.keys?.add(keyHash, row.createdAt);
     return new Promise((resolve, reject) => {
       if (this.waiting.push({ resolve, reject }) === 1) setImmediate(() => this.flush());
     });
@@ -163,7 +168,7 @@ export class IdempotencyStore {
    * The filter only knows the answers this connection wrote and found at open. The service is the file's only
    * writer; should another process ever write answers into it, every key is looked up from then on.
    */
-  private noOtherWriter(): boolean {
+  private stillOnlyWriter(): boolean {
     // Asked once per turn of the event loop (the pragma takes the file's read lock, ~20 µs): within a turn no other
     // answer of ours is written, and another process's commit could land just after any check anyway.
     if (this.versionCheckedThisTurn) return true;
