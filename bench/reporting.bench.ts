@@ -20,6 +20,7 @@ import {
   PROJECTIONS,
   rebuildProjections,
   dropRetiredReadModels,
+  type RebuildResult,
 } from '@app/reporting';
 import { FULL_SCALE, writeSyntheticProgramme } from './synthetic-programme.js';
 
@@ -60,10 +61,7 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
-interface ChildRebuild {
-  events: number;
-  /** Until the new read models were in place (swapped and analysed). */
-  seconds: number;
+interface ChildRebuild extends Pick<RebuildResult, 'events' | 'seconds'> {
   /** Then dropping the read models they replaced. */
   retiredDropSeconds: number;
   cpuSeconds: number;

@@ -79,9 +79,12 @@ export class IdempotencyStore {
     // Read before the keys: a commit by another process in between then shows as a changed version, never as a key
     // the filter lacks while the version says it has everything.
     this.dataVersion = this.statements.dataVersion.get() as number;
-    const kept = this.statements.keys.all() as string[];
     const newestKeptAt = (this.statements.newest.get() as number | null) ?? Number.NEGATIVE_INFINITY;
-    this.keys = new AnswerKeysFilter(this.ttlMs, () => this.clock().getTime(), kept, kept.length, newestKeptAt);
+    // Iterated, not gathered: a day of answers can be hundreds of thousands of keys. An iterator holds the connection
+    // until it is read to the end, which the filter does whenever it is told of any key.
+    const count = this.statements.count.get() as number;
+    const kept = count > 0 ? (this.statements.keys.iterate() as IterableIterator<string>) : [];
+    this.keys = new AnswerKeysFilter(this.ttlMs, () => this.clock().getTime(), kept, count, newestKeptAt);
     // Hourly (or per TTL, when shorter): an expired answer is never replayed anyway, this bounds the file.
     this.purgeTimer = setInterval(() => this.purge(), Math.min(this.ttlMs, HOUR_MS));
     this.purgeTimer.unref();
