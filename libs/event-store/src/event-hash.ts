@@ -121,7 +121,6 @@ export function eventHashFromQuoted(parts: EventHashParts, quotedStreamName: str
   return sha256Hex(`${parts.head}${quotedPreviousHash}${parts.middle}${revision},"streamName":${quotedStreamName}${parts.tail}`);
 }
 
-
 /**
  * The embedded store's chain over its whole log: each row's value covers the previous row's and this
  * event's hash, so removing or reordering rows anywhere shows even across streams. Empty before the first.

@@ -177,12 +177,14 @@ export async function dropRetiredReadModels(db: Database.Database, signal?: Abor
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, -length(?)) = ?`)
     .pluck()
     .all(RETIRED_SUFFIX, RETIRED_SUFFIX) as string[];
+  let dropped = 0;
   for (const table of retired) {
     if (signal?.aborted) break;
     db.transaction(() => db.exec(`DROP TABLE IF EXISTS "${table}"`)).immediate();
+    dropped += 1;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return retired.length;
+  return dropped;
 }
 
 /** The store's replay of the log; a failure names what it means for the rebuild. */
