@@ -50,13 +50,19 @@ export function openReadModelDatabase(file: string): Database.Database {
   return db;
 }
 
+/** Prepared once per connection: the engine reads the states in every batch's transaction. */
+const statesStatements = new WeakMap<Database.Database, Database.Statement>();
+
 export function readProjectionStates(db: Database.Database): Map<string, ProjectionState> {
-  const rows = db
-    .prepare(
+  let statement = statesStatements.get(db);
+  if (!statement) {
+    statement = db.prepare(
       `SELECT name, version, checkpoint, shadow_version AS shadowVersion, shadow_checkpoint AS shadowCheckpoint,
         rebuilt_at AS rebuiltAt FROM projection_state`,
-    )
-    .all() as ProjectionState[];
+    );
+    statesStatements.set(db, statement);
+  }
+  const rows = statement.all() as ProjectionState[];
   return new Map(rows.map((row) => [row.name, row]));
 }
 
