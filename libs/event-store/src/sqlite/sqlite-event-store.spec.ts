@@ -181,6 +181,21 @@ describe('SqliteEventStore', () => {
     await store.close();
   });
 
+  it('reads the log in pages of any size both ways, beyond the page sizes it keeps a statement for', async () => {
+    const store = SqliteEventStore.open({ file: file('pages') });
+    for (let n = 0; n < 30; n++) await store.appendToStream(`lab-${n % 3}`, [event(n)]);
+    const all = (await store.readAll()).map((e) => e.position);
+    expect(all).toHaveLength(30);
+    // More distinct sizes than the store keeps statements for: the later ones take the bound-LIMIT statement.
+    for (let size = 0; size <= 25; size++) {
+      expect((await store.readAll({ maxCount: size })).map((e) => e.position)).toEqual(all.slice(0, size));
+      expect((await store.readAll({ fromPosition: all[5], maxCount: size })).map((e) => e.position)).toEqual(all.slice(5, 5 + size));
+      const backwards = (await store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: size })).map((e) => e.position);
+      expect(backwards).toEqual([...all].reverse().slice(0, size));
+    }
+    await store.close();
+  });
+
   it('answers with StoreUnavailableError once closed', async () => {
     const store = SqliteEventStore.open({ file: file('closed') });
     await store.close();
