@@ -8,6 +8,7 @@ import {
   LogVerifier,
   progressReporter,
   readWholeLog,
+  streamName,
   StreamNotFoundError,
   type EventStore,
   type VerifyProgress,
@@ -71,8 +72,8 @@ export async function exportProjectAudit(
   outFile: string,
   options: ExportOptions = {},
 ): Promise<{ events: number; streams: number }> {
-  const projectStream = `project-${projectId}`;
   await assertProjectExists(store, projectId);
+  const projectStream = streamName('project', projectId);
   const exportedAt = (options.clock ?? (() => new Date()))().toISOString();
   const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const bodyFile = `${outFile}.${suffix}.body.tmp`;
@@ -138,7 +139,7 @@ export async function exportProjectAudit(
 /** Throws UnknownProjectError unless the log holds the project's own stream. */
 export async function assertProjectExists(store: EventStore, projectId: string): Promise<void> {
   try {
-    await store.readStream(`project-${projectId}`, { maxCount: 1 });
+    await store.readStream(streamName('project', projectId), { maxCount: 1 });
   } catch (error) {
     if (error instanceof StreamNotFoundError || error instanceof InvalidStreamNameError) throw new UnknownProjectError(projectId);
     throw error;
@@ -246,8 +247,8 @@ export async function verifyAuditExport(file: string, options: ProgressOptions =
   if (verifier.events !== header.events) {
     return result({ line: 1, message: `line 1: the header lists ${events(header.events)}, the file holds ${verifier.events}` });
   }
-  if (!Object.hasOwn(header.streams, `project-${header.projectId}`)) {
-    return result({ line: 1, message: `line 1: the export holds no stream project-${header.projectId}` });
+  if (!Object.hasOwn(header.streams, streamName('project', header.projectId))) {
+    return result({ line: 1, message: `line 1: the export holds no stream ${streamName('project', header.projectId)}` });
   }
   return result();
 }
@@ -269,6 +270,12 @@ function checkHeader(text: string): AuditExportHeader | string {
   }
   if (header.version !== 1) return `the export has version ${JSON.stringify(header.version)}; this ledger reads version 1`;
   if (typeof header.projectId !== 'string' || header.projectId === '') return 'the header has no projectId';
+  try {
+    streamName('project', header.projectId);
+  } catch (error) {
+    if (!(error instanceof InvalidStreamNameError)) throw error;
+    return `the header's projectId cannot name a project's stream (${error.message})`;
+  }
   if (typeof header.exportedAt !== 'string' || Number.isNaN(Date.parse(header.exportedAt))) return 'the header has no valid exportedAt';
   if (!Number.isSafeInteger(header.events) || header.events! < 0) return 'the header has no valid event count (events)';
   if (header.streams === null || typeof header.streams !== 'object' || Array.isArray(header.streams)) {
@@ -298,7 +305,7 @@ function checkLine(value: unknown): string | undefined {
 }
 
 function belongsTo(event: AuditExportLine, projectId: string): boolean {
-  return event.streamName === `project-${projectId}` || (event.data as { projectId?: unknown } | null)?.projectId === projectId;
+  return event.streamName === streamName('project', projectId) || (event.data as { projectId?: unknown } | null)?.projectId === projectId;
 }
 
 /** Synchronous writes in large chunks: an export of a big project is millions of small lines. */

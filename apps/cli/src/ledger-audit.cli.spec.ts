@@ -282,6 +282,11 @@ describe('ledger verify and ledger audit export', () => {
       ['a header with another count', (all: string[]) => [all[0].replace('"events":11', '"events":12'), ...all.slice(1)], /line 1: the header lists 12 events, the file holds 11/],
       ['a line that is not JSON', (all: string[]) => [...all.slice(0, 3), '{"position":', ...all.slice(3)], /line 4: is not valid JSON/],
       ['an empty line', (all: string[]) => [...all.slice(0, 3), '', ...all.slice(3)], /line 4: is empty/],
+      [
+        'a header whose projectId cannot name a stream',
+        (all: string[]) => [all[0].replace(/"projectId":"[^"]*"/, `"projectId":"${'p'.repeat(300)}"`), ...all.slice(1)],
+        /line 1: the header's projectId cannot name a project's stream \(Invalid stream name .*must be at most 256 characters\)/,
+      ],
     ])('exits 1 on %s', async (_, edit, message) => {
       expect((await exportProject()).code).toBe(0);
       const { code, out: text } = await run(['verify', '--file', withLines(edit)]);
@@ -298,6 +303,16 @@ describe('ledger verify and ledger audit export', () => {
       expect(code).toBe(1);
       expect(text).toBe('');
       expect(err).toBe(`There is no project ${unknown} in the event log (no stream project-${unknown}); nothing was written.\n`);
+      expect(readdirSync(join(dir, 'audit'))).toEqual([]);
+    });
+
+    it('refuses a project id that cannot name a stream as an unknown project', async () => {
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(join(dir, 'audit'));
+      const odd = 'p'.repeat(300);
+      const { code, err } = await run(['audit', 'export', '--project', odd, '--out', out()]);
+      expect(code).toBe(1);
+      expect(err).toBe(`There is no project ${odd} in the event log (no stream project-${odd}); nothing was written.\n`);
       expect(readdirSync(join(dir, 'audit'))).toEqual([]);
     });
 

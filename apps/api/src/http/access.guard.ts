@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AccessRegistry, mayTouchProject, PERMISSIONS, roleMay, type Authentication, type OidcVerifier, type Principal } from '@app/access';
-import { EVENT_STORE, StreamNotFoundError, type EventStore } from '@app/event-store';
+import { EVENT_STORE, streamName, StreamNotFoundError, type EventStore } from '@app/event-store';
 import type { FastifyReply } from 'fastify';
 import { ACCESS_RULE, type AccessRule, type ProjectScope } from './access.decorator.js';
 import type { LedgerRequest } from './command-context.decorator.js';
@@ -121,7 +121,7 @@ export class AccessGuard implements CanActivate {
   private async projectOf(scope: Exclude<ProjectScope, 'listing'>, id: string | undefined): Promise<string | undefined> {
     if (!id) return undefined;
     if (scope === 'project') return id;
-    const stream = `${scope}-${id}`;
+    const stream = streamName(scope, id);
     const known = this.projectOfEntity.get(stream);
     if (known) return known;
     try {

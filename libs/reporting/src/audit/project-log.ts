@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { StreamNotFoundError, type EventStore, type RecordedEvent } from '@app/event-store';
+import { InvalidStreamNameError, streamName, StreamNotFoundError, type EventStore, type RecordedEvent } from '@app/event-store';
 import { yieldToEventLoop } from './replay-gate.js';
 import { DECODED_PROJECT_HISTORY, projectKeyOf } from '../projections/project-history.projection.js';
 
@@ -137,14 +137,23 @@ function inclusion(asOf: AsOf): (event: RecordedEvent) => boolean {
   return (event) => Date.parse(event.recordedAt) <= at;
 }
 
+/** An id that cannot name a stream names none in the log either: nothing to add. */
+function addStream(into: Set<string>, category: string, id: string): void {
+  try {
+    into.add(streamName(category, id));
+  } catch (error) {
+    if (!(error instanceof InvalidStreamNameError)) throw error;
+  }
+}
+
 /** The streams of the organisations and people an event's data names. */
 function collectNamedStreams(value: unknown, into: Set<string>): void {
   if (value === null || typeof value !== 'object') return;
   for (const [key, inner] of Object.entries(value)) {
     if (key === 'organisationId' || key === 'participantId') {
-      if (typeof inner === 'string') into.add(`${key === 'organisationId' ? 'organisation' : 'participant'}-${inner}`);
+      if (typeof inner === 'string') addStream(into, key === 'organisationId' ? 'organisation' : 'participant', inner);
     } else if (key === 'organisationIds' && Array.isArray(inner)) {
-      for (const id of inner) if (typeof id === 'string') into.add(`organisation-${id}`);
+      for (const id of inner) if (typeof id === 'string') addStream(into, 'organisation', id);
     } else if (key !== 'person') {
       collectNamedStreams(inner, into);
     }
