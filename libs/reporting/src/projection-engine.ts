@@ -61,7 +61,6 @@ export class ProjectionEngine {
   /** The position the live subscription has applied up to: events after it are the next batch. */
   private applied = 0;
   private updateCheckpoint?: Database.Statement;
-  private busyTimeout?: { none: Database.Statement; reads: Database.Statement };
   private readonly stopController = new AbortController();
   private positionValue = 0;
   private waiters: Array<{ position: number; resolve: (reached: boolean) => void }> = [];
@@ -260,13 +259,13 @@ export class ProjectionEngine {
 
   /** Commits the batch; answers the position every live read model reached with it (see liveCheckpoint). */
   private readonly applyBatch = (events: RecordedEvent[]): number | undefined => {
-    // Never wait for the lock inside a synchronous call: the service would stop answering meanwhile.
-    this.busyTimeout ??= { none: this.db.prepare('PRAGMA busy_timeout = 0'), reads: this.db.prepare(`PRAGMA busy_timeout = ${READ_BUSY_TIMEOUT_MS}`) };
-    this.busyTimeout.none.get();
+    // Never wait for the lock inside a synchronous call: the service would stop answering meanwhile. (Not as
+    // prepared statements: SQLite sets busy_timeout when such a statement is prepared, not when it runs.)
+    this.db.pragma('busy_timeout = 0');
     try {
       return this.writeBatch(events);
     } finally {
-      this.busyTimeout.reads.get();
+      this.db.pragma(`busy_timeout = ${READ_BUSY_TIMEOUT_MS}`);
     }
   };
 

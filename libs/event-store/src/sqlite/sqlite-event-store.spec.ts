@@ -192,6 +192,8 @@ describe('SqliteEventStore', () => {
       expect((await store.readAll({ fromPosition: all[5], maxCount: size })).map((e) => e.position)).toEqual(all.slice(5, 5 + size));
       const backwards = (await store.readAll({ direction: 'backwards', fromPosition: 'end', maxCount: size })).map((e) => e.position);
       expect(backwards).toEqual([...all].reverse().slice(0, size));
+      const fromTwentieth = (await store.readAll({ direction: 'backwards', fromPosition: all[19], maxCount: size })).map((e) => e.position);
+      expect(fromTwentieth).toEqual(all.slice(0, 20).reverse().slice(0, size));
     }
     await store.close();
   });
