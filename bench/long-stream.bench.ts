@@ -21,7 +21,7 @@ import { RecordAttendanceCommand, type CommandContext } from '@app/programme';
 import { createApp } from '../apps/api/src/create-app.js';
 import { printWhereTimeGoes, summariseProfileDir } from './cpu-profile.bench-support.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
-import { jsonClient, startService } from './service-process.bench-support.js';
+import { jsonClient, must, startService } from './service-process.bench-support.js';
 
 const ATTENDANCES = Number(process.env.LEDGER_BENCH_ATTENDANCES ?? 20_000);
 const SAMPLES = Number(process.env.LEDGER_BENCH_SAMPLES ?? 300);
@@ -177,11 +177,7 @@ try {
   let page: { bytes: number } = { bytes: NaN };
   try {
     const http = jsonClient(service.base, ADMIN, 1);
-    const must = async (method: string, path: string, body?: unknown) => {
-      const answer = await http.call(method, path, body);
-      if (answer.status < 200 || answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
-      return answer;
-    };
+    const answered = async (method: string, path: string, body?: unknown) => must(await http.call(method, path, body), `${method} ${path}`);
     // Let the read models catch up first, so that their work is not measured as the writes'.
     for (let tries = 0; ; tries++) {
       const { status, body } = await http.call('GET', `/api/projects/${project.id}/indicators?minPosition=${lastPosition}`);
@@ -192,7 +188,7 @@ try {
     }
     const record = (activity: 'long' | 'short') => {
       const [id, body] = input(activity);
-      return timed(() => must('POST', `/api/activities/${id}/attendance`, body));
+      return timed(() => answered('POST', `/api/activities/${id}/attendance`, body));
     };
     first = await record('long');
     // A service that has been running answers with its code compiled: the first requests after a start run slower
@@ -202,9 +198,8 @@ try {
     // Interleaved, so that whatever else the machine does falls on both alike.
     measuredFrom = performance.now();
     for (let i = 0; i < SAMPLES; i++) for (const activity of ['long', 'short'] as const) times[activity].http.push(await record(activity));
-    const answer = await must('GET', `/api/activities/${activityId}`);
-    page = { bytes: Buffer.byteLength(JSON.stringify(answer.body)) };
-    for (let i = 0; i < Math.min(SAMPLES, 100); i++) reads.push(await timed(() => must('GET', `/api/activities/${activityId}`)));
+    page = { bytes: Buffer.byteLength(JSON.stringify(await answered('GET', `/api/activities/${activityId}`))) };
+    for (let i = 0; i < Math.min(SAMPLES, 100); i++) reads.push(await timed(() => answered('GET', `/api/activities/${activityId}`)));
     http.close();
   } finally {
     await service.stop();

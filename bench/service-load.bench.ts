@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { printWhereTimeGoes, summariseProfileDir } from './cpu-profile.bench-support.js';
 import { fmt, percentile, prepareProgramme, scaleFactor } from './programme-data.bench-support.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
-import { BENCH_ADMIN_TOKEN as ADMIN_TOKEN, cpuTimeMs, jsonClient, sampleMemory, startService, type Answer, type RunningService } from './service-process.bench-support.js';
+import { BENCH_ADMIN_TOKEN as ADMIN_TOKEN, cpuTimeMs, jsonClient, must, sampleMemory, startService, type RunningService } from './service-process.bench-support.js';
 
 const RATE = Number(process.env.LEDGER_BENCH_RATE ?? 2_000);
 const CONCURRENCY = Number(process.env.LEDGER_BENCH_CONCURRENCY ?? 256);
@@ -43,11 +43,6 @@ const mb = (bytes: number) => `${fmt(bytes / MB)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Call = ReturnType<typeof jsonClient>['call'];
-
-function must(answer: Answer, what: string): any {
-  if (answer.status < 200 || answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
-  return answer.body;
-}
 
 async function inParallel(count: number, width: number, work: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;

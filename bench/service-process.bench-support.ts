@@ -85,6 +85,12 @@ export interface Answer {
   body: any;
 }
 
+/** The answer's body when it is a 2xx; otherwise fails the bench naming `what` and the answer. */
+export function must(answer: Answer, what: string): any {
+  if (answer.status < 200 || answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
+  return answer.body;
+}
+
 /**
  * A JSON client over keep-alive sockets (node:http: cheaper per request than fetch, so the client steals less of
  * the CPU the service runs on). Never throws on a status; a broken connection answers status 0.

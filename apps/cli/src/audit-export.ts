@@ -247,8 +247,9 @@ export async function verifyAuditExport(file: string, options: ProgressOptions =
   if (verifier.events !== header.events) {
     return result({ line: 1, message: `line 1: the header lists ${events(header.events)}, the file holds ${verifier.events}` });
   }
-  if (!Object.hasOwn(header.streams, streamName('project', header.projectId))) {
-    return result({ line: 1, message: `line 1: the export holds no stream ${streamName('project', header.projectId)}` });
+  const projectStream = streamName('project', header.projectId);
+  if (!Object.hasOwn(header.streams, projectStream)) {
+    return result({ line: 1, message: `line 1: the export holds no stream ${projectStream}` });
   }
   return result();
 }

@@ -9,7 +9,7 @@ import {
 } from '@app/event-store';
 import { appliersByType, createTables, liveTables, type Applier, type Projection } from './projection.js';
 import { dropRetiredReadModels, rebuildProjections, type RebuildProgress } from './projection-rebuild.js';
-import { readProjectionStates, registerNewProjections } from './read-model.database.js';
+import { readProjectionStates, registerNewProjections, type ProjectionState } from './read-model.database.js';
 
 export interface ProjectionStatus {
   name: string;
@@ -273,18 +273,18 @@ export class ProjectionEngine {
     this.db
       .transaction(() => {
         const states = readProjectionStates(this.db);
-        const checkpoints = new Map<string, number>();
+        const checkpoints = liveCheckpoints(this.projections, states);
         for (const projection of this.projections) {
-          const state = states.get(projection.name);
-          if (state?.version !== projection.version) continue;
+          const checkpoint = checkpoints.get(projection.name);
+          if (checkpoint === undefined) continue;
           // A rebuild elsewhere swapped in tables that stop before what this batch builds on: go back for those events.
-          if (state.checkpoint < this.applied) throw new CheckpointMoved();
-          checkpoints.set(projection.name, state.checkpoint);
+          if (checkpoint < this.applied) throw new CheckpointMoved();
           // Tables swapped in by a rebuild: compile against them afresh.
+          const { rebuiltAt } = states.get(projection.name)!;
           const compiled = this.compiled.get(projection.name);
-          if (compiled?.generation !== state.rebuiltAt) {
+          if (compiled?.generation !== rebuiltAt) {
             if (compiled) this.swapped();
-            this.compiled.set(projection.name, { generation: state.rebuiltAt, apply: projection.prepare(this.db, liveTables) });
+            this.compiled.set(projection.name, { generation: rebuiltAt, apply: projection.prepare(this.db, liveTables) });
           }
         }
         for (const event of events) {
@@ -295,11 +295,13 @@ export class ProjectionEngine {
         }
         const last = events[events.length - 1].position;
         this.updateCheckpoint ??= this.db.prepare(`UPDATE projection_state SET checkpoint = ? WHERE name = ? AND checkpoint < ?`);
-        for (const name of checkpoints.keys()) this.updateCheckpoint.run(last, name, last);
-        // What liveCheckpoint would read right after the commit, from the states this transaction saw: reading
-        // them again after it took a read transaction per batch, 6 % of the service's main thread with one client
-        // writing one command after another.
-        return checkpoints.size > 0 ? Math.min(...[...checkpoints.values()].map((checkpoint) => Math.max(checkpoint, last))) : undefined;
+        for (const [name, checkpoint] of checkpoints) {
+          this.updateCheckpoint.run(last, name, last);
+          checkpoints.set(name, Math.max(checkpoint, last));
+        }
+        // What liveCheckpoint would read right after the commit: reading the states again after it took a read
+        // transaction per batch, 6 % of the service's main thread with one client writing one command after another.
+        return lowest(checkpoints);
       })
       .immediate();
 
@@ -314,9 +316,7 @@ export class ProjectionEngine {
 
   /** The checkpoint every projection answering from tables of the code's version has reached. */
   private liveCheckpoint(): number | undefined {
-    const states = readProjectionStates(this.db);
-    const live = this.projections.filter((p) => states.get(p.name)?.version === p.version);
-    return live.length > 0 ? Math.min(...live.map((p) => states.get(p.name)!.checkpoint)) : undefined;
+    return lowest(liveCheckpoints(this.projections, readProjectionStates(this.db)));
   }
 
   private rebuildInBackground(projections: Projection[]): void {
@@ -346,6 +346,20 @@ export class ProjectionEngine {
 }
 
 class CheckpointMoved extends Error {}
+
+/** Each projection answering from tables of the code's version, with the checkpoint those tables have reached. */
+function liveCheckpoints(projections: readonly Projection[], states: Map<string, ProjectionState>): Map<string, number> {
+  const live = new Map<string, number>();
+  for (const projection of projections) {
+    const state = states.get(projection.name);
+    if (state?.version === projection.version) live.set(projection.name, state.checkpoint);
+  }
+  return live;
+}
+
+function lowest(checkpoints: Map<string, number>): number | undefined {
+  return checkpoints.size > 0 ? Math.min(...checkpoints.values()) : undefined;
+}
 
 function errorClass(error: unknown): string {
   return error instanceof Error ? error.constructor.name : typeof error;
