@@ -230,6 +230,37 @@ describe('indicators and lists over HTTP', () => {
     expect(done.body.total).toBe(0);
   });
 
+  it("lists who attended an activity and how many attendances it has, in the JSON list and the export", async () => {
+    const meeting = await write(`/api/projects/${projectId}/activities`, {
+      name: 'Nätverksträff: cirkulär design',
+      format: 'workshop',
+      crossBorder: false,
+      startDate: '2024-03-01',
+      endDate: '2024-03-31',
+    });
+    for (const [participant, date] of [
+      [participants[1], '2024-03-05'],
+      [participants[1], '2024-03-12'],
+      [participants[3], '2024-03-12'],
+    ] as const) {
+      await write(`/api/activities/${meeting}/attendance`, { participantId: participant, date }, 200);
+    }
+    // A lab's list names its admitted creatives and whoever attended it.
+    await write(`/api/activities/${labId}/attendance`, { participantId: participants[2], date: '2024-03-20' }, 200);
+
+    const attended = await api.get(`/api/projects/${projectId}/participants?activityId=${meeting}&minPosition=${last}`).expect(200);
+    expect(attended.body.items.map((p: { id: string }) => p.id)).toEqual([participants[1], participants[3]]);
+    const inLab = await api.get(`/api/projects/${projectId}/participants?activityId=${labId}`).expect(200);
+    expect(inLab.body.items.map((p: { id: string }) => p.id)).toEqual([participants[0], participants[2]]);
+    const exported = await api.get(`/api/projects/${projectId}/participants.csv?activityId=${meeting}`).expect(200);
+    const lines = exported.text.trim().split(/\r?\n/).slice(1);
+    expect(lines.map((line: string) => line.split(';')[0])).toEqual([participants[1], participants[3]]);
+
+    const activities = await api.get(`/api/projects/${projectId}/activities`).expect(200);
+    const counts = Object.fromEntries(activities.body.items.map((a: { id: string; attendances: number }) => [a.id, a.attendances]));
+    expect(counts).toEqual({ [labId]: 1, [meeting]: 3 });
+  });
+
   it('publishes the catalogue with both languages and the counting rules', async () => {
     const catalogue = await api.get('/api/indicators/catalogue').expect(200);
     expect(catalogue.body.find((d: { code: string }) => d.code === 'RCO01')).toMatchObject({

@@ -260,9 +260,9 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
       'public events are left out (they count in RCO115).',
     breakdowns: [GENDER],
     counting: 'rows',
-    items: `SELECT a.activity_id || '/' || a.participant_id || '/' || a.date AS key, p.gender AS gender, a.position AS position
-      FROM attendance a JOIN attendees p ON p.attendee = a.attendee
-      WHERE ${inScope('a')} AND a.cross_border = 1 AND a.kind <> 'public-event' AND ${inPeriod('a.date')}`,
+    items: `SELECT ac.activity_id || '/' || p.participant_id || '/' || a.date AS key, p.gender AS gender, a.position AS position
+      FROM activities ac JOIN attendance a ON a.activity_key = ac.activity_key JOIN attendees p ON p.attendee = a.attendee
+      WHERE ${inScope('ac')} AND ac.cross_border = 1 AND ac.kind <> 'public-event' AND ${inPeriod('a.date')}`,
   },
   {
     code: 'RCO83',
@@ -315,8 +315,8 @@ export const INDICATOR_CATALOGUE: readonly IndicatorDefinition[] = [
       UNION ALL
       SELECT p.organisation_id, o.country, x.position FROM (
           -- One row per attendee (their first such attendance): a project has thousands of attendances.
-          SELECT a.attendee, MIN(a.position) AS position FROM attendance a
-          WHERE ${inScope('a')} AND a.cross_border = 1 AND ${inPeriod('a.date')} GROUP BY a.attendee
+          SELECT a.attendee, MIN(a.position) AS position FROM activities ac JOIN attendance a ON a.activity_key = ac.activity_key
+          WHERE ${inScope('ac')} AND ac.cross_border = 1 AND ${inPeriod('a.date')} GROUP BY a.attendee
         ) x JOIN attendees p ON p.attendee = x.attendee JOIN organisations o ON o.organisation_id = p.organisation_id`,
   },
   {

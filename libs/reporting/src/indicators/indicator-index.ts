@@ -429,15 +429,16 @@ class IndexData {
    */
   load(prepare: (sql: string) => Database.Statement, checkpoints: Map<string, number>, slice?: Slice): void {
     const since = (projection: string) => this.lastCheckpoint.get(projection) ?? -1;
-    const newRows = <T>(table: string, sql: string, each: (row: T) => void) => {
+    /** `rowid`: how the query names the table's row id (qualified when it joins another table). */
+    const newRows = <T>(table: string, sql: string, each: (row: T) => void, rowid = 'rowid') => {
       const where = sql.includes('WHERE') ? 'AND' : 'WHERE';
       if (slice) {
         if (table !== slice.table) return;
-        for (const row of prepare(`${sql} ${where} rowid > ? AND rowid <= ? ORDER BY rowid`).raw().iterate(slice.after, slice.upTo) as Iterable<T>) each(row);
+        for (const row of prepare(`${sql} ${where} ${rowid} > ? AND ${rowid} <= ? ORDER BY ${rowid}`).raw().iterate(slice.after, slice.upTo) as Iterable<T>) each(row);
         return;
       }
       let last = this.lastRowid.get(table) ?? 0;
-      for (const row of prepare(`${sql} ${where} rowid > ? ORDER BY rowid`).raw().iterate(last) as Iterable<T>) {
+      for (const row of prepare(`${sql} ${where} ${rowid} > ? ORDER BY ${rowid}`).raw().iterate(last) as Iterable<T>) {
         each(row);
         last = (row as unknown[])[0] as number;
       }
@@ -510,10 +511,12 @@ class IndexData {
     );
     newRows<[number, string, string, number, string]>(
       'attendance',
-      `SELECT rowid, project_id, date, attendee, kind FROM attendance WHERE cross_border = 1`,
+      `SELECT a.position, ac.project_id, a.date, a.attendee, ac.kind FROM attendance a
+       JOIN activities ac ON ac.activity_key = a.activity_key WHERE ac.cross_border = 1`,
       ([, projectId, date, attendee, kind]) => {
         this.crossBorderAttendance.add(this.projectIds.of(projectId), day(date), attendee, kind === 'public-event' ? 1 : 0);
       },
+      'a.position',
     );
     newRows<[number, string, string, string]>('lab_companies', `SELECT rowid, project_id, organisation_id, admitted_on FROM lab_companies`, ([, projectId, organisationId, admittedOn]) => {
       this.supported.add(this.projectIds.of(projectId), this.organisationIds.of(organisationId), day(admittedOn), this.code('non-financial'));

@@ -149,7 +149,8 @@ export class ExportLists {
          FROM participants p LEFT JOIN organisations o ON o.organisation_id = p.organisation_id
          WHERE p.project_id = :projectId AND (:gender IS NULL OR p.gender = :gender) AND (:role IS NULL OR p.role = :role)
            AND (:activityId IS NULL OR p.participant_id IN (
-             SELECT participant_id FROM attendance WHERE activity_id = :activityId
+             SELECT pa.participant_id FROM activities ac JOIN attendance a ON a.activity_key = ac.activity_key
+             JOIN attendees pa ON pa.attendee = a.attendee WHERE ac.activity_id = :activityId
              UNION SELECT participant_id FROM lab_creatives WHERE activity_id = :activityId))
          ORDER BY p.registered_on, p.participant_id`,
       )

@@ -56,7 +56,8 @@ export class ProgrammeLists {
          registered_on AS registeredOn, erased, person FROM participants
        WHERE project_id = :projectId AND (:gender IS NULL OR gender = :gender) AND (:role IS NULL OR role = :role)
          AND (:activityId IS NULL OR participant_id IN (
-           SELECT participant_id FROM attendance WHERE activity_id = :activityId
+           SELECT pa.participant_id FROM activities ac JOIN attendance a ON a.activity_key = ac.activity_key
+             JOIN attendees pa ON pa.attendee = a.attendee WHERE ac.activity_id = :activityId
            UNION SELECT participant_id FROM lab_creatives WHERE activity_id = :activityId))`,
       'registered_on, participant_id',
       { projectId, ...filters },
@@ -78,7 +79,7 @@ export class ProgrammeLists {
          a.status, a.closed_on AS closedOn,
          (SELECT COUNT(*) FROM lab_companies l WHERE l.activity_id = a.activity_id) AS companies,
          (SELECT COUNT(*) FROM lab_creatives c WHERE c.activity_id = a.activity_id) AS creatives,
-         (SELECT COUNT(*) FROM attendance t WHERE t.activity_id = a.activity_id) AS attendances
+         (SELECT COUNT(*) FROM attendance t WHERE t.activity_key = a.activity_key) AS attendances
        FROM activities a WHERE a.project_id = :projectId AND (:format IS NULL OR a.kind = :format)
          AND (:status IS NULL OR a.status = :status)`,
       'start_date, activity_id',
