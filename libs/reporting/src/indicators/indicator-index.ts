@@ -511,12 +511,12 @@ class IndexData {
     );
     newRows<[number, string, string, number, string]>(
       'attendance',
-      `SELECT a.position, ac.project_id, a.date, a.attendee, ac.kind FROM attendance a
+      `SELECT a.rowid, ac.project_id, a.date, a.attendee, ac.kind FROM attendance a
        JOIN activities ac ON ac.activity_key = a.activity_key WHERE ac.cross_border = 1`,
       ([, projectId, date, attendee, kind]) => {
         this.crossBorderAttendance.add(this.projectIds.of(projectId), day(date), attendee, kind === 'public-event' ? 1 : 0);
       },
-      'a.position',
+      'a.rowid',
     );
     newRows<[number, string, string, string]>('lab_companies', `SELECT rowid, project_id, organisation_id, admitted_on FROM lab_companies`, ([, projectId, organisationId, admittedOn]) => {
       this.supported.add(this.projectIds.of(projectId), this.organisationIds.of(organisationId), day(admittedOn), this.code('non-financial'));

@@ -8,7 +8,7 @@ import { RecentKeys } from './recent-keys.js';
 
 /**
  * Labs and other activities, who was admitted to the labs, and who attended what on which day. Attendance is most
- * of the log, so its row is four integers and a date: the event's position, the activity's key (the activity row
+ * of the log, so its row is three integers and a date: the event's position, the activity's key (the activity row
  * holds its id, project, kind and cross-border flag, which never change) and the attendee's key (the attendee row
  * holds the participant's id, and gender and organisation as corrected, kept from the participant events). A
  * correction changes one attendee row, never the attendance rows. Version 5 narrowed attendance from text ids: on
@@ -51,8 +51,9 @@ export const activitiesProjection: Projection & RebuildPreparable = {
     },
     {
       name: 'attendance',
-      // The position is the row id: rows arrive in log order, and a reader takes what is new by row id.
-      columns: `position INTEGER PRIMARY KEY, activity_key INTEGER NOT NULL, attendee INTEGER NOT NULL, date TEXT NOT NULL`,
+      // Not the position as row id: on EventStoreDB positions are byte offsets, and the indicator index reads this
+      // table in slices of consecutive row ids.
+      columns: `activity_key INTEGER NOT NULL, attendee INTEGER NOT NULL, date TEXT NOT NULL, position INTEGER NOT NULL`,
       // The indicators count attendance from memory (IndicatorIndex); SQL reads it by activity, for the lists and,
       // through a project's activities, for the evidence. Each index over the largest table costs the rebuild
       // time, so there is one.
@@ -68,7 +69,7 @@ export const activitiesProjection: Projection & RebuildPreparable = {
   ],
   prepare(db, t) {
     const attend = db.prepare(`INSERT INTO "${t('attendance')}" VALUES (?, ?, ?, ?)`);
-    return compile(db, t, (position, activity, attendee, date) => attend.run(position, activity, attendee, date));
+    return compile(db, t, (activity, attendee, date, position) => attend.run(activity, attendee, date, position));
   },
   // Attendance is most of the log: a rebuild writes its rows several per statement.
   prepareForRebuild(db, t) {
@@ -77,7 +78,7 @@ export const activitiesProjection: Projection & RebuildPreparable = {
   },
 };
 
-type AttendanceRow = [position: number, activity: number, attendee: number, date: string];
+type AttendanceRow = [activity: number, attendee: number, date: string, position: number];
 
 function compile(db: Database.Database, t: TableNames, attend: (...row: AttendanceRow) => void): (recorded: RecordedEvent) => void {
   const insertActivity = db.prepare(
@@ -109,12 +110,16 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
     `UPDATE "${t('activities')}" SET status = 'closed', closed_on = ?, changed_position = ? WHERE activity_id = ?`,
   );
   // Admissions and attendance name only their activity; the rest comes from the activity, which the log
-  // always holds first. Consecutive events mostly share an activity, so the last one is kept at hand.
+  // always holds first. Consecutive events mostly share an activity, so the last one found is kept at hand.
+  // An activity not (yet) opened is not kept: its rows get project '' and key 0, which no project and no
+  // activity row has, so they count nowhere (the decider refuses such attendance; only a foreign log has it).
   let lastActivity = '';
   let last: [projectId: string, key: number] = ['', 0];
   const activity = (activityId: string): [projectId: string, key: number] => {
     if (activityId !== lastActivity) {
-      last = (activityOf.get(activityId) as [string, number] | undefined) ?? ['', 0];
+      const found = activityOf.get(activityId) as [string, number] | undefined;
+      if (found === undefined) return ['', 0];
+      last = found;
       lastActivity = activityId;
     }
     return last;
@@ -175,7 +180,7 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
       }
       case 'AttendanceRecorded': {
         const d = event.data;
-        attend(recorded.position, activity(d.activityId)[1], attendeeKey(d.participantId, recorded.position), d.date);
+        attend(activity(d.activityId)[1], attendeeKey(d.participantId, recorded.position), d.date, recorded.position);
         return;
       }
       case 'ParticipantRegistered':
