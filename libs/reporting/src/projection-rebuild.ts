@@ -126,7 +126,8 @@ async function rebuild(
   };
 
   const reader = options.logReader ?? (process.env.LEDGER_REBUILD_READER === 'inline' ? 'inline' : 'thread');
-  const pages = logPages(store, startPosition, batchSize, reader);
+  const metadataOf = [...new Set(projections.flatMap((projection) => (projection.readsMetadata ? projection.eventTypes : [])))];
+  const pages = logPages(store, { afterPosition: startPosition, pageSize: batchSize, reader, metadataOf });
   try {
     for (;;) {
       if (options.signal?.aborted) throw new Error('The rebuild was stopped; run it again to resume');
@@ -188,8 +189,8 @@ export async function dropRetiredReadModels(db: Database.Database, signal?: Abor
 }
 
 /** The store's replay of the log; a failure names what it means for the rebuild. */
-function logPages(store: EventStore, afterPosition: number, pageSize: number, reader: ReplayPagesOptions['reader']): LogPages {
-  const pages = replayPages(store, { afterPosition, pageSize, reader });
+function logPages(store: EventStore, options: ReplayPagesOptions): LogPages {
+  const pages = replayPages(store, options);
   return {
     next: () =>
       pages.next().catch((error: Error) => {

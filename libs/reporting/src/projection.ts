@@ -28,6 +28,11 @@ export interface Projection {
   tables: TableSpec[];
   /** The event types it reads; the runtime hands it no others. */
   eventTypes: readonly string[];
+  /**
+   * Whether it reads its events' metadata: a rebuild has the log reader send it along for these types only. A
+   * projection that reads it without saying so still gets it, an event at a time (slower, never wrong).
+   */
+  readsMetadata?: boolean;
   prepare(db: Database.Database, table: TableNames): (event: RecordedEvent) => void;
 }
 

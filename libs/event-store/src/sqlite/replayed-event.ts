@@ -12,6 +12,7 @@ export class ReplayedEvent implements RecordedEvent {
   readonly #text: string;
   readonly #start: number;
   readonly #end: number;
+  readonly #metadataAt: ((position: number) => string) | undefined;
   #metadata: RecordedEvent['metadata'] | undefined;
 
   constructor(
@@ -25,13 +26,21 @@ export class ReplayedEvent implements RecordedEvent {
     metadataText: string,
     start = 0,
     end = metadataText.length,
+    /** Where the metadata is read from when the page did not carry it (an empty range: a stored text never is). */
+    metadataAt?: (position: number) => string,
   ) {
     this.#text = metadataText;
     this.#start = start;
     this.#end = end;
+    this.#metadataAt = metadataAt;
   }
 
   get metadata(): RecordedEvent['metadata'] {
-    return (this.#metadata ??= JSON.parse(this.#start === 0 && this.#end === this.#text.length ? this.#text : this.#text.slice(this.#start, this.#end)));
+    return (this.#metadata ??= JSON.parse(this.#metadataText()));
+  }
+
+  #metadataText(): string {
+    if (this.#start === this.#end && this.#metadataAt) return this.#metadataAt(this.position);
+    return this.#start === 0 && this.#end === this.#text.length ? this.#text : this.#text.slice(this.#start, this.#end);
   }
 }

@@ -172,6 +172,7 @@ export class SqliteEventStore implements EventStore {
       allForwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position ASC LIMIT ?`).raw(),
       allBackwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?`).raw(),
       lastPosition: db.prepare('SELECT coalesce(max(position), 0) FROM events').pluck(),
+      metadataAt: db.prepare('SELECT metadata FROM events WHERE position = ?').pluck(),
       streamRangeSize: db.prepare('SELECT count(*) FROM (SELECT 1 FROM events WHERE stream >= ? AND stream < ? LIMIT ?)').pluck(),
       ping: db.prepare('SELECT 1').pluck(),
     };
@@ -281,16 +282,26 @@ export class SqliteEventStore implements EventStore {
    * (see ReplayedEvent), on a thread of its own a few pages ahead (reading and decoding rows was the largest cost of
    * a rebuild's thread) unless asked inline or the store is not a file another connection can open.
    */
-  replayPages({ afterPosition, pageSize, reader = 'thread' }: ReplayPagesOptions): LogPages {
+  replayPages({ afterPosition, pageSize, reader = 'thread', metadataOf }: ReplayPagesOptions): LogPages {
     this.assertOpen();
     const size = limit(pageSize);
-    if (reader === 'thread' && onDisk(this.file)) return new SqliteLogPages(this.file, { afterPosition, pageSize: size });
+    if (reader === 'thread' && onDisk(this.file)) {
+      return new SqliteLogPages(this.file, { afterPosition, pageSize: size, metadataOf, metadataAt: (position) => this.metadataAt(position) });
+    }
     return pagesAfter(afterPosition, async (after) => {
       this.assertOpen();
       return this.readAllRows(true, after + 1, size).map(
         (row) => new ReplayedEvent(row[0], row[1], row[2], row[3], row[4], JSON.parse(row[5]), row[7], row[6]),
       );
     });
+  }
+
+  /** One event's stored metadata text, for a replayed event whose page did not carry it. */
+  private metadataAt(position: number): string {
+    this.assertOpen();
+    const text = this.statements.metadataAt.get(position) as string | undefined;
+    if (text === undefined) throw new StoreUnavailableError(`The event store has no event at position ${position}`);
+    return text;
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {

@@ -45,6 +45,34 @@ describe('reading the embedded log on a thread of its own (SqliteLogPages)', () 
     expect(events.map((e) => e.position)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
   });
 
+  it('carries the metadata of the types asked for, and reads any other event\'s when asked (metadataOf)', async () => {
+    await append(0, 23);
+    const asked: number[] = [];
+    const db = new Database(join(dir, 'events.sqlite'), { readonly: true });
+    const metadataAt = db.prepare('SELECT metadata FROM events WHERE position = ?').pluck();
+    const reader = new SqliteLogPages(join(dir, 'events.sqlite'), {
+      afterPosition: 0,
+      pageSize: 5,
+      metadataOf: ['LabOpened'],
+      metadataAt: (position) => {
+        asked.push(position);
+        return metadataAt.get(position) as string;
+      },
+    });
+    readers.push(reader);
+    const { events } = await readToEnd(reader, 5);
+    const all = await store.readAll();
+    events.forEach((event) => event.metadata);
+    db.close();
+    // Every field, metadata included, as readAll answers it; only the attendances' metadata was fetched one by one.
+    expect(events.map(fields)).toEqual(all.map(fields));
+    expect(asked).toEqual(all.filter((e) => e.type === 'AttendanceRecorded').map((e) => e.position));
+    // Through the store, which fetches from its own connection.
+    const { events: viaStore } = await readToEnd(store.replayPages({ afterPosition: 0, pageSize: 4, metadataOf: [] }), 4);
+    expect(viaStore.map(fields)).toEqual(all.map(fields));
+    expect(() => new SqliteLogPages(join(dir, 'events.sqlite'), { afterPosition: 0, pageSize: 5, metadataOf: [] })).toThrow(/metadataAt/);
+  });
+
   it('starts just after the position it is given (a resumed rebuild)', async () => {
     await append(0, 17);
     const { events } = await readToEnd(pages(9, 4), 4);

@@ -10,6 +10,10 @@ export interface SqliteLogPagesOptions {
   pageSize: number;
   /** Pages read and not yet taken at most: what bounds the memory the reader holds. */
   pagesAhead?: number;
+  /** The event types whose metadata the pages carry (see ReplayPagesOptions.metadataOf); absent: all. */
+  metadataOf?: readonly string[];
+  /** Reads one event's stored metadata text: how the others' is read, when asked. Needed with metadataOf. */
+  metadataAt?: (position: number) => string;
 }
 
 /** A page as the reader thread sends it: columns, the data texts joined into one JSON array. */
@@ -80,9 +84,13 @@ const shared = new Int32Array(workerData.shared);
 const { pageSize, pagesAhead } = workerData;
 // Read-only beside the store's own writer: WAL gives each page a consistent snapshot and never blocks the writer.
 function read(db) {
-  const page = db
-    .prepare('SELECT position, event_id, stream, revision, type, data, metadata, recorded_at FROM events WHERE position > ? ORDER BY position ASC LIMIT ?')
+  // Left out in SQL, the metadata of the other types costs no string on this thread and no copy to the other.
+  const types = workerData.metadataOf;
+  const metadata = types === undefined ? 'metadata' : types.length === 0 ? 'NULL' : 'CASE WHEN type IN (' + types.map(() => '?').join(', ') + ') THEN metadata END';
+  const statement = db
+    .prepare('SELECT position, event_id, stream, revision, type, data, ' + metadata + ', recorded_at FROM events WHERE position > ? ORDER BY position ASC LIMIT ?')
     .raw();
+  const page = { all: (after, size) => statement.all(...(types ?? []), after, size) };
   let after = workerData.afterPosition;
   let sent = 0;
   for (;;) {
@@ -111,8 +119,9 @@ function read(db) {
       revisions[i] = row[3];
       types.set(i, row[4]);
       data[i] = row[5];
-      metadata[i] = row[6];
-      offsets[i + 1] = offsets[i] + row[6].length;
+      // Not carried: an empty range (a stored metadata text never is empty).
+      metadata[i] = row[6] ?? '';
+      offsets[i + 1] = offsets[i] + metadata[i].length;
       recordedAt[i] = row[7];
     }
     // Before the arrays are handed over (a transferred buffer reads as empty here).
@@ -161,9 +170,12 @@ export class SqliteLogPages {
   #ended = false;
   #closed = false;
   #failure: Error | undefined;
+  readonly #metadataAt: ((position: number) => string) | undefined;
 
   constructor(file: string, options: SqliteLogPagesOptions) {
     const pagesAhead = options.pagesAhead ?? 4;
+    if (options.metadataOf !== undefined && options.metadataAt === undefined) throw new RangeError('metadataOf needs metadataAt');
+    this.#metadataAt = options.metadataAt;
     if (!Number.isSafeInteger(options.pageSize) || options.pageSize < 1) throw new RangeError('pageSize must be an integer >= 1');
     if (!Number.isSafeInteger(pagesAhead) || pagesAhead < 1) throw new RangeError('pagesAhead must be an integer >= 1');
     const shared = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
@@ -176,6 +188,7 @@ export class SqliteLogPages {
         afterPosition: options.afterPosition,
         pageSize: options.pageSize,
         pagesAhead,
+        metadataOf: options.metadataOf === undefined ? undefined : [...options.metadataOf],
         shared,
       },
     });
@@ -221,7 +234,7 @@ export class SqliteLogPages {
       Atomics.notify(this.#shared, TAKEN);
       let events: RecordedEvent[];
       try {
-        events = decode(page);
+        events = decode(page, this.#metadataAt);
       } catch (error) {
         // Every later page is refused too: answering the next one would skip this page's events without a word.
         this.#failure = new Error(
@@ -250,7 +263,7 @@ export class SqliteLogPages {
   }
 }
 
-function decode(page: PageMessage): RecordedEvent[] {
+function decode(page: PageMessage, metadataAt: ((position: number) => string) | undefined): RecordedEvent[] {
   const data = JSON.parse(page.data) as unknown[];
   // The data texts were joined into one array: a stored text that is not exactly one JSON value would shift every
   // later event's data onto its neighbour, which a count tells.
@@ -275,6 +288,7 @@ function decode(page: PageMessage): RecordedEvent[] {
       metadataText,
       offsets[i],
       offsets[i + 1],
+      metadataAt,
     );
   }
   return events;

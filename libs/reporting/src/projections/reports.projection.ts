@@ -8,6 +8,8 @@ export const reportsProjection: Projection = {
   version: 1,
   // Verifications are read from the report's own stream; the list needs only the submissions.
   eventTypes: ['ReportSubmitted'] satisfies ReportEvent['type'][],
+  // Who submitted and when: the command's metadata.
+  readsMetadata: true,
   tables: [
     {
       name: 'reports',
