@@ -90,11 +90,19 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
   const activityOf = db.prepare(`SELECT project_id, activity_key FROM "${t('activities')}" WHERE activity_id = ?`).raw();
   const admitCompany = db.prepare(`INSERT OR IGNORE INTO "${t('lab_companies')}" VALUES (?, ?, ?, ?, ?)`);
   const admitCreative = db.prepare(`INSERT OR IGNORE INTO "${t('lab_creatives')}" VALUES (?, ?, ?, ?, ?)`);
+  // A plain insert, and only when the attendee was given a key before its registration (see newAttendee) an update:
+  // an upsert answering its key with RETURNING cost twice the insert, for every registration.
   const register = db.prepare(
-    `INSERT INTO "${t('attendees')}" (participant_id, gender, organisation_id, changed_position) VALUES (?, ?, ?, ?)
-     ON CONFLICT (participant_id) DO UPDATE SET gender = excluded.gender, organisation_id = excluded.organisation_id,
-       changed_position = excluded.changed_position RETURNING attendee`,
+    `INSERT OR IGNORE INTO "${t('attendees')}" (participant_id, gender, organisation_id, changed_position) VALUES (?, ?, ?, ?)`,
+  );
+  const registerLate = db.prepare(
+    `UPDATE "${t('attendees')}" SET gender = ?, organisation_id = ?, changed_position = ? WHERE participant_id = ? RETURNING attendee`,
   ).pluck();
+  const registered = (participantId: string, gender: string, organisationId: string | null, position: number): number => {
+    const inserted = register.run(participantId, gender, organisationId, position);
+    if (inserted.changes === 1) return Number(inserted.lastInsertRowid);
+    return registerLate.get(gender, organisationId, position, participantId) as number;
+  };
   const attendeeOf = db.prepare(`SELECT attendee FROM "${t('attendees')}" WHERE participant_id = ?`).pluck();
   // The log holds a participant's registration before any attendance; should it not, the attendee still gets
   // a key and takes gender and organisation from the registration when it comes.
@@ -185,7 +193,7 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
       }
       case 'ParticipantRegistered':
         // The key comes back from the registration itself, so the participant's first attendance need not seek it.
-        attendees.remember(event.data.participantId, register.get(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position) as number);
+        attendees.remember(event.data.participantId, registered(event.data.participantId, event.data.gender, event.data.organisationId ?? null, recorded.position));
         return;
       case 'ParticipantCorrected': {
         const { participantId, changes } = event.data;
