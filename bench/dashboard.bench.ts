@@ -62,6 +62,7 @@ async function timeLoad(page: Page, url: string, rows = 0): Promise<Shown> {
 
 // Debian's chromium, as the browser tests use it (.ci/run installs it); without it this bench says so and measures
 // nothing, rather than failing `npm run bench` after the other benches on a machine that has none.
+if (process.env.CHROMIUM_PATH && !existsSync(process.env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH ${process.env.CHROMIUM_PATH} does not exist`);
 const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
 if (chromiumPath === undefined) {
   console.log('Programme Ledger dashboard benchmark: skipped, Debian chromium is not installed (apt-get install -y chromium, as .ci/run does; or CHROMIUM_PATH)');

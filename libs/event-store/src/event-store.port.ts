@@ -131,7 +131,8 @@ export interface ReplayPagesOptions {
   /**
    * The event types whose metadata the caller reads: a hint. The embedded store's reader thread sends only theirs
    * (the metadata was half of what it handed over and a seventh of a rebuild's main thread); any other event's
-   * metadata is still there when read, fetched then, one event at a time. Absent: every event's is sent.
+   * metadata is still there when read, fetched then, one event at a time (so only while the store is open: a fetch
+   * after close fails as any read does). Absent: every event's is sent.
    */
   metadataOf?: readonly string[];
 }

@@ -33,6 +33,19 @@ describe('rebuilding the read models from the embedded store', () => {
     // Every event type of a programme: projects, targets, organisations, labs, activities, participants, attendance,
     // support, outcomes, corrections, reports.
     ({ events: logEvents } = await writeSyntheticProgramme(store, { projects: 3, organisations: 40, participants: 90, attendancePerParticipant: 3 }));
+    // A report, whose projection reads the event's metadata (who submitted it, when): the reader thread carries
+    // metadata for its type only.
+    const [project] = await store.readAll({ maxCount: 1 });
+    const projectId = (project.data as { projectId: string }).projectId;
+    await store.appendToStream('report-9b1c0f3e-0000-4000-8000-000000000001', [
+      {
+        id: '9b1c0f3e-0000-4000-8000-0000000000aa',
+        type: 'ReportSubmitted',
+        data: { reportId: '9b1c0f3e-0000-4000-8000-000000000001', projectId, label: 'Lägesrapport 1', figures: { period: { from: '2024-01-01', to: '2024-06-30' }, position: 10 }, digest: 'ab'.repeat(32) },
+        metadata: { correlationId: 'c-report', causationId: 'c-report', actor: 'auditor-1', recordedAt: '2024-07-01T09:00:00.000Z' },
+      },
+    ]);
+    logEvents += 1;
   });
   afterAll(async () => {
     for (const db of databases.splice(0)) if (db.open) db.close();
@@ -47,6 +60,9 @@ describe('rebuilding the read models from the embedded store', () => {
     const result = await rebuildProjections(new MeteredEventStore(store), threaded, PROJECTIONS, { batchSize: 37 });
     expect(result.events).toBe(logEvents);
     expect(dumpReadModels(threaded)).toEqual(expected);
+    expect(threaded.prepare('SELECT label, submitted_by, submitted_at FROM reports').all()).toEqual([
+      { label: 'Lägesrapport 1', submitted_by: 'auditor-1', submitted_at: '2024-07-01T09:00:00.000Z' },
+    ]);
 
     const inline = open('inline.sqlite');
     await rebuildProjections(store, inline, PROJECTIONS, { batchSize: 37, logReader: 'inline' });

@@ -160,7 +160,9 @@ try {
  * ending with the first page shorter than `pageSize`; after that it answers empty pages. A failure of the
  * reader thread is answered by `next()` as an error. `close()` stops the thread; call it in a `finally`.
  * It reads the file, not the store object: closing the store does not stop it (the read on the rebuild's own thread
- * did stop), so whoever stops a store stops its rebuild first, as the service's projection engine does.
+ * did stop), so whoever stops a store stops its rebuild first, as the service's projection engine does; the
+ * metadata of events a page did not carry (see metadataOf) is fetched through `metadataAt`, which fails once the
+ * store is closed.
  */
 export class SqliteLogPages {
   readonly #worker: Worker;

@@ -12,8 +12,8 @@ import { RecentKeys } from './recent-keys.js';
  * holds its id, project, kind and cross-border flag, which never change) and the attendee's key (the attendee row
  * holds the participant's id, and gender and organisation as corrected, kept from the participant events). A
  * correction changes one attendee row, never the attendance rows. Version 5 narrowed attendance from text ids: on
- * the 1M-event programme its 760,000 rows went from 193 MB to about 40 MB, and loading and indexing them in a
- * rebuild from 3.1-3.9 s to about 1.3 s (README, "Attendance as small integers").
+ * the 1M-event programme its 760,000 rows and their indexes went from 194 MB to 39 MB, and loading and indexing them
+ * from 2.8-4.3 s to about 1 s (README, "Attendance as small integers").
  */
 export const activitiesProjection: Projection & RebuildPreparable = {
   name: 'activities',
@@ -91,9 +91,11 @@ function compile(db: Database.Database, t: TableNames, attend: (...row: Attendan
   const admitCompany = db.prepare(`INSERT OR IGNORE INTO "${t('lab_companies')}" VALUES (?, ?, ?, ?, ?)`);
   const admitCreative = db.prepare(`INSERT OR IGNORE INTO "${t('lab_creatives')}" VALUES (?, ?, ?, ?, ?)`);
   // A plain insert, and only when the attendee was given a key before its registration (see newAttendee) an update:
-  // an upsert answering its key with RETURNING cost twice the insert, for every registration.
+  // an upsert answering its key with RETURNING cost twice the insert, for every registration. DO NOTHING yields to
+  // that one conflict only (OR IGNORE would also swallow a NOT NULL violation, losing the registration silently).
   const register = db.prepare(
-    `INSERT OR IGNORE INTO "${t('attendees')}" (participant_id, gender, organisation_id, changed_position) VALUES (?, ?, ?, ?)`,
+    `INSERT INTO "${t('attendees')}" (participant_id, gender, organisation_id, changed_position) VALUES (?, ?, ?, ?)
+     ON CONFLICT (participant_id) DO NOTHING`,
   );
   const registerLate = db.prepare(
     `UPDATE "${t('attendees')}" SET gender = ?, organisation_id = ?, changed_position = ? WHERE participant_id = ? RETURNING attendee`,
