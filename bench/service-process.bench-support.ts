@@ -30,8 +30,20 @@ export interface RunningService {
 }
 
 /**
- * Starts the service on `dataDir` with `adminToken` as the first admin and answers once the token is accepted.
- * `nodeArgs` go before the script (`--cpu-prof` and its directory, for a profile written when it exits).
+ * The flags `npm start` gives node before the service's script (package.json's start script is their one place; the
+ * container's CMD repeats them, and a spec holds the two equal), so a bench measures the service as it is run.
+ */
+export function serviceNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const run = /(?:^|&&\s*)node((?:\s+--\S+)*)\s+dist\/apps\/api\/src\/main\.js/.exec(scripts.start);
+  if (!run) throw new Error(`package.json's start script does not run dist/apps/api/src/main.js with node: ${scripts.start}`);
+  return run[1].trim().split(/\s+/).filter((flag) => flag !== '');
+}
+
+/**
+ * Starts the service on `dataDir` with `adminToken` as the first admin and answers once the token is accepted,
+ * with the node flags `npm start` uses. `nodeArgs` go after them, before the script (`--cpu-prof` and its directory,
+ * for a profile written when it exits).
  */
 export async function startService(options: {
   dataDir: string;
@@ -43,7 +55,7 @@ export async function startService(options: {
   const main = join(process.cwd(), 'dist', 'apps', 'api', 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build:api first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
+  const child = spawn(process.execPath, [...serviceNodeFlags(), ...(options.nodeArgs ?? []), main], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

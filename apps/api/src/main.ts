@@ -14,7 +14,8 @@ import { createApp } from './create-app.js';
  * it never stops a larger programme. V8 then uses 1.5 also where it would have chosen less (1.1-1.3, when memory is
  * short), which a service with this headroom does not need. Set here so every way of starting the service has it
  * (npm start, the container, the bench); `node --heap-growing-percent=N` on the command line wins (NODE_OPTIONS does
- * not take it).
+ * not take it). The young generation's size (`--max-semi-space-size`) V8 reads only at start, so that one is in
+ * package.json's start script and the container's CMD instead.
  */
 if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent') || arg.startsWith('--heap_growing_percent'))) {
   setFlagsFromString('--heap-growing-percent=50');
