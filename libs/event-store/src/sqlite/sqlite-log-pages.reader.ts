@@ -85,12 +85,15 @@ const { pageSize, pagesAhead } = workerData;
 // Read-only beside the store's own writer: WAL gives each page a consistent snapshot and never blocks the writer.
 function read(db) {
   // Left out in SQL, the metadata of the other types costs no string on this thread and no copy to the other.
-  const types = workerData.metadataOf;
-  const metadata = types === undefined ? 'metadata' : types.length === 0 ? 'NULL' : 'CASE WHEN type IN (' + types.map(() => '?').join(', ') + ') THEN metadata END';
+  const metadataTypes = workerData.metadataOf;
+  const metadataColumn = metadataTypes === undefined
+    ? 'metadata'
+    : metadataTypes.length === 0 ? 'NULL' : 'CASE WHEN type IN (' + metadataTypes.map(() => '?').join(', ') + ') THEN metadata END';
   const statement = db
-    .prepare('SELECT position, event_id, stream, revision, type, data, ' + metadata + ', recorded_at FROM events WHERE position > ? ORDER BY position ASC LIMIT ?')
+    .prepare('SELECT position, event_id, stream, revision, type, data, ' + metadataColumn + ', recorded_at FROM events WHERE position > ? ORDER BY position ASC LIMIT ?')
     .raw();
-  const page = { all: (after, size) => statement.all(...(types ?? []), after, size) };
+  // The metadata types' placeholders come first in the statement, then the position and the limit.
+  const page = { all: (after, size) => statement.all(...(metadataTypes ?? []), after, size) };
   let after = workerData.afterPosition;
   let sent = 0;
   for (;;) {
