@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { PARTICIPANTS_OF_ACTIVITY } from '../projections/activities.projection.js';
 import type { Page, PageOf } from './programme-lists.queries.js';
 
 /** Which enterprises: one project's, or the programme's (optionally one fund's, or projects with a partner in a country). */
@@ -148,10 +149,7 @@ export class ExportLists {
            p.organisation_id AS organisationId, o.name AS organisationName, p.erased, p.person
          FROM participants p LEFT JOIN organisations o ON o.organisation_id = p.organisation_id
          WHERE p.project_id = :projectId AND (:gender IS NULL OR p.gender = :gender) AND (:role IS NULL OR p.role = :role)
-           AND (:activityId IS NULL OR p.participant_id IN (
-             SELECT pa.participant_id FROM activities ac JOIN attendance a ON a.activity_key = ac.activity_key
-             JOIN attendees pa ON pa.attendee = a.attendee WHERE ac.activity_id = :activityId
-             UNION SELECT participant_id FROM lab_creatives WHERE activity_id = :activityId))
+           AND (:activityId IS NULL OR p.participant_id IN (${PARTICIPANTS_OF_ACTIVITY}))
          ORDER BY p.registered_on, p.participant_id`,
       )
       .all({ projectId, gender: filters.gender ?? null, role: filters.role ?? null, activityId: filters.activityId ?? null }) as Array<

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { PARTICIPANTS_OF_ACTIVITY } from '../projections/activities.projection.js';
 
 export interface Page {
   limit: number;
@@ -55,10 +56,7 @@ export class ProgrammeLists {
       `SELECT participant_id AS id, gender, birth_year AS birthYear, organisation_id AS organisationId, role,
          registered_on AS registeredOn, erased, person FROM participants
        WHERE project_id = :projectId AND (:gender IS NULL OR gender = :gender) AND (:role IS NULL OR role = :role)
-         AND (:activityId IS NULL OR participant_id IN (
-           SELECT pa.participant_id FROM activities ac JOIN attendance a ON a.activity_key = ac.activity_key
-             JOIN attendees pa ON pa.attendee = a.attendee WHERE ac.activity_id = :activityId
-           UNION SELECT participant_id FROM lab_creatives WHERE activity_id = :activityId))`,
+         AND (:activityId IS NULL OR participant_id IN (${PARTICIPANTS_OF_ACTIVITY}))`,
       'registered_on, participant_id',
       { projectId, ...filters },
       page,

@@ -78,6 +78,14 @@ export const activitiesProjection: Projection & RebuildPreparable = {
   },
 };
 
+/**
+ * The participants of the activity named `:activityId`, for a list filtered by activity: whoever attended it (through
+ * the attendee's key) and, for a lab, its admitted creatives.
+ */
+export const PARTICIPANTS_OF_ACTIVITY = `SELECT pa.participant_id FROM activities ac JOIN attendance a ON a.activity_key = ac.activity_key
+  JOIN attendees pa ON pa.attendee = a.attendee WHERE ac.activity_id = :activityId
+  UNION SELECT participant_id FROM lab_creatives WHERE activity_id = :activityId`;
+
 type AttendanceRow = [activity: number, attendee: number, date: string, position: number];
 
 function compile(db: Database.Database, t: TableNames, attend: (...row: AttendanceRow) => void): (recorded: RecordedEvent) => void {
