@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { fmt, percentile, prepareProgramme, scaleFactor } from './programme-data.bench-support.js';
 import { benchScratchDir } from './scratch-dir.bench-support.js';
+import { CHROMIUM_ARGS, findChromium } from './chromium.bench-support.js';
 import { BENCH_ADMIN_TOKEN as ADMIN_TOKEN, startService, type RunningService } from './service-process.bench-support.js';
 
 const NAVIGATIONS = Number(process.env.LEDGER_BENCH_NAVIGATIONS ?? 10);
@@ -63,7 +64,7 @@ async function timeLoad(page: Page, url: string, rows = 0): Promise<Shown> {
 // Debian's chromium, as the browser tests use it (.ci/run installs it); without it this bench says so and measures
 // nothing, rather than failing `npm run bench` after the other benches on a machine that has none.
 if (process.env.CHROMIUM_PATH && !existsSync(process.env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH ${process.env.CHROMIUM_PATH} does not exist`);
-const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+const chromiumPath = findChromium();
 if (chromiumPath === undefined) {
   console.log('Programme Ledger dashboard benchmark: skipped, Debian chromium is not installed (apt-get install -y chromium, as .ci/run does; or CHROMIUM_PATH)');
   process.exit(0);
@@ -86,8 +87,7 @@ try {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    // The flags the toolchain notes list for Debian's chromium as root on these machines.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    args: CHROMIUM_ARGS,
   });
   const rows: Array<[string, string, string, string]> = [];
   try {

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../../bench/chromium.bench-support.js';
 
 const require = createRequire(import.meta.url);
 const root = process.cwd();
@@ -19,10 +20,9 @@ export function ensureDashboardBuilt(): void {
 }
 
 function chromiumPath(): string {
-  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (candidate && existsSync(candidate)) return candidate;
-  }
-  throw new Error('Debian chromium is not installed: apt-get install -y chromium (.ci/run does this)');
+  const found = findChromium();
+  if (found === undefined) throw new Error('Debian chromium is not installed: apt-get install -y chromium (.ci/run does this)');
+  return found;
 }
 
 /** Debian's chromium, headless, with the flags the toolchain notes list for root on these machines. */
@@ -30,7 +30,7 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    args: CHROMIUM_ARGS,
     timeout: 60_000,
   });
 }
